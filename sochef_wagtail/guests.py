@@ -1,0 +1,79 @@
+"""Guests: the people who take over a relay account for a week."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.images import get_image_model_string
+from wagtail.search import index
+
+from .choices import Role, Sector
+from .handles import HandleField
+
+
+class Guest(index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    role_other = models.CharField(
+        _("other role"),
+        max_length=100,
+        blank=True,
+        help_text=_("Describe the role when “Other” is chosen."),
+    )
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    bio = RichTextField(_("bio"), blank=True, features=["bold", "italic", "link"])
+    photo = models.ForeignKey(
+        get_image_model_string(),
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handle = HandleField(
+        _("own X handle"),
+        blank=True,
+        help_text=_("The guest's own account, without @ (optional)."),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("role"), FieldPanel("role_other")])],
+            heading=_("Role"),
+        ),
+        FieldRowPanel([FieldPanel("organisation"), FieldPanel("sector")]),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+        FieldPanel("handle"),
+    ]
+
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.SearchField("organisation"),
+        index.SearchField("role_other"),
+        index.SearchField("bio"),
+        index.FilterField("role"),
+        index.FilterField("sector"),
+    ]
+
+    class Meta:
+        verbose_name = _("guest")
+        verbose_name_plural = _("guests")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.role == Role.OTHER and not self.role_other.strip():
+            raise ValidationError({"role_other": _("Describe the role when “Other” is chosen.")})
+        if self.role != Role.OTHER:
+            self.role_other = ""
+
+    @property
+    def role_label(self):
+        return self.role_other if self.role == Role.OTHER else self.get_role_display()

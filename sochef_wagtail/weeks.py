@@ -1,0 +1,283 @@
+"""Guest weeks: who took over which relay account, which week, and the index of them all."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .accounts import RelayAccount
+from .blocks import BodyBlock
+from .choices import Role, Side
+from .conf import app_settings
+from .guests import Guest
+
+GUEST_PHOTO_SPEC = "fill-96x96"
+
+
+def current_week_start():
+    """Monday of the current week in the app's time zone (not the server's)."""
+    today = timezone.localtime(timezone.now(), ZoneInfo(app_settings.TIME_ZONE)).date()
+    return today - datetime.timedelta(days=today.weekday())
+
+
+def slots_queryset():
+    """Guest slots with account, guest and photo renditions, employer side first."""
+    photos = get_image_model().objects.prefetch_renditions(GUEST_PHOTO_SPEC)
+    return (
+        GuestSlot.objects.select_related("account", "guest")
+        .prefetch_related(Prefetch("guest__photo", queryset=photos))
+        .order_by("account__side", "sort_order")
+    )
+
+
+def with_slots(weeks):
+    """Weeks with their slots prefetched: a constant number of queries however many weeks."""
+    return weeks.prefetch_related(Prefetch("slots", queryset=slots_queryset()))
+
+
+class SochefPageMixin:
+    """Lets our templates extend the host's base template named in SOCHEF_BASE_TEMPLATE."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sochef_base_template"] = app_settings.BASE_TEMPLATE
+        return context
+
+
+class WeekFilterForm(forms.Form):
+    """The guest index's filters; GET parameters so that a filtered list can be shared."""
+
+    side = forms.ChoiceField(
+        label=_("Side"), required=False, choices=[("", _("Both sides")), *Side.choices]
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+    def filter(self, weeks):
+        """Weeks matching the valid filters; side and role must hold for the same guest slot."""
+        data = self.cleaned_data if self.is_valid() else {}
+        slot_filter = Q()
+        if data.get("side"):
+            slot_filter &= Q(account__side=data["side"])
+        if data.get("role"):
+            slot_filter &= Q(guest__role=data["role"])
+        if slot_filter:
+            weeks = weeks.filter(pk__in=GuestSlot.objects.filter(slot_filter).values("page_id"))
+        if data.get("year"):
+            weeks = weeks.filter(week_start__year=data["year"])
+        return weeks
+
+
+class GuestWeekIndexPage(SochefPageMixin, Page):
+    intro = RichTextField(_("intro"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    subpage_types = ["sochef_wagtail.GuestWeekPage"]
+    template = "sochef_wagtail/pages/guest_week_index_page.html"
+
+    class Meta:
+        verbose_name = _("guest week index")
+        verbose_name_plural = _("guest week indexes")
+
+    def weeks(self):
+        """The live, public weeks below this index; override to change what is listed."""
+        return GuestWeekPage.objects.child_of(self).live().public()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        this_week = current_week_start()
+        weeks = self.weeks()
+        past = weeks.filter(week_start__lte=this_week)
+        years = sorted({d.year for d in past.dates("week_start", "year")}, reverse=True)
+        filter_form = WeekFilterForm(request.GET or None, years=years)
+        past = filter_form.filter(past).order_by("-week_start")
+        paginator = Paginator(with_slots(past), app_settings.INDEX_PAGE_SIZE)
+        page_of_weeks = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=filter_form,
+            weeks=page_of_weeks,
+            filter_query=query.urlencode(),
+            counts=self.counts(past),
+            upcoming_weeks=with_slots(
+                weeks.filter(week_start__gt=this_week).order_by("week_start")
+            ),
+        )
+        return context
+
+    @staticmethod
+    def counts(weeks):
+        """Weeks, distinct guests and distinct guests per side in the given weeks (one query)."""
+        slots = GuestSlot.objects.filter(page__in=weeks.values("pk"))
+        return slots.aggregate(
+            weeks=Count("page", distinct=True),
+            guests=Count("guest", distinct=True),
+            employer=Count("guest", distinct=True, filter=Q(account__side=Side.EMPLOYER)),
+            worker=Count("guest", distinct=True, filter=Q(account__side=Side.WORKER)),
+        )
+
+
+class GuestWeekPageForm(WagtailAdminPageForm):
+    """Checks the week as a whole: a Monday, one slot per account, no double-booked account."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        week_start = cleaned_data.get("week_start")
+        if week_start and week_start.weekday() != 0:
+            self.add_error(
+                "week_start",
+                _("A guest week starts on a Monday; %(date)s is a %(weekday)s.")
+                % {"date": week_start.isoformat(), "weekday": date_format(week_start, "l")},
+            )
+            week_start = None
+        slots = self.formsets["slots"]
+        seen = set()
+        for form in slots.forms:
+            # Each slot form is cleaned here, before the formset's own duplicate check
+            # would remove the account from a duplicated slot's cleaned_data.
+            form.is_valid()
+            if not form.has_changed() or slots._should_delete_form(form):
+                continue
+            account = form.cleaned_data.get("account")
+            if account is None:
+                continue
+            if account.pk in seen:
+                form.add_error(
+                    "account",
+                    _("%(account)s already has a guest this week.") % {"account": account},
+                )
+            seen.add(account.pk)
+            if week_start:
+                self.check_account_is_free(form, account, week_start)
+        return cleaned_data
+
+    def check_account_is_free(self, form, account, week_start):
+        """Refuse an account that already has a live week on these dates."""
+        # Every week starts on a Monday and lasts seven days, so overlapping means same start.
+        clash = (
+            GuestSlot.objects.filter(account=account, page__live=True, page__week_start=week_start)
+            .exclude(page_id=self.instance.pk)
+            .select_related("page", "guest")
+            .first()
+        )
+        if clash:
+            form.add_error(
+                "account",
+                _(
+                    "%(account)s already has a published week from %(date)s: “%(title)s” with "
+                    "%(guest)s. Choose another account or another week."
+                )
+                % {
+                    "account": account,
+                    "date": week_start.isoformat(),
+                    "title": clash.page.title,
+                    "guest": clash.guest,
+                },
+            )
+
+
+class GuestWeekPage(SochefPageMixin, Page):
+    week_start = models.DateField(
+        _("week starts"),
+        help_text=_("The Monday on which the guests take over the accounts."),
+    )
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("week_start"),
+        InlinePanel(
+            "slots",
+            min_num=1,
+            max_num=2,
+            heading=_("Guests"),
+            label=_("Guest on an account"),
+            help_text=_("One guest per relay account; a pair tweets from both accounts."),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("week_start"),
+    ]
+
+    base_form_class = GuestWeekPageForm
+    parent_page_types = ["sochef_wagtail.GuestWeekIndexPage"]
+    subpage_types = []
+    template = "sochef_wagtail/pages/guest_week_page.html"
+
+    class Meta:
+        verbose_name = _("guest week")
+        verbose_name_plural = _("guest weeks")
+
+    @property
+    def week_end(self):
+        return self.week_start + datetime.timedelta(days=6)
+
+    @property
+    def week_number(self):
+        return self.week_start.isocalendar().week
+
+    @property
+    def is_upcoming(self):
+        return self.week_start > current_week_start()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # A preview shows the unsaved slots held in memory by the page.
+        in_preview = getattr(request, "is_preview", False)
+        context["slots"] = self.slots.all() if in_preview else slots_queryset().filter(page=self)
+        return context
+
+
+class GuestSlot(Orderable):
+    """One guest on one relay account in one week."""
+
+    page = ParentalKey(GuestWeekPage, on_delete=models.CASCADE, related_name="slots")
+    account = models.ForeignKey(
+        RelayAccount,
+        verbose_name=_("relay account"),
+        on_delete=models.PROTECT,
+        related_name="slots",
+    )
+    guest = models.ForeignKey(
+        Guest, verbose_name=_("guest"), on_delete=models.PROTECT, related_name="slots"
+    )
+
+    panels = [FieldPanel("account"), FieldPanel("guest")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("guest slot")
+        verbose_name_plural = _("guest slots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "account"], name="sochef_guestslot_one_guest_per_account"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.guest} @{self.account.handle}"

@@ -1,0 +1,44 @@
+import os
+
+import pytest
+
+# Playwright runs an event loop in the test thread; Django would refuse its ORM calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.factories import make_accounts, make_index  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def accounts(db):
+    return make_accounts()
+
+
+@pytest.fixture
+def index_page(db):
+    return make_index()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium, kept off the network it cannot reach here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+        ],
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()) and "live_server" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)

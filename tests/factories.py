@@ -1,0 +1,104 @@
+"""Plain helper functions that build test data."""
+
+import datetime
+
+from django.conf import settings
+from wagtail.models import Locale, Page, Site
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+from sochef_wagtail.accounts import RelayAccount
+from sochef_wagtail.choices import Role, Sector, Side
+from sochef_wagtail.guests import Guest
+from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
+
+
+def make_account(handle="Skyddsombud", side=Side.WORKER, **fields):
+    return RelayAccount.objects.create(
+        handle=handle, display_name=fields.pop("display_name", handle), side=side, **fields
+    )
+
+
+def make_accounts():
+    """The seed's two relay accounts: (employer, worker)."""
+    return (
+        make_account("ArbetsmiljoChef", Side.EMPLOYER),
+        make_account("Skyddsombud", Side.WORKER),
+    )
+
+
+def make_guest(name="Anna Lindqvist", role=Role.MANAGER, sector=Sector.PUBLIC, **fields):
+    return Guest.objects.create(name=name, role=role, sector=sector, **fields)
+
+
+def site_root():
+    """The default site's root page, made again when a transactional test flushed it."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site:
+        return site.root_page
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    tree_root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", locale=locale)
+    )
+    home = tree_root.add_child(instance=Page(title="Hem", slug="home", locale=locale))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    return home
+
+
+def make_index(title="Vilka har twittrat och vad", slug="sochef"):
+    return site_root().add_child(instance=GuestWeekIndexPage(title=title, slug=slug))
+
+
+def make_week(index, monday, slots, title=None, live=True):
+    """A week below `index`; `slots` is a list of (account, guest)."""
+    page = GuestWeekPage(
+        title=title or f"Vecka {monday.isocalendar().week} {monday.year}",
+        slug=f"vecka-{monday.isoformat()}",
+        week_start=monday,
+        live=live,
+    )
+    for account, guest in slots:
+        page.slots.add(page.slots.model(account=account, guest=guest))
+    index.add_child(instance=page)
+    return page
+
+
+def monday(weeks_from_now=0):
+    return current_week_start() + datetime.timedelta(weeks=weeks_from_now)
+
+
+def make_weeks(index, accounts, count, start=datetime.date(2012, 9, 3)):
+    """`count` consecutive past weeks with a pair of new guests each."""
+    employer, worker = accounts
+    weeks = []
+    for n in range(count):
+        week_start = start + datetime.timedelta(weeks=n)
+        weeks.append(
+            make_week(
+                index,
+                week_start,
+                [
+                    (employer, make_guest(f"Chef {n}", Role.MANAGER)),
+                    (worker, make_guest(f"Skyddsombud {n}", Role.SAFETY_REP)),
+                ],
+            )
+        )
+    return weeks
+
+
+def week_form(title, week_start, slots, action=None):
+    """POST data of the admin's guest week form; `slots` is a list of (account, guest)."""
+    data = nested_form_data(
+        {
+            "title": title,
+            "slug": title.lower().replace(" ", "-"),
+            "week_start": week_start,
+            "intro": rich_text("<p>Veckans gäster.</p>"),
+            "body": streamfield([]),
+            "slots": inline_formset(
+                [{"account": account.pk, "guest": guest.pk} for account, guest in slots], min=1
+            ),
+        }
+    )
+    if action:
+        data[action] = "1"
+    return data

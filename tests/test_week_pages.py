@@ -1,0 +1,107 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage
+from tests.factories import (
+    make_accounts,
+    make_guest,
+    make_index,
+    make_week,
+    make_weeks,
+    monday,
+    week_form,
+)
+
+
+class GuestWeekPageTypesTest(WagtailPageTestCase):
+    def setUp(self):
+        self.index = make_index()
+        self.employer, self.worker = make_accounts()
+        self.week = make_week(
+            self.index,
+            datetime.date(2012, 9, 3),
+            [(self.employer, make_guest("Anna")), (self.worker, make_guest("Bo"))],
+        )
+
+    def test_index_can_be_created_under_any_page(self):
+        self.assertCanCreateAt(Page, GuestWeekIndexPage)
+
+    def test_week_lives_only_below_the_index(self):
+        self.assertAllowedParentPageTypes(GuestWeekPage, {GuestWeekIndexPage})
+        self.assertAllowedSubpageTypes(GuestWeekPage, set())
+        self.assertAllowedSubpageTypes(GuestWeekIndexPage, {GuestWeekPage})
+
+    def test_pages_are_routable_renderable_and_previewable(self):
+        for page in (self.index, self.week):
+            self.assertPageIsRoutable(page)
+            self.assertPageIsRenderable(page)
+        self.assertPageIsPreviewable(self.index)
+        # StreamField forms are built by JavaScript, so the week's preview data is given here.
+        data = week_form("Premiär", "2012-09-03", [(self.employer, make_guest("Cecilia"))])
+        self.assertPageIsPreviewable(self.week, post_data=data)
+
+
+@pytest.mark.django_db
+def test_week_end_is_the_sunday_after_the_start():
+    page = GuestWeekPage(week_start=datetime.date(2013, 3, 4))
+    assert page.week_end == datetime.date(2013, 3, 10)
+    assert page.week_number == 10
+
+
+@pytest.mark.django_db
+def test_week_page_shows_both_guests_employer_side_first(client, index_page, accounts):
+    employer, worker = accounts
+    week = make_week(
+        index_page,
+        datetime.date(2012, 9, 3),
+        # Worker side given first on purpose: the page orders by side.
+        [(worker, make_guest("Bo Eriksson")), (employer, make_guest("Anna Lindqvist"))],
+    )
+    html = client.get(week.url).content.decode()
+    assert html.index("Anna Lindqvist") < html.index("Bo Eriksson")
+    assert "@ArbetsmiljoChef" in html and "@Skyddsombud" in html
+    assert "Arbetsgivarsidan" in html and "Arbetstagarsidan" in html
+
+
+@pytest.mark.django_db
+def test_single_staffed_week_renders(client, index_page, accounts):
+    week = make_week(index_page, datetime.date(2013, 5, 13), [(accounts[1], make_guest("Karin"))])
+    response = client.get(week.url)
+    assert response.status_code == 200
+    assert "Karin" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_guest_text_is_escaped(client, index_page, accounts):
+    guest = make_guest("<script>alert(1)</script>", organisation="A & B")
+    week = make_week(index_page, datetime.date(2013, 5, 13), [(accounts[1], guest)])
+    html = client.get(week.url).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def count_queries(client, url):
+    client.get(url)  # warm Wagtail's site and rendition caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_week_page_runs_a_constant_number_of_queries(client, index_page, accounts):
+    small = make_weeks(index_page, accounts, 1)[0]
+    make_weeks(index_page, accounts, 30, start=datetime.date(2013, 1, 7))
+    big = GuestWeekPage.objects.get(week_start=datetime.date(2013, 1, 7))
+    assert count_queries(client, small.url) == count_queries(client, big.url)
+
+
+@pytest.mark.django_db
+def test_upcoming_week_is_marked(client, index_page, accounts):
+    week = make_week(index_page, monday(2), [(accounts[0], make_guest("Rut"))])
+    assert "Kommande" in client.get(week.url).content.decode()
