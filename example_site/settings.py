@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     # sochef_wagtail and what it needs, as the README tells host sites:
     "sochef_wagtail",
     "django_q",
+    "wagtail.contrib.settings",
     "wagtail.embeds",
     # A standard Wagtail site:
     "wagtail.contrib.forms",
@@ -67,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },

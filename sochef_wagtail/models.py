@@ -1,7 +1,9 @@
 """Every model of the app, defined in the module of its concept."""
 
 from .accounts import FollowerSnapshot, RelayAccount
+from .archive.models import Tweet, TweetMedia
 from .guests import Guest
+from .project import ProjectSettings
 from .weeks import GuestSlot, GuestWeekIndexPage, GuestWeekPage
 
 __all__ = [
@@ -10,5 +12,8 @@ __all__ = [
     "GuestSlot",
     "GuestWeekIndexPage",
     "GuestWeekPage",
+    "ProjectSettings",
     "RelayAccount",
+    "Tweet",
+    "TweetMedia",
 ]

@@ -1,0 +1,96 @@
+"""Tweets as stored by the site: one row per tweet, whatever source it came from."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.search import index
+
+from ..accounts import RelayAccount
+
+
+class TweetSource(models.TextChoices):
+    ARCHIVE = "archive", _("Archive import")
+    API = "api", _("X API")
+
+
+class Tweet(index.Indexed, models.Model):
+    """A tweet as published. ``text`` is plain, unescaped text: templates escape it once.
+
+    ``entities`` holds what the text refers to, with code-point offsets into ``text``::
+
+        {"urls": [{"start": 0, "end": 23, "url": "https://t.co/x",
+                   "expanded_url": "https://example.com/a", "display_url": "example.com/a"}],
+         "mentions": [{"start": 0, "end": 12, "handle": "Skyddsombud"}],
+         "hashtags": [{"start": 0, "end": 9, "tag": "arbetsmiljo"}],
+         "media": [{"start": 0, "end": 23, "url": "https://t.co/y"}]}
+    """
+
+    tweet_id = models.CharField(_("tweet id"), max_length=25, unique=True)
+    account = models.ForeignKey(
+        RelayAccount,
+        verbose_name=_("relay account"),
+        on_delete=models.CASCADE,
+        related_name="tweets",
+    )
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    text = models.TextField(_("text"))
+    entities = models.JSONField(_("entities"), default=dict, blank=True)
+    in_reply_to_tweet_id = models.CharField(_("in reply to tweet id"), max_length=25, blank=True)
+    in_reply_to_handle = models.CharField(_("in reply to handle"), max_length=15, blank=True)
+    is_retweet = models.BooleanField(_("retweet"), default=False)
+    is_quote = models.BooleanField(_("quote tweet"), default=False)
+    quoted_tweet_id = models.CharField(_("quoted tweet id"), max_length=25, blank=True)
+    lang = models.CharField(_("language"), max_length=12, blank=True)
+    like_count = models.PositiveIntegerField(_("likes"), default=0)
+    retweet_count = models.PositiveIntegerField(_("retweets"), default=0)
+    source = models.CharField(_("source"), max_length=10, choices=TweetSource.choices)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    search_fields = [
+        index.SearchField("text"),
+        index.FilterField("account"),
+        index.FilterField("created_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("tweet")
+        verbose_name_plural = _("tweets")
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["account", "created_at"], name="sochef_tweet_account_time")]
+
+    def __str__(self):
+        return f"@{self.account.handle} {self.created_at:%Y-%m-%d %H:%M}: {self.text[:50]}"
+
+    @property
+    def permalink(self):
+        return f"https://x.com/{self.account.handle}/status/{self.tweet_id}"
+
+
+class MediaKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    VIDEO = "video", _("Video")
+    GIF = "animated_gif", _("Animated GIF")
+
+
+class TweetMedia(models.Model):
+    """A picture or video of a tweet, stored through Django's storage."""
+
+    tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="media")
+    media_key = models.CharField(_("media id"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=MediaKind.choices)
+    file = models.FileField(_("file"), upload_to="sochef/tweet_media/", blank=True)
+    alt_text = models.TextField(_("alt text"), blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    original_url = models.URLField(_("original URL"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tweet media")
+        verbose_name_plural = _("tweet media")
+        ordering = ["tweet", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["tweet", "media_key"], name="sochef_tweetmedia_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.media_key}"
