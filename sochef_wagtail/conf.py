@@ -4,6 +4,8 @@ Read them as ``from sochef_wagtail.conf import app_settings; app_settings.BASE_T
 Values are looked up on each access, so ``override_settings`` in tests works.
 """
 
+import os
+
 from django.conf import settings
 
 DEFAULTS = {
@@ -14,14 +16,36 @@ DEFAULTS = {
     "INDEX_PAGE_SIZE": 20,
     # Time zone in which weeks begin and end, whatever the server's TIME_ZONE.
     "TIME_ZONE": "Europe/Stockholm",
+    # Bearer token of an X API app for sochef_fetch_tweets; also read from the environment
+    # variable of the same name (SOCHEF_X_BEARER_TOKEN) when the setting is empty.
+    "X_BEARER_TOKEN": "",
+    # Minutes between two scheduled fetches of every active account (sochef_schedule).
+    "FETCH_INTERVAL_MINUTES": 60,
+    # Tries of one X API request on 5xx answers and time-outs before a fetch stops.
+    "FETCH_MAX_TRIES": 3,
+    # Seconds to wait before the second try; doubled for each further try.
+    "FETCH_BACKOFF_SECONDS": 2,
+    # Seconds before a request to the X API times out.
+    "FETCH_TIMEOUT_SECONDS": 30,
+    # Largest size (bytes, uncompressed) of one member of an archive ZIP: above it the archive is
+    # refused as a possible zip bomb. A 100,000-tweet tweets.js is about 300 MB.
+    "ARCHIVE_MAX_MEMBER_SIZE": 2 * 1024**3,
+    # Largest compression ratio of a member larger than 1 MB (text JSON compresses ~10×).
+    "ARCHIVE_MAX_COMPRESSION_RATIO": 100,
 }
+
+# Secrets that may come from the environment instead of the settings file.
+FROM_ENVIRONMENT = {"X_BEARER_TOKEN"}
 
 
 class AppSettings:
     def __getattr__(self, name):
         if name not in DEFAULTS:
             raise AttributeError(name)
-        return getattr(settings, f"SOCHEF_{name}", DEFAULTS[name])
+        value = getattr(settings, f"SOCHEF_{name}", DEFAULTS[name])
+        if not value and name in FROM_ENVIRONMENT:
+            return os.environ.get(f"SOCHEF_{name}", DEFAULTS[name])
+        return value
 
 
 app_settings = AppSettings()

@@ -1,0 +1,339 @@
+"""Reading the ZIP that X sends as "an archive of your data", in either of its layouts.
+
+Members are JavaScript assignments (``window.YTD.tweets.part0 = [...]``) read as a stream with
+ijson after the first ``=``, never executed and never loaded whole: a 100,000-tweet archive is
+read in bounded memory. Everything that could hurt (names leading out of their folder, members
+too large or compressed too well to be honest) is refused before anything is read.
+"""
+
+import datetime
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import ijson
+from django.utils.translation import gettext as _
+
+from ..conf import app_settings
+from .normalize import (
+    InvalidTweet,
+    TweetFormat,
+    normalize_tweet,
+    parse_created_at,
+    unescape_text,
+)
+
+CHUNK_SIZE = 64 * 1024
+# Below this size a high compression ratio is normal (a JSON file of repeated keys).
+RATIO_CHECK_MIN_SIZE = 1024 * 1024
+
+_CURRENT = re.compile(r"^(?P<root>(?:[^/]+/)*?)data/tweets?(?:-part(?P<part>\d+))?\.js$")
+_GRAILBIRD = re.compile(r"^(?P<root>(?:[^/]+/)*?)data/js/tweets/(?P<month>\d{4}_\d{2})\.js$")
+_MEDIA_FOLDERS = ("data/tweets_media/", "data/tweet_media/")
+_MEDIA_NAME = re.compile(r"^(?P<tweet_id>\d+)-(?P<name>[^/]+)$")
+
+
+@dataclass(frozen=True)
+class _Variable:
+    """The variable a member assigns, and how to name it in a message."""
+
+    pattern: re.Pattern
+    label: str
+
+
+_TWEETS_VARIABLE = _Variable(
+    re.compile(r"window\.YTD\.tweets?\.part\d+"), "window.YTD.tweets.partN"
+)
+_GRAILBIRD_VARIABLE = _Variable(
+    re.compile(r"Grailbird\.data\.tweets_\d{4}_\d{2}"), "Grailbird.data.tweets_YYYY_MM"
+)
+_ACCOUNT_VARIABLE = _Variable(
+    re.compile(r"window\.YTD\.account\.part\d+"), "window.YTD.account.part0"
+)
+_NOTE_VARIABLE = _Variable(
+    re.compile(r"window\.YTD\.note_tweet\.part\d+"), "window.YTD.note_tweet.part0"
+)
+_USER_DETAILS_VARIABLE = _Variable(re.compile(r"(?:var\s+)?user_details"), "var user_details")
+
+_TRUNCATION_TAIL = re.compile(r"(?:\s*(?:…|https://t\.co/\S+))+\s*$")
+
+
+class ArchiveError(Exception):
+    """The archive cannot be imported; the message names the member and what is wrong."""
+
+
+@dataclass(frozen=True)
+class ArchiveAccount:
+    handle: str
+    user_id: str
+
+
+class TweetArchive:
+    """An X archive ZIP, checked on opening. Use as a context manager."""
+
+    def __init__(self, file):
+        try:
+            self.zip = zipfile.ZipFile(file)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+            raise ArchiveError(_("The file is not a ZIP archive.")) from None
+        try:
+            self._check_members()
+            self.layout, self.root, self.tweet_members = self._find_tweets()
+            self.media = self._index_media()
+        except ArchiveError:
+            self.zip.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.zip.close()
+
+    @property
+    def format(self):
+        return TweetFormat.GRAILBIRD if self.layout == "grailbird" else TweetFormat.ARCHIVE
+
+    @property
+    def tweets_size(self):
+        """Bytes of tweet JSON to read: the scale of the progress bar."""
+        return sum(self.zip.getinfo(name).file_size for name in self.tweet_members)
+
+    # Checks on opening ------------------------------------------------------------------------
+
+    def _check_members(self):
+        max_size = app_settings.ARCHIVE_MAX_MEMBER_SIZE
+        max_ratio = app_settings.ARCHIVE_MAX_COMPRESSION_RATIO
+        for info in self.zip.infolist():
+            name = info.filename
+            path = PurePosixPath(name)
+            if (
+                path.is_absolute()
+                or ".." in path.parts
+                or "\\" in name
+                or "\x00" in name
+                or re.match(r"^[A-Za-z]:", name)
+            ):
+                raise ArchiveError(
+                    _("%(member)s: the name leads out of its folder; refusing the archive.")
+                    % {"member": name}
+                )
+            if info.file_size > max_size:
+                raise ArchiveError(
+                    _(
+                        "%(member)s: %(size)s bytes once unpacked, more than the limit of "
+                        "%(limit)s (SOCHEF_ARCHIVE_MAX_MEMBER_SIZE)."
+                    )
+                    % {"member": name, "size": info.file_size, "limit": max_size}
+                )
+            if info.file_size > RATIO_CHECK_MIN_SIZE and info.file_size > max_ratio * max(
+                info.compress_size, 1
+            ):
+                raise ArchiveError(
+                    _(
+                        "%(member)s: compressed more than %(ratio)s to 1, which no archive of "
+                        "X does: refusing a possible zip bomb."
+                    )
+                    % {"member": name, "ratio": max_ratio}
+                )
+
+    def _find_tweets(self):
+        current, grailbird = [], []
+        for name in self.zip.namelist():
+            if match := _CURRENT.match(name):
+                current.append((match["root"], int(match["part"] or 0), name))
+            elif match := _GRAILBIRD.match(name):
+                grailbird.append((match["root"], match["month"], name))
+        found, layout = (current, "current") if current else (grailbird, "grailbird")
+        if not found:
+            raise ArchiveError(
+                _(
+                    "No tweets in this ZIP: expected data/tweets.js (an archive of X) or "
+                    "data/js/tweets/YYYY_MM.js (an archive from before 2019)."
+                )
+            )
+        root = min(entry[0] for entry in found)
+        return layout, root, [name for r, _key, name in sorted(found) if r == root]
+
+    def _index_media(self):
+        """``{tweet id: {file name without the id: member}}`` of the media folder."""
+        media = {}
+        folders = tuple(self.root + folder for folder in _MEDIA_FOLDERS)
+        for name in self.zip.namelist():
+            if name.startswith(folders) and not name.endswith("/"):
+                match = _MEDIA_NAME.match(name.split("/", name.count("/"))[-1])
+                if match:
+                    media.setdefault(match["tweet_id"], {})[match["name"]] = name
+        return media
+
+    # What the archive holds -------------------------------------------------------------------
+
+    def account(self):
+        """The account the archive belongs to, or None when the archive does not say."""
+        if self.layout == "current":
+            member = self.root + "data/account.js"
+            if member in self.zip.NameToInfo:
+                for item in self._items(member, _ACCOUNT_VARIABLE, "item.account"):
+                    if isinstance(item, dict) and item.get("username"):
+                        return ArchiveAccount(item["username"], str(item.get("accountId", "")))
+        else:
+            member = self.root + "data/js/user_details.js"
+            if member in self.zip.NameToInfo:
+                for item in self._items(member, _USER_DETAILS_VARIABLE, "", opening=b"{"):
+                    if isinstance(item, dict) and item.get("screen_name"):
+                        return ArchiveAccount(item["screen_name"], str(item.get("id", "")))
+        return None
+
+    def iter_tweets(self, on_read=None):
+        """Yield ``(member, TweetRow)`` for every tweet, in the archive's order.
+
+        ``on_read(n)`` is called with the number of bytes read as they are read.
+        """
+        notes = self._notes()
+        variable = _GRAILBIRD_VARIABLE if self.layout == "grailbird" else _TWEETS_VARIABLE
+        for member in self.tweet_members:
+            for number, item in enumerate(self._items(member, variable, "item", on_read=on_read)):
+                raw = item.get("tweet", item) if isinstance(item, dict) else item
+                try:
+                    note = notes.find(raw) if notes else None
+                    yield member, normalize_tweet(raw, self.format, note=note)
+                except InvalidTweet as error:
+                    raise ArchiveError(
+                        _("%(member)s, tweet number %(number)s: %(error)s")
+                        % {"member": member, "number": number + 1, "error": error}
+                    ) from None
+
+    def media_member(self, tweet_id, media, taken):
+        """The member holding ``media`` of tweet ``tweet_id`` (not one in ``taken``), or None."""
+        files = self.media.get(tweet_id)
+        if not files:
+            return None
+        for name in media.file_names:
+            if name in files and files[name] not in taken:
+                return files[name]
+        videos = media.kind != "photo"
+        for name, member in sorted(files.items()):
+            if member not in taken and name.lower().endswith(".mp4") == videos:
+                return member
+        return None
+
+    def open_member(self, member):
+        return self.zip.open(member)
+
+    # Reading members --------------------------------------------------------------------------
+
+    def _notes(self):
+        member = self.root + "data/note-tweet.js"
+        if self.layout != "current" or member not in self.zip.NameToInfo:
+            return None
+        notes = _NoteIndex()
+        for item in self._items(member, _NOTE_VARIABLE, "item.noteTweet"):
+            if isinstance(item, dict) and isinstance(item.get("core"), dict):
+                notes.add(item)
+        return notes
+
+    def _items(self, member, variable, path, opening=b"[", on_read=None):
+        try:
+            with self.zip.open(member) as stream:
+                payload = _JsPayload(stream, member, variable, opening, on_read)
+                yield from ijson.items(payload, path, use_float=True)
+        except ijson.JSONError as error:
+            first_line = str(error).splitlines()[0] if str(error) else ""
+            if "premature EOF" in first_line:
+                problem = _("the JSON ends too early: is the file cut off?")
+            else:
+                problem = _("invalid JSON (%(error)s)") % {"error": first_line}
+            raise ArchiveError(f"{member}: {problem}") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as error:
+            raise ArchiveError(
+                _("%(member)s: cannot be unpacked (%(error)s).")
+                % {"member": member, "error": str(error).splitlines()[0]}
+            ) from None
+
+
+class _JsPayload:
+    """A file-like view of a member after its ``name =``, without a trailing ``;``.
+
+    Checks the variable name, so that e.g. ``window.YTD.like.part0`` is not taken for tweets.
+    """
+
+    def __init__(self, stream, member, variable, opening, on_read):
+        self._stream, self._on_read = stream, on_read
+        head = b""
+        while not re.search(rb"=\s*\S", head) and len(head) < 1024:
+            chunk = stream.read(256)
+            if not chunk:
+                break
+            head += chunk
+        name, equals, rest = head.partition(b"=")
+        name = name.decode("utf-8", "replace").lstrip("\ufeff").strip()
+        if not equals or not variable.pattern.fullmatch(name):
+            raise ArchiveError(
+                _("%(member)s does not start with “%(expected)s =” but with “%(found)s”.")
+                % {"member": member, "expected": variable.label, "found": name[:40]}
+            )
+        if not rest.lstrip().startswith(opening):
+            raise ArchiveError(
+                _("%(member)s: “%(name)s” is not followed by “%(opening)s”.")
+                % {"member": member, "name": name, "opening": opening.decode()}
+            )
+        if on_read:
+            on_read(len(head) - len(rest))
+        self._pending, self._held = rest, b""
+
+    def read(self, size=-1):
+        if size == 0:
+            return b""
+        while True:
+            chunk = self._pending or self._stream.read(CHUNK_SIZE)
+            self._pending = b""
+            if not chunk:
+                return b""  # the held tail was only white space and ";"
+            if self._on_read:
+                self._on_read(len(chunk))
+            data = self._held + chunk
+            kept = data.rstrip(b" \t\r\n;")
+            self._held = data[len(kept) :]
+            if kept:
+                return kept
+
+
+class _NoteIndex:
+    """Long posts of ``data/note-tweet.js``, found by their time and the start of their text.
+
+    A note's id is not its tweet's id: the archive's tweet holds the first ~275 characters and a
+    link, the note the whole text, both created in the same second.
+    """
+
+    def __init__(self):
+        self._by_second = {}
+
+    def add(self, item):
+        try:
+            created = datetime.datetime.fromisoformat(item.get("createdAt", ""))
+        except ValueError:
+            return
+        second = int(created.timestamp())
+        self._by_second.setdefault(second, []).append(item["core"])
+
+    def find(self, raw):
+        if not isinstance(raw, dict):
+            return None
+        try:
+            second = int(parse_created_at(raw.get("created_at", "")).timestamp())
+        except ValueError:
+            return None
+        candidates = [
+            note for s in range(second - 2, second + 3) for note in self._by_second.get(s, ())
+        ]
+        if not candidates:
+            return None
+        text, _offsets = unescape_text(raw.get("full_text") or raw.get("text") or "")
+        start = _TRUNCATION_TAIL.sub("", text)[:100]
+        for note in candidates:
+            note_text = note.get("text") or ""
+            if note_text.startswith(start) or unescape_text(note_text)[0].startswith(start):
+                return note
+        return None

@@ -1,0 +1,195 @@
+"""Plain helper functions that build X archive ZIPs (both layouts) and X API answers for tests."""
+
+import datetime
+import io
+import json
+import zipfile
+
+START = datetime.datetime(2013, 3, 4, 7, 0, tzinfo=datetime.UTC)
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x03\x00\x08\xfc\x02\xfe\xa7\x9a\xa0"
+    b"\xa0\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def v1_date(moment):
+    """``Wed Oct 10 20:19:24 +0000 2018``, as tweets.js writes dates."""
+    return moment.strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+def grailbird_date(moment):
+    return moment.strftime("%Y-%m-%d %H:%M:%S +0000")
+
+
+def archive_tweet(tweet_id, text="Hej från skyddsombudet", created_at=START, **fields):
+    """A tweet of a current archive's tweets.js: text HTML-escaped, numbers as strings."""
+    tweet = {
+        "id_str": str(tweet_id),
+        "id": str(tweet_id),
+        "full_text": text,
+        "created_at": v1_date(created_at),
+        "entities": {"hashtags": [], "symbols": [], "user_mentions": [], "urls": []},
+        "favorite_count": "3",
+        "retweet_count": "1",
+        "lang": "sv",
+        "retweeted": False,
+        "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
+        "display_text_range": ["0", str(len(text))],
+        "truncated": False,
+    }
+    tweet.update(fields)
+    return tweet
+
+
+def grailbird_tweet(tweet_id, text="Hej från 2013", created_at=START, **fields):
+    """A tweet of a Grailbird archive: integer indices, an inline user."""
+    tweet = {
+        "id_str": str(tweet_id),
+        "id": int(tweet_id),
+        "text": text,
+        "created_at": grailbird_date(created_at),
+        "entities": {"user_mentions": [], "media": [], "hashtags": [], "urls": []},
+        "source": "web",
+        "user": {"screen_name": "Skyddsombud", "id_str": "42", "name": "Skyddsombud"},
+    }
+    tweet.update(fields)
+    return tweet
+
+
+def photo(tweet_id, media_id, alt="", name=None, url="https://t.co/pic"):
+    """An extended_entities.media item of a photo; its file is <tweet id>-<name>."""
+    name = name or f"{media_id}.png"
+    return {
+        "id_str": str(media_id),
+        "type": "photo",
+        "url": url,
+        "media_url_https": f"https://pbs.twimg.com/media/{name}",
+        "indices": ["0", "0"],
+        "ext_alt_text": alt,
+        "sizes": {"large": {"w": "1", "h": "1", "resize": "fit"}},
+    }
+
+
+def js(variable, data):
+    """A member as X writes it: a JavaScript assignment of JSON."""
+    return f"{variable} = {json.dumps(data, ensure_ascii=False, indent=2)}"
+
+
+def zip_bytes(members, compression=zipfile.ZIP_DEFLATED):
+    """A ZIP of ``{name: str | bytes}``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content.encode() if isinstance(content, str) else content)
+    return buffer.getvalue()
+
+
+def account_member(handle="Skyddsombud", account_id="42"):
+    account = {"username": handle, "accountId": account_id, "accountDisplayName": handle}
+    return {"data/account.js": js("window.YTD.account.part0", [{"account": account}])}
+
+
+def current_archive(tweets, handle="Skyddsombud", notes=(), media=None, extra=None):
+    """The members of a current archive with ``tweets`` (dicts of ``archive_tweet``).
+
+    ``handle=None`` leaves account.js out; ``media`` is ``{file name: bytes}`` of tweets_media.
+    """
+    members = account_member(handle) if handle else {}
+    members["data/tweets.js"] = js(
+        "window.YTD.tweets.part0", [{"tweet": tweet} for tweet in tweets]
+    )
+    if notes:
+        members["data/note-tweet.js"] = js(
+            "window.YTD.note_tweet.part0", [{"noteTweet": note} for note in notes]
+        )
+    for name, content in (media or {}).items():
+        members[f"data/tweets_media/{name}"] = content
+    members.update(extra or {})
+    return members
+
+
+def grailbird_archive(tweets_by_month, handle="Skyddsombud", extra=None):
+    """The members of a Grailbird archive: ``{"2013_03": [tweets]}``."""
+    members = {"tweets.csv": "tweet_id,text\n"}
+    if handle:
+        members["data/js/user_details.js"] = (
+            'var user_details =  {"screen_name" : "%s", "id" : "42", "full_name" : "%s"}'
+            % (handle, handle)
+        )
+    for month, tweets in tweets_by_month.items():
+        members[f"data/js/tweets/{month}.js"] = js(f"Grailbird.data.tweets_{month}", tweets)
+    members.update(extra or {})
+    return members
+
+
+def write_archive(path, members):
+    path.write_bytes(zip_bytes(members))
+    return path
+
+
+def write_large_archive(path, count=100_000, handle="Skyddsombud", parts=4):
+    """A current archive of ``count`` tweets, written as a stream (for the memory test and the
+    benchmark); tweets link, mention and tag like real ones do."""
+    per_part = -(-count // parts)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in account_member(handle).items():
+            archive.writestr(name, content)
+        for part in range(parts):
+            member = "data/tweets.js" if part == 0 else f"data/tweets-part{part}.js"
+            with archive.open(member, "w", force_zip64=True) as out:
+                out.write(f"window.YTD.tweets.part{part} = [".encode())
+                first = part * per_part
+                for n in range(first, min(first + per_part, count)):
+                    out.write(b"," if n > first else b"")
+                    out.write(json.dumps({"tweet": _large_tweet(n)}).encode())
+                out.write(b"]")
+    return path
+
+
+def _large_tweet(n):
+    created = START + datetime.timedelta(minutes=7 * n)
+    text = (
+        f"Tweet {n} om arbetsmiljö &amp; skyddsombud, med @ArbetsmiljoChef och "
+        f"#arbetsmiljo: https://t.co/a{n:07d}"
+    )
+    mention_at = text.index("@")
+    tag_at = text.index("#")
+    url_at = text.index("https://")
+    return archive_tweet(
+        100_000_000_000_000_000 + n,
+        text,
+        created,
+        entities={
+            "hashtags": [{"text": "arbetsmiljo", "indices": [str(tag_at), str(tag_at + 12)]}],
+            "user_mentions": [
+                {
+                    "screen_name": "ArbetsmiljoChef",
+                    "indices": [str(mention_at), str(mention_at + 16)],
+                }
+            ],
+            "urls": [
+                {
+                    "url": f"https://t.co/a{n:07d}",
+                    "expanded_url": f"https://www.nyarbetsmiljo.se/artikel/{n}",
+                    "display_url": f"nyarbetsmiljo.se/artikel/{n}",
+                    "indices": [str(url_at), str(len(text))],
+                }
+            ],
+        },
+    )
+
+
+def api_tweet(tweet_id, text="Hej från API:t", created_at=START, **fields):
+    """A tweet of the X API v2 as JSON (tweepy warns without edit_history_tweet_ids)."""
+    tweet = {
+        "id": str(tweet_id),
+        "text": text,
+        "created_at": created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "edit_history_tweet_ids": [str(tweet_id)],
+        "author_id": "42",
+        "lang": "sv",
+        "public_metrics": {"like_count": 5, "retweet_count": 2, "reply_count": 0},
+    }
+    tweet.update(fields)
+    return tweet

@@ -1,0 +1,376 @@
+"""sochef_import_archive: both layouts of X's archive ZIP, imported safely and idempotently."""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
+from sochef_wagtail.management.commands.sochef_import_archive import Command
+from tests.archives import (
+    PNG,
+    START,
+    account_member,
+    archive_tweet,
+    current_archive,
+    grailbird_tweet,
+    grailbird_archive,
+    js,
+    photo,
+    write_archive,
+    zip_bytes,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(path, *args):
+    out = io.StringIO()
+    call_command("sochef_import_archive", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def import_error(path, *args):
+    with pytest.raises(CommandError) as raised:
+        run_import(path, *args)
+    return str(raised.value)
+
+
+@pytest.fixture
+def archive_path(tmp_path):
+    def write(members, name="archive.zip"):
+        return write_archive(tmp_path / name, members)
+
+    return write
+
+
+# Both layouts -------------------------------------------------------------------------------
+
+
+def test_current_layout_imports_tweets_into_the_archives_account(accounts, archive_path):
+    path = archive_path(current_archive([archive_tweet(1001), archive_tweet(1002)]))
+    run_import(path)
+    worker = accounts[1]
+    assert list(worker.tweets.values_list("tweet_id", flat=True)) == ["1001", "1002"]
+    tweet = worker.tweets.first()
+    assert tweet.text == "Hej från skyddsombudet"
+    assert tweet.created_at == START
+    assert (tweet.like_count, tweet.retweet_count, tweet.lang) == (3, 1, "sv")
+    assert tweet.source == TweetSource.ARCHIVE
+
+
+def test_older_tweet_js_member_imports(accounts, archive_path):
+    members = account_member("Skyddsombud")
+    members["data/tweet.js"] = js("window.YTD.tweet.part0", [{"tweet": archive_tweet(7)}])
+    run_import(archive_path(members))
+    assert Tweet.objects.get().tweet_id == "7"
+
+
+def test_tweets_split_in_parts_all_import(accounts, archive_path):
+    members = current_archive([archive_tweet(1)])
+    members["data/tweets-part1.js"] = js("window.YTD.tweets.part1", [{"tweet": archive_tweet(2)}])
+    run_import(archive_path(members))
+    assert Tweet.objects.count() == 2
+
+
+def test_grailbird_layout_imports(accounts, archive_path):
+    march = [grailbird_tweet(2001, "Första", START)]
+    april = [grailbird_tweet(2002, "Andra", START + datetime.timedelta(days=30))]
+    run_import(archive_path(grailbird_archive({"2013_03": march, "2013_04": april})))
+    tweets = list(accounts[1].tweets.all())
+    assert [(t.tweet_id, t.text, t.created_at) for t in tweets] == [
+        ("2001", "Första", START),
+        ("2002", "Andra", START + datetime.timedelta(days=30)),
+    ]
+
+
+def test_archive_in_a_folder_of_its_own_imports(accounts, archive_path):
+    members = {f"twitter-2024/{name}": c for name, c in current_archive([archive_tweet(5)]).items()}
+    run_import(archive_path(members))
+    assert Tweet.objects.get().tweet_id == "5"
+
+
+# Text and entities --------------------------------------------------------------------------
+
+
+def test_html_entities_are_unescaped_exactly_once(accounts, archive_path):
+    text = "Chef &amp; skyddsombud: 3 &lt; 5 &gt; 2, och &amp;lt; blir &lt;"
+    run_import(archive_path(current_archive([archive_tweet(1, text)])))
+    assert Tweet.objects.get().text == "Chef & skyddsombud: 3 < 5 > 2, och &lt; blir <"
+
+
+def test_entities_get_offsets_into_the_unescaped_text(accounts, archive_path):
+    text = "Q&amp;A med @ArbetsmiljoChef 🙂 #arbetsmiljo https://t.co/abc"
+    tweet = archive_tweet(
+        1,
+        text,
+        entities={
+            "user_mentions": [{"screen_name": "ArbetsmiljoChef", "indices": ["12", "28"]}],
+            "hashtags": [{"text": "arbetsmiljo", "indices": ["31", "43"]}],
+            "urls": [
+                {
+                    "url": "https://t.co/abc",
+                    "expanded_url": "https://www.nyarbetsmiljo.se/a",
+                    "display_url": "nyarbetsmiljo.se/a",
+                    "indices": ["44", "60"],
+                }
+            ],
+        },
+    )
+    run_import(archive_path(current_archive([tweet])))
+    stored = Tweet.objects.get()
+    entities = stored.entities
+    mention, tag, url = entities["mentions"][0], entities["hashtags"][0], entities["urls"][0]
+    assert stored.text[mention["start"] : mention["end"]] == "@ArbetsmiljoChef"
+    assert mention["handle"] == "ArbetsmiljoChef"
+    assert stored.text[tag["start"] : tag["end"]] == "#arbetsmiljo"
+    assert stored.text[url["start"] : url["end"]] == "https://t.co/abc"
+    assert url["expanded_url"] == "https://www.nyarbetsmiljo.se/a"
+    assert url["display_url"] == "nyarbetsmiljo.se/a"
+
+
+def test_long_post_gets_its_full_text_from_note_tweet_js(accounts, archive_path):
+    full = "Långt inlägg om skyddsombudens mandat. " * 12 + "Slut."
+    cut = full[:270] + "… https://t.co/note"
+    note = {
+        "noteTweetId": "555",
+        "createdAt": START.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "core": {"text": full, "urls": [], "mentions": [], "hashtags": []},
+    }
+    run_import(archive_path(current_archive([archive_tweet(9, cut)], notes=[note])))
+    assert Tweet.objects.get().text == full
+
+
+def test_reply_fields_are_kept(accounts, archive_path):
+    reply = archive_tweet(
+        2,
+        "@ArbetsmiljoChef Håller med",
+        in_reply_to_status_id_str="1",
+        in_reply_to_screen_name="ArbetsmiljoChef",
+    )
+    run_import(archive_path(current_archive([reply])))
+    tweet = Tweet.objects.get()
+    assert (tweet.in_reply_to_tweet_id, tweet.in_reply_to_handle) == ("1", "ArbetsmiljoChef")
+
+
+def test_retweets_and_quotes_are_flagged(accounts, archive_path):
+    retweet = archive_tweet(1, "RT @ArbetsmiljoChef: Viktigt om skyddsronder")
+    quote = archive_tweet(
+        2,
+        "Läs detta https://t.co/q",
+        entities={
+            "urls": [
+                {
+                    "url": "https://t.co/q",
+                    "expanded_url": "https://twitter.com/ArbetsmiljoChef/status/123",
+                    "display_url": "twitter.com/ArbetsmiljoChef/status/123",
+                    "indices": ["10", "24"],
+                }
+            ]
+        },
+    )
+    run_import(archive_path(current_archive([retweet, quote])))
+    rt, qt = Tweet.objects.order_by("tweet_id")
+    assert (rt.is_retweet, rt.is_quote) == (True, False)
+    assert (qt.is_retweet, qt.is_quote, qt.quoted_tweet_id) == (False, True, "123")
+
+
+def test_media_are_stored_with_their_alt_text(accounts, archive_path):
+    tweet = archive_tweet(
+        3, "Skyddsrond https://t.co/pic", extended_entities={"media": [photo(3, 77, "Ett larm")]}
+    )
+    out = run_import(archive_path(current_archive([tweet], media={"3-77.png": PNG})))
+    media = TweetMedia.objects.get()
+    assert (media.tweet.tweet_id, media.kind, media.alt_text) == ("3", "photo", "Ett larm")
+    assert media.file.read() == PNG
+    assert media.original_url == "https://pbs.twimg.com/media/77.png"
+    assert "media 1" in out
+
+
+def test_media_missing_from_the_archive_keeps_its_row_without_a_file(accounts, archive_path):
+    tweet = archive_tweet(3, "Bild https://t.co/pic", extended_entities={"media": [photo(3, 77)]})
+    run_import(archive_path(current_archive([tweet])))
+    assert TweetMedia.objects.get().file.name == ""
+
+
+# Account ------------------------------------------------------------------------------------
+
+
+def test_account_option_must_match_the_archive(accounts, archive_path):
+    message = import_error(
+        archive_path(current_archive([archive_tweet(1)])), "--account", "ArbetsmiljoChef"
+    )
+    assert message == "This archive belongs to @Skyddsombud, not to @ArbetsmiljoChef."
+    assert not Tweet.objects.exists()
+
+
+def test_unknown_account_is_named_with_the_known_handles(accounts, archive_path):
+    message = import_error(archive_path(current_archive([archive_tweet(1)], handle="Okand")))
+    assert "@Okand" in message
+    assert "@ArbetsmiljoChef" in message and "@Skyddsombud" in message
+    assert "\n" not in message
+
+
+def test_archive_without_its_account_needs_the_option(accounts, archive_path):
+    path = archive_path(current_archive([archive_tweet(1)], handle=None))
+    assert "@Skyddsombud" in import_error(path)
+    run_import(path, "--account", "@skyddsombud")
+    assert Tweet.objects.get().account == accounts[1]
+
+
+def test_archive_gives_the_account_its_x_user_id(accounts, archive_path):
+    run_import(archive_path(current_archive([archive_tweet(1)])))
+    accounts[1].refresh_from_db()
+    assert accounts[1].x_user_id == "42"
+
+
+# Dry run, idempotency, summary --------------------------------------------------------------
+
+
+def test_dry_run_writes_nothing_and_says_what_it_would_do(accounts, archive_path):
+    out = run_import(
+        archive_path(current_archive([archive_tweet(1), archive_tweet(2)])), "--dry-run"
+    )
+    assert not Tweet.objects.exists()
+    assert "would import 2" in out
+
+
+def test_second_import_adds_nothing(accounts, archive_path):
+    path = archive_path(current_archive([archive_tweet(1), archive_tweet(2)]))
+    run_import(path)
+    out = run_import(path)
+    assert Tweet.objects.count() == 2
+    assert "Imported 0, already present 2" in out
+
+
+def test_tweet_twice_in_the_archive_is_stored_once(accounts, archive_path):
+    run_import(
+        archive_path(current_archive([archive_tweet(1), archive_tweet(1), archive_tweet(2)]))
+    )
+    assert Tweet.objects.count() == 2
+
+
+def test_summary_names_counts_account_and_dates(accounts, archive_path):
+    late = START + datetime.timedelta(days=400)
+    tweets = [archive_tweet(1, created_at=START), archive_tweet(2, created_at=late)]
+    out = run_import(archive_path(current_archive(tweets)), "--verbosity", "0")
+    assert out == ""
+    out = run_import(archive_path(current_archive(tweets + [archive_tweet(3)]), "b.zip"))
+    assert out.splitlines()[-1] == (
+        "Imported 1, already present 2, media 0, for @Skyddsombud, 2013-03-04 – 2014-04-08."
+    )
+
+
+def test_progress_is_plain_lines_when_not_on_a_terminal(accounts, archive_path):
+    out = run_import(archive_path(current_archive([archive_tweet(1)])))
+    lines = out.splitlines()
+    assert "Reading the archive: 100 %" in lines
+    assert not any("\r" in line for line in lines)
+
+
+def test_progress_is_a_bar_on_a_terminal(accounts, archive_path):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    call_command(
+        "sochef_import_archive", str(archive_path(current_archive([archive_tweet(1)]))), stdout=out
+    )
+    assert "\rReading the archive: [" + "#" * 30 + "] 100 %" in out.getvalue()
+
+
+# Bad input: one line, an exit code, nothing written ----------------------------------------
+
+
+def exit_with_error(path, capsys):
+    """Run the command as manage.py does; return (exit code, stderr)."""
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["manage.py", "sochef_import_archive", str(path)])
+    return exited.value.code, capsys.readouterr().err
+
+
+def assert_refused(path, capsys, *words):
+    code, err = exit_with_error(path, capsys)
+    assert code == 1
+    line = err.strip()
+    assert "\n" not in line and "Traceback" not in line
+    for word in words:
+        assert word in line
+    assert not Tweet.objects.exists()
+    assert not TweetMedia.objects.exists()
+    return line
+
+
+def test_not_a_zip_is_refused(accounts, tmp_path, capsys):
+    path = tmp_path / "archive.zip"
+    path.write_text("hej")
+    assert_refused(path, capsys, "not a ZIP")
+
+
+def test_truncated_json_is_refused(accounts, archive_path, capsys):
+    members = current_archive([archive_tweet(1), archive_tweet(2)])
+    members["data/tweets.js"] = members["data/tweets.js"][:-40]
+    assert_refused(archive_path(members), capsys, "data/tweets.js", "ends too early")
+
+
+def test_invalid_json_is_refused(accounts, archive_path, capsys):
+    members = current_archive([archive_tweet(1)])
+    members["data/tweets.js"] = "window.YTD.tweets.part0 = [{tweet: 1}]"
+    assert_refused(archive_path(members), capsys, "data/tweets.js", "invalid JSON")
+
+
+def test_broken_second_member_writes_nothing_of_the_first(accounts, archive_path, capsys):
+    members = current_archive([archive_tweet(1)])
+    members["data/tweets-part1.js"] = "window.YTD.tweets.part1 = [{"
+    assert_refused(archive_path(members), capsys, "data/tweets-part1.js")
+
+
+def test_wrong_variable_prefix_is_refused(accounts, archive_path, capsys):
+    members = current_archive([])
+    members["data/tweets.js"] = js("window.YTD.like.part0", [{"tweet": archive_tweet(1)}])
+    assert_refused(
+        archive_path(members), capsys, "data/tweets.js", "window.YTD.tweets.partN", "like"
+    )
+
+
+def test_missing_required_field_is_refused(accounts, archive_path, capsys):
+    tweet = archive_tweet(1)
+    del tweet["created_at"]
+    members = current_archive([archive_tweet(2), tweet])
+    assert_refused(archive_path(members), capsys, "data/tweets.js", "tweet number 2", "created_at")
+
+
+def test_media_name_leading_out_of_its_folder_is_refused(accounts, archive_path, capsys):
+    members = current_archive([archive_tweet(1)], media={"../../../etc/1-x.png": PNG})
+    assert_refused(archive_path(members), capsys, "etc/1-x.png", "out of its folder")
+
+
+def test_oversized_member_is_refused(accounts, archive_path, capsys, settings):
+    settings.SOCHEF_ARCHIVE_MAX_MEMBER_SIZE = 10_000
+    members = current_archive([archive_tweet(n) for n in range(1, 60)])
+    assert_refused(archive_path(members), capsys, "data/tweets.js", "limit of 10000")
+
+
+def test_zip_bomb_ratio_is_refused(accounts, archive_path, capsys):
+    members = current_archive([archive_tweet(1)], media={"1-bomb.png": b"\0" * 5_000_000})
+    assert_refused(archive_path(members), capsys, "1-bomb.png", "zip bomb")
+
+
+def test_no_tweets_member_is_refused(accounts, archive_path, capsys):
+    assert_refused(archive_path(account_member()), capsys, "data/tweets.js")
+
+
+def test_missing_file_is_refused(accounts, tmp_path, capsys):
+    assert_refused(tmp_path / "nowhere.zip", capsys, "nowhere.zip")
+
+
+def test_corrupt_member_data_is_refused(accounts, tmp_path, capsys):
+    content = zip_bytes(current_archive([archive_tweet(1)]), compression=zipfile.ZIP_STORED)
+    broken = content.replace(b'"full_text"', b'"full_texT"')  # the CRC no longer matches
+    path = tmp_path / "crc.zip"
+    path.write_bytes(broken)
+    assert_refused(path, capsys, "data/tweets.js")
