@@ -113,10 +113,8 @@ def grailbird_archive(tweets_by_month, handle="Skyddsombud", extra=None):
     """The members of a Grailbird archive: ``{"2013_03": [tweets]}``."""
     members = {"tweets.csv": "tweet_id,text\n"}
     if handle:
-        members["data/js/user_details.js"] = (
-            'var user_details =  {"screen_name" : "%s", "id" : "42", "full_name" : "%s"}'
-            % (handle, handle)
-        )
+        details = {"screen_name": handle, "id": "42", "full_name": handle}
+        members["data/js/user_details.js"] = js("var user_details", details)
     for month, tweets in tweets_by_month.items():
         members[f"data/js/tweets/{month}.js"] = js(f"Grailbird.data.tweets_{month}", tweets)
     members.update(extra or {})
