@@ -1,13 +1,15 @@
 """Importing an X archive ZIP: the one function behind the command, the admin view and the task.
 
-Two passes over the archive: the first reads and checks every tweet and learns which are new,
-without writing; the second, only when there is something new, stores them in one transaction.
-A broken archive is therefore refused before anything is written, and importing an archive a
-second time reads it once and writes nothing.
+Two passes: the first reads and checks every tweet of the archive, without writing, and spools
+the new ones to a temporary file; the second, only when there is something new, stores them from
+there in one transaction. A broken archive is therefore refused before anything is written, and
+importing an archive a second time reads it once and writes nothing.
 """
 
 import datetime
+import pickle
 import posixpath
+import tempfile
 import zipfile
 import zlib
 import zoneinfo
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from ..accounts import RelayAccount
 from ..conf import app_settings
 from .formats import ArchiveError, TweetArchive
-from .store import existing_tweet_ids, store_tweets
+from .store import BATCH_SIZE, batched, existing_tweet_ids, store_tweets
 
 #: Phases told to ``progress(phase, done, total)``: bytes of tweets read, then tweets stored.
 READING, SAVING = "reading", "saving"
@@ -71,18 +73,18 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
     archive cannot be imported. ``progress(phase, done, total)`` is told how far it got.
     """
     progress = progress or (lambda phase, done, total: None)
-    with TweetArchive(file) as archive:
+    with TweetArchive(file) as archive, tempfile.TemporaryFile() as spool:
         account, archive_user_id = _relay_account(archive, handle)
-        scan = _scan(archive, progress)
+        scan = _scan(archive, spool, progress)
         result = ImportResult(
             handle=account.handle,
-            present=len(scan.present),
+            imported=scan.new,
+            present=scan.present,
             duplicates=scan.duplicates,
-            media=sum(scan.media_counts.get(tweet_id, 0) for tweet_id in scan.new),
+            media=scan.media,
             first=scan.first,
             last=scan.last,
             dry_run=dry_run,
-            imported=len(scan.new),
         )
         if dry_run or not scan.new:
             return result
@@ -92,13 +94,12 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
         def on_stored(count):
             nonlocal saved
             saved += count
-            progress(SAVING, saved, len(scan.new))
+            progress(SAVING, saved, scan.new)
 
-        progress(SAVING, 0, len(scan.new))
+        progress(SAVING, 0, scan.new)
+        spool.seek(0)
         try:
-            stored = store_tweets(
-                account, _new_rows(archive, scan.new), open_media=opener, on_stored=on_stored
-            )
+            stored = store_tweets(account, _unspool(spool), open_media=opener, on_stored=on_stored)
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             raise ArchiveError(
                 _("%(member)s: cannot be unpacked (%(error)s).")
@@ -143,52 +144,62 @@ def _relay_account(archive, handle):
 
 @dataclass
 class _Scan:
-    new: set
-    present: set
-    duplicates: int
-    media_counts: dict
-    first: datetime.datetime | None
-    last: datetime.datetime | None
+    new: int = 0
+    present: int = 0
+    duplicates: int = 0
+    media: int = 0
+    first: datetime.datetime | None = None
+    last: datetime.datetime | None = None
 
 
-def _scan(archive, progress):
-    """Read and check every tweet; learn which are new. Keeps ids, not tweets."""
-    total, done = archive.tweets_size, 0
+def _scan(archive, spool, progress):
+    """Read and check every tweet, and spool the new ones (pickled, batch by batch) to ``spool``.
+
+    Memory holds the ids met and one batch; the second pass reads the spool, not the archive.
+    """
+    total, done, reported = archive.tweets_size, 0, 0
     step = max(total // 200, 1)
-    reported = 0
 
     def on_read(count):
         nonlocal done, reported
         done += count
-        if done - reported >= step or done == total:
+        if done - reported >= step:
             reported = done
             progress(READING, done, total)
 
-    ids, media_counts, duplicates = set(), {}, 0
-    first = last = None
-    progress(READING, 0, total)
-    for _member, row in archive.iter_tweets(on_read=on_read):
-        if row.tweet_id in ids:
-            duplicates += 1
-            continue
-        ids.add(row.tweet_id)
-        if row.media:
-            media_counts[row.tweet_id] = len(row.media)
-        if first is None or row.created_at < first:
-            first = row.created_at
-        if last is None or row.created_at > last:
-            last = row.created_at
-    progress(READING, total, total)
-    present = existing_tweet_ids(list(ids))
-    return _Scan(ids - present, present, duplicates, media_counts, first, last)
+    scan, ids = _Scan(), set()
 
-
-def _new_rows(archive, new_ids):
-    remaining = set(new_ids)
-    for _member, row in archive.iter_tweets():
-        if row.tweet_id in remaining:
-            remaining.discard(row.tweet_id)
+    def unique_rows():
+        for _member, row in archive.iter_tweets(on_read=on_read):
+            if row.tweet_id in ids:
+                scan.duplicates += 1
+                continue
+            ids.add(row.tweet_id)
+            if scan.first is None or row.created_at < scan.first:
+                scan.first = row.created_at
+            if scan.last is None or row.created_at > scan.last:
+                scan.last = row.created_at
             yield row
+
+    progress(READING, 0, total)
+    for batch in batched(unique_rows(), BATCH_SIZE):
+        present = existing_tweet_ids([row.tweet_id for row in batch])
+        new = [row for row in batch if row.tweet_id not in present]
+        scan.present += len(present)
+        scan.new += len(new)
+        scan.media += sum(len(row.media) for row in new)
+        if new:
+            pickle.dump(new, spool, pickle.HIGHEST_PROTOCOL)
+    progress(READING, total, total)
+    return scan
+
+
+def _unspool(spool):
+    while True:
+        try:
+            yield from pickle.load(spool)
+        except EOFError:
+            return
 
 
 class _MediaOpener:

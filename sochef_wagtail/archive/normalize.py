@@ -297,7 +297,7 @@ def parse_created_at(value, tweet_id=""):
             hour, minute, second = clock.split(":")
             moment = datetime.datetime(
                 int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second),
-                tzinfo=datetime.datetime.strptime(offset, "%z").tzinfo,
+                tzinfo=_zone(offset),
             )  # fmt: skip
         elif len(parts) == 3:
             moment = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S %z")
@@ -308,6 +308,12 @@ def parse_created_at(value, tweet_id=""):
     if moment.tzinfo is None:
         raise InvalidTweet(f"tweet {tweet_id}: date {value!r} has no time zone")
     return moment.astimezone(datetime.UTC)
+
+
+def _zone(offset):
+    if offset == "+0000":
+        return datetime.UTC
+    return datetime.datetime.strptime(offset, "%z").tzinfo
 
 
 def _required(raw, tweet_id, *names):
@@ -391,7 +397,7 @@ def unescape_text(escaped):
     return "".join(parts), offsets
 
 
-_NEEDLE_PREFIX = {"mention": "[@＠]", "hashtag": "[#＃]", "url": "", "media": ""}
+_MARKERS = {"mention": "@＠", "hashtag": "#＃", "url": "", "media": ""}
 _NEEDLE_KEY = {"mention": "handle", "hashtag": "tag", "url": "url", "media": "url"}
 _ENTITY_LIST = {"url": "urls", "mention": "mentions", "hashtag": "hashtags", "media": "media"}
 
@@ -405,29 +411,39 @@ def _place_entities(escaped, spans):
     """
     text, offsets = unescape_text(escaped)
     entities = {name: [] for name in _ENTITY_LIST.values()}
-    taken = []
+    taken = set()
     for kind, (start, end), item in spans:
         needle = item[_NEEDLE_KEY[kind]]
         if not needle:
             continue
-        pattern = re.compile(_NEEDLE_PREFIX[kind] + re.escape(needle) + r"(?!\w)", re.I)
         guesses = [(start, end)]
         if offsets and start is not None and end is not None and end < len(offsets):
             guesses.insert(0, (offsets[start], offsets[end]))
-        placed = _place(text, pattern, guesses, taken)
+        placed = _place(text, kind, needle, guesses, taken)
         if placed:
-            taken.append(placed)
+            taken.add(placed)
             entities[_ENTITY_LIST[kind]].append({"start": placed[0], "end": placed[1], **item})
     for name in entities:
         entities[name].sort(key=lambda entity: entity["start"])
     return text, {name: items for name, items in entities.items() if items}
 
 
-def _place(text, pattern, guesses, taken):
+def _place(text, kind, needle, guesses, taken):
+    markers = _MARKERS[kind]
     for start, end in guesses:
-        if start is not None and end is not None and pattern.fullmatch(text, start, end):
-            if (start, end) not in taken:
+        if start is None or end is None or (start, end) in taken:
+            continue
+        if markers:
+            if (
+                end - start == len(needle) + 1
+                and text[start : start + 1] in markers
+                and text[start + 1 : end].casefold() == needle.casefold()
+            ):
                 return start, end
+        elif text[start:end] == needle:
+            return start, end
+    prefix = f"[{markers}]" if markers else ""
+    pattern = re.compile(prefix + re.escape(needle) + r"(?!\w)", re.IGNORECASE)
     hint = next((start for start, _ in guesses if start is not None), 0)
     found = [
         (m.start(), m.end()) for m in pattern.finditer(text) if (m.start(), m.end()) not in taken
