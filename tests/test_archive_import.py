@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
 from sochef_wagtail.management.commands.sochef_import_archive import Command
@@ -25,6 +26,13 @@ from tests.archives import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English here; the site's language is Swedish."""
+    with translation.override("en"):
+        yield
 
 
 def run_import(path, *args):

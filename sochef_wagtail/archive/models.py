@@ -1,5 +1,6 @@
 """Tweets as stored by the site: one row per tweet, whatever source it came from."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
@@ -94,3 +95,65 @@ class TweetMedia(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.media_key}"
+
+
+class ArchiveImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ArchiveImport(models.Model):
+    """An archive ZIP uploaded in the admin and imported by a django-q2 task.
+
+    The uploaded file is deleted once the import has run, whatever its outcome: it is a copy of
+    someone's personal data.
+    """
+
+    archive = models.FileField(
+        _("archive"), upload_to="sochef/archive_imports/", max_length=255, blank=True
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    handle = models.CharField(_("relay account"), max_length=15, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ArchiveImportStatus.choices,
+        default=ArchiveImportStatus.QUEUED,
+    )
+    phase = models.CharField(_("phase"), max_length=10, blank=True)
+    progress_done = models.PositiveBigIntegerField(default=0)
+    progress_total = models.PositiveBigIntegerField(default=0)
+    summary = models.TextField(_("summary"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archive import")
+        verbose_name_plural = _("archive imports")
+        ordering = ["-created_at"]
+        default_permissions = ()
+        permissions = [("import_archive", _("Can import tweet archives"))]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def finished(self):
+        return self.status in (ArchiveImportStatus.DONE, ArchiveImportStatus.FAILED)
+
+    @property
+    def percent(self):
+        if not self.progress_total:
+            return 100 if self.finished else 0
+        return min(100 * self.progress_done // self.progress_total, 100)

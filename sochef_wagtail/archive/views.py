@@ -1,0 +1,118 @@
+"""The admin's "Import archive": upload a ZIP → a django-q2 task imports it → its summary."""
+
+import zipfile
+
+from django import forms
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_q.tasks import async_task
+from wagtail.admin.auth import permission_required
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+
+from ..accounts import RelayAccount
+from .importer import READING
+from .models import ArchiveImport
+
+PERMISSION = "sochef_wagtail.import_archive"
+RECENT_IMPORTS = 10
+
+
+class ArchiveImportForm(forms.Form):
+    archive = forms.FileField(
+        label=_("Archive ZIP"),
+        help_text=_(
+            "The ZIP that X sends as “an archive of your data”, or an archive from before 2019."
+        ),
+    )
+    account = forms.ModelChoiceField(
+        RelayAccount.objects.all(),
+        label=_("Relay account"),
+        required=False,
+        to_field_name="handle",
+        empty_label=_("The archive's own account"),
+        help_text=_("Needed only when the archive does not say whose it is."),
+    )
+
+    def clean_archive(self):
+        archive = self.cleaned_data["archive"]
+        if not zipfile.is_zipfile(archive):
+            raise forms.ValidationError(_("This file is not a ZIP archive."))
+        archive.seek(0)
+        return archive
+
+
+@permission_required(PERMISSION)
+def import_view(request):
+    form = ArchiveImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["archive"]
+        account = form.cleaned_data["account"]
+        job = ArchiveImport(
+            file_name=upload.name[:255],
+            handle=account.handle if account else "",
+            requested_by=request.user,
+        )
+        job.archive.save(upload.name, upload, save=False)
+        job.save()
+        async_task(
+            "sochef_wagtail.archive.tasks.run_archive_import",
+            job.pk,
+            task_name=f"sochef-archive-import-{job.pk}",
+        )
+        return redirect("sochef_archive_import:status", job.pk)
+    return TemplateResponse(
+        request,
+        "sochef_wagtail/admin/archive_import.html",
+        {
+            "page_title": _("Import archive"),
+            "header_icon": "upload",
+            "form": form,
+            "imports": ArchiveImport.objects.select_related("requested_by")[:RECENT_IMPORTS],
+        },
+    )
+
+
+@permission_required(PERMISSION)
+def status_view(request, pk):
+    job = get_object_or_404(ArchiveImport, pk=pk)
+    return TemplateResponse(
+        request,
+        "sochef_wagtail/admin/archive_import_status.html",
+        {
+            "page_title": _("Import archive"),
+            "page_subtitle": job.file_name,
+            "header_icon": "upload",
+            "job": job,
+            "reading": job.phase == READING,
+            "index_url": reverse("sochef_archive_import:index"),
+        },
+    )
+
+
+class ArchiveImportViewSet(ViewSet):
+    """The import views, with a menu item in the SOchef menu for users who may import."""
+
+    name = "sochef_archive_import"
+    url_prefix = "sochef/import-archive"
+    icon = "upload"
+    menu_label = _("Import archive")
+    menu_hook = "register_sochef_menu_item"
+
+    @cached_property
+    def menu_item_class(self):
+        return ImportMenuItem
+
+    def get_urlpatterns(self):
+        return [
+            path("", import_view, name="index"),
+            path("<int:pk>/", status_view, name="status"),
+        ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(PERMISSION)
