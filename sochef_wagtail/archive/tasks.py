@@ -1,11 +1,15 @@
 """django-q2 tasks of the archive: they call the same functions as the management commands."""
 
+import datetime
 import logging
 import time
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.models import Schedule
 
+from ..conf import app_settings
+from .fetch import FetchError, FetchStopped, fetch_tweets
 from .formats import ArchiveError
 from .importer import import_archive
 from .models import ArchiveImport, ArchiveImportStatus
@@ -56,3 +60,43 @@ class _ProgressWriter:
             phase=phase, progress_done=done, progress_total=total
         )
         self.job.phase, self.job.progress_done, self.job.progress_total = phase, done, total
+
+
+FETCH_SCHEDULE = "sochef-fetch-tweets"
+FETCH_RETRY_SCHEDULE = "sochef-fetch-tweets-after-rate-limit"
+
+
+def fetch_tweets_task():
+    """The scheduled fetch of every active account. Never sleeps out a rate limit: it stops,
+    and schedules one more fetch for when the limit resets."""
+    try:
+        results = fetch_tweets()
+    except FetchStopped as stop:
+        if stop.retry_at:
+            Schedule.objects.update_or_create(
+                name=FETCH_RETRY_SCHEDULE,
+                defaults={
+                    "func": f"{__name__}.fetch_tweets_task",
+                    "schedule_type": Schedule.ONCE,
+                    "repeats": 1,
+                    "next_run": stop.retry_at + datetime.timedelta(seconds=5),
+                },
+            )
+        return str(stop)
+    except FetchError as error:
+        logger.error("Scheduled fetch of tweets failed: %s", error)
+        raise
+    return "\n".join(result.summary for result in results)
+
+
+def ensure_schedules():
+    """Create or update the django-q2 schedule of the fetch; returns (schedule, created)."""
+    return Schedule.objects.update_or_create(
+        name=FETCH_SCHEDULE,
+        defaults={
+            "func": f"{__name__}.fetch_tweets_task",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": app_settings.FETCH_INTERVAL_MINUTES,
+            "repeats": -1,
+        },
+    )

@@ -1,0 +1,272 @@
+"""Fetching relay accounts' new tweets from the X API v2 with tweepy.
+
+All pages of one account are read before anything is stored, then stored in one transaction
+through the same normaliser and storing function as the archive import: a fetch that stops
+half-way (rate limit, X unavailable) stores nothing, and the next one starts again from the
+same newest stored tweet, so nothing is skipped and nothing is stored twice.
+"""
+
+import datetime
+import logging
+import time
+from dataclasses import dataclass
+
+import requests
+import tweepy
+from django.db.models.functions import Length
+from django.utils.translation import gettext as _
+
+from ..accounts import RelayAccount
+from ..conf import app_settings
+from .models import Tweet
+from .normalize import InvalidTweet, TweetFormat, normalize_tweet
+from .store import store_tweets
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+TWEET_FIELDS = [
+    "attachments",
+    "author_id",
+    "conversation_id",
+    "created_at",
+    "entities",
+    "in_reply_to_user_id",
+    "lang",
+    "note_tweet",
+    "public_metrics",
+    "referenced_tweets",
+]
+EXPANSIONS = ["attachments.media_keys", "in_reply_to_user_id", "referenced_tweets.id"]
+MEDIA_FIELDS = ["alt_text", "height", "media_key", "preview_image_url", "type", "url", "width"]
+USER_FIELDS = ["username"]
+
+
+class FetchError(Exception):
+    """Fetching cannot work until someone changes something (token, access level, handle)."""
+
+
+class FetchStopped(Exception):
+    """X cannot answer now (rate limit, errors, time-outs); nothing was stored. Try later."""
+
+    def __init__(self, message, retry_at=None):
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+@dataclass
+class FetchResult:
+    handle: str
+    new: int
+    present: int
+    pages: int
+
+    @property
+    def summary(self):
+        return _(
+            "@%(handle)s: %(new)s new tweets, %(present)s already present, %(pages)s pages."
+        ) % {
+            "handle": self.handle,
+            "new": self.new,
+            "present": self.present,
+            "pages": self.pages,
+        }
+
+
+def active_accounts(handle=""):
+    """The accounts to fetch: every active one, or the one named (whatever its state)."""
+    if not handle:
+        return list(RelayAccount.objects.filter(active=True))
+    account = RelayAccount.objects.filter(handle__iexact=handle.strip().removeprefix("@")).first()
+    if account is None:
+        known = ", ".join(f"@{h}" for h in RelayAccount.objects.values_list("handle", flat=True))
+        raise FetchError(
+            _("@%(handle)s is not a relay account of this site. Relay accounts: %(known)s.")
+            % {"handle": handle.removeprefix("@"), "known": known or "–"}
+        )
+    return [account]
+
+
+def make_client():
+    token = app_settings.X_BEARER_TOKEN
+    if not token:
+        raise FetchError(
+            _(
+                "No X API bearer token: set SOCHEF_X_BEARER_TOKEN in the settings or in the "
+                "environment."
+            )
+        )
+    client = tweepy.Client(bearer_token=token, wait_on_rate_limit=False)
+    client.session = _TimeoutSession(app_settings.FETCH_TIMEOUT_SECONDS)
+    return client
+
+
+def fetch_tweets(handle="", on_result=None):
+    """Fetch every active account (or the one named); stop at the first that cannot be fetched.
+
+    Raises ``FetchError`` (configuration) or ``FetchStopped`` (X cannot answer now); accounts
+    fetched before the stop keep what they stored. ``on_result(FetchResult)`` after each one.
+    """
+    client = make_client()
+    results = []
+    for account in active_accounts(handle):
+        results.append(fetch_account(account, client))
+        if on_result:
+            on_result(results[-1])
+    return results
+
+
+def fetch_account(account, client):
+    """Fetch and store the tweets of ``account`` newer than its newest stored one."""
+    api = _Api(client, account)
+    if not account.x_user_id:
+        user = api.call(client.get_user, username=account.handle, user_fields=USER_FIELDS).data
+        if user is None:
+            raise FetchError(_("X knows no user @%(handle)s.") % {"handle": account.handle})
+        account.x_user_id = str(user.id)
+        RelayAccount.objects.filter(pk=account.pk).update(x_user_id=account.x_user_id)
+    # Ids grow with time; within one second, the longer and then the larger id is newer.
+    since_id = (
+        Tweet.objects.filter(account=account)
+        .order_by("-created_at", Length("tweet_id").desc(), "-tweet_id")
+        .values_list("tweet_id", flat=True)
+        .first()
+    )
+    rows, pages, token = [], 0, None
+    while True:
+        response = api.call(
+            client.get_users_tweets,
+            account.x_user_id,
+            since_id=since_id,
+            pagination_token=token,
+            max_results=PAGE_SIZE,
+            tweet_fields=TWEET_FIELDS,
+            expansions=EXPANSIONS,
+            media_fields=MEDIA_FIELDS,
+            user_fields=USER_FIELDS,
+        )
+        pages += 1
+        rows += _rows(response, account)
+        token = (response.meta or {}).get("next_token")
+        if not token:
+            break
+    stored = store_tweets(account, rows)
+    return FetchResult(account.handle, stored.created, stored.present, pages)
+
+
+def _rows(response, account):
+    includes = response.includes or {}
+    expansions = {
+        "media": {media.media_key: media.data for media in includes.get("media", [])},
+        "users": {str(user.id): user.username for user in includes.get("users", [])},
+    }
+    rows = []
+    for tweet in response.data or []:
+        try:
+            rows.append(normalize_tweet(tweet.data, TweetFormat.API, includes=expansions))
+        except InvalidTweet as error:
+            raise FetchStopped(
+                _("X sent an unusable tweet for @%(handle)s (%(error)s); nothing was stored.")
+                % {"handle": account.handle, "error": error}
+            ) from None
+    return rows
+
+
+class _Api:
+    """Calls to X with limited retries on 5xx answers, invalid JSON and time-outs."""
+
+    def __init__(self, client, account):
+        self.client, self.account = client, account
+
+    def call(self, method, *args, **kwargs):
+        tries = max(app_settings.FETCH_MAX_TRIES, 1)
+        for attempt in range(1, tries + 1):
+            try:
+                return method(*args, **kwargs)
+            except tweepy.TooManyRequests as error:
+                raise self._rate_limited(error) from None
+            except tweepy.Unauthorized:
+                raise FetchError(
+                    _("X refused the bearer token (401): check SOCHEF_X_BEARER_TOKEN.")
+                ) from None
+            except tweepy.Forbidden as error:
+                raise self._forbidden(error) from None
+            except tweepy.NotFound:
+                raise FetchError(
+                    _("X knows no user @%(handle)s (404).") % {"handle": self.account.handle}
+                ) from None
+            except (tweepy.TwitterServerError, requests.RequestException) as error:
+                problem = _describe(error)
+            except tweepy.HTTPException as error:
+                raise FetchError(
+                    _("X answered %(status)s for @%(handle)s: %(error)s")
+                    % {
+                        "status": error.response.status_code,
+                        "handle": self.account.handle,
+                        "error": str(error).splitlines()[0],
+                    }
+                ) from None
+            if attempt < tries:
+                delay = app_settings.FETCH_BACKOFF_SECONDS * 2 ** (attempt - 1)
+                logger.info(
+                    "X API %s for @%s; try %s in %s s", problem, self.account, attempt + 1, delay
+                )
+                time.sleep(delay)
+        message = _(
+            "X's API failed %(tries)s times (%(problem)s) for @%(handle)s: nothing was stored; "
+            "the next fetch tries again."
+        ) % {"tries": tries, "problem": problem, "handle": self.account.handle}
+        logger.warning(message)
+        raise FetchStopped(message)
+
+    def _rate_limited(self, error):
+        reset = error.response.headers.get("x-rate-limit-reset", "")
+        retry_at = (
+            datetime.datetime.fromtimestamp(int(reset), datetime.UTC) if reset.isdigit() else None
+        )
+        message = _(
+            "X's rate limit is reached (429) while fetching @%(handle)s: nothing was stored; "
+            "it resets at %(reset)s."
+        ) % {
+            "handle": self.account.handle,
+            "reset": retry_at.strftime("%Y-%m-%d %H:%M UTC") if retry_at else _("an unknown time"),
+        }
+        logger.warning(message)
+        return FetchStopped(message, retry_at=retry_at)
+
+    def _forbidden(self, error):
+        """403, often with error 453: the app's access level cannot read timelines."""
+        return FetchError(
+            _(
+                "X refused to read @%(handle)s's tweets (403%(code)s): the access level of the "
+                "app behind SOCHEF_X_BEARER_TOKEN does not include reading timelines (X's free "
+                "tier cannot). Use a token of a paid tier, or import the account's archive ZIP "
+                "with sochef_import_archive."
+            )
+            % {
+                "handle": self.account.handle,
+                "code": ", error 453" if 453 in error.api_codes else "",
+            }
+        )
+
+
+def _describe(error):
+    if isinstance(error, tweepy.TwitterServerError):
+        return str(error.response.status_code)
+    if isinstance(error, requests.Timeout):
+        return _("time-out")
+    if isinstance(error, requests.JSONDecodeError):
+        return _("invalid JSON")
+    return type(error).__name__
+
+
+class _TimeoutSession(requests.Session):
+    """tweepy passes no time-out to requests: give every request one."""
+
+    def __init__(self, timeout):
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
