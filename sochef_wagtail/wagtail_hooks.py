@@ -4,6 +4,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .accounts import RelayAccount
 from .guests import Guest
+from .statistics import StatisticsViewSet
 
 
 class RelayAccountViewSet(SnippetViewSet):
@@ -23,7 +24,7 @@ class GuestViewSet(SnippetViewSet):
 
 
 class SochefViewSetGroup(SnippetViewSetGroup):
-    items = (RelayAccountViewSet, GuestViewSet)
+    items = (RelayAccountViewSet, GuestViewSet, StatisticsViewSet)
     menu_icon = "site"
     menu_label = _("SOchef")
     menu_name = "sochef"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
@@ -20,6 +21,7 @@ from wagtail.search import index
 
 from .accounts import RelayAccount
 from .blocks import BodyBlock
+from .calendar import calendar_response
 from .choices import Role, Side
 from .conf import app_settings
 from .guests import Guest
@@ -87,7 +89,7 @@ class WeekFilterForm(forms.Form):
         return weeks
 
 
-class GuestWeekIndexPage(SochefPageMixin, Page):
+class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     intro = RichTextField(_("intro"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -126,6 +128,11 @@ class GuestWeekIndexPage(SochefPageMixin, Page):
             ),
         )
         return context
+
+    @path("calendar/", name="calendar")
+    def calendar(self, request):
+        """The weeks as an iCal feed that calendar apps subscribe to."""
+        return calendar_response(request, self)
 
     @staticmethod
     def counts(weeks):

@@ -1,12 +1,14 @@
 """Plain helper functions that build test data."""
 
 import datetime
+import itertools
 
 from django.conf import settings
 from wagtail.models import Locale, Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from sochef_wagtail.accounts import RelayAccount
+from sochef_wagtail.accounts import FollowerSnapshot, RelayAccount
+from sochef_wagtail.archive.models import Tweet, TweetSource
 from sochef_wagtail.choices import Role, Sector, Side
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
@@ -102,3 +104,22 @@ def week_form(title, week_start, slots, action=None):
     if action:
         data[action] = "1"
     return data
+
+
+_tweet_ids = itertools.count(100000000000000000)
+
+
+def make_tweet(account, created_at, text="Hej från veckans gäst!", **fields):
+    """A stored tweet of `account`; `created_at` is an aware datetime."""
+    return Tweet.objects.create(
+        tweet_id=str(next(_tweet_ids)),
+        account=account,
+        created_at=created_at,
+        text=text,
+        source=fields.pop("source", TweetSource.ARCHIVE),
+        **fields,
+    )
+
+
+def make_follower_snapshot(account, date, followers):
+    return FollowerSnapshot.objects.create(account=account, date=date, followers=followers)
