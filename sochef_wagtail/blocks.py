@@ -5,6 +5,8 @@ from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
+from .archive.blocks import TweetArchiveBlock
+
 
 class QuoteBlock(blocks.StructBlock):
     quote = blocks.TextBlock(label=_("Quote"))
@@ -23,3 +25,4 @@ class BodyBlock(blocks.StreamBlock):
     image = ImageBlock(label=_("Image"))
     quote = QuoteBlock()
     embed = EmbedBlock(label=_("Embed"), help_text=_("A link to a video or other media."))
+    tweet_archive = TweetArchiveBlock()
