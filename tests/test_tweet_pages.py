@@ -4,16 +4,20 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from example_site.blog.models import BlogIndexPage, BlogPage
 from sochef_wagtail.archive.blocks import TweetArchiveBlock, TweetIdBlock
 from sochef_wagtail.archive.models import TweetMedia
 from sochef_wagtail.archive.timeline import tweet_archive
 from tests.factories import (
+    STOCKHOLM,
     make_guest,
     make_index,
     make_reply,
@@ -264,9 +268,7 @@ def test_block_refuses_an_end_before_the_start():
 def add_tweets(accounts, count, monday_):
     """`count` tweets over the week, every fifth with a picture, a dialogue and a thread."""
     employer, worker = accounts
-    start = datetime.datetime.combine(
-        monday_, datetime.time(8), tzinfo=stockholm(2012, 1, 1).tzinfo
-    )
+    start = datetime.datetime.combine(monday_, datetime.time(8), tzinfo=STOCKHOLM)
     tweets = make_tweets(employer, count // 2, start) + make_tweets(
         worker, count - count // 2, start
     )
@@ -345,3 +347,60 @@ def test_index_runs_the_same_queries_with_few_and_many_weeks_and_tweets(client, 
 
     settings.SOCHEF_INDEX_PAGE_SIZE = 5
     assert queries("liten", 2, 10) == queries("stor", 12, 60)
+
+
+# The admin
+
+
+@pytest.fixture
+def admin_client(client, db):
+    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_editor_adds_a_tweet_block_with_tweet_links_in_the_admin(admin_client, pair_week, accounts):
+
+    chosen = make_tweet(accounts[1], "Den bästa tweeten", created_at=stockholm(2013, 1, 8, 9))
+    edit_url = reverse("wagtailadmin_pages:edit", args=(pair_week.pk,))
+    assert admin_client.get(edit_url).status_code == 200
+    block = {
+        "accounts": [str(accounts[1].pk)],
+        "start_date": "",
+        "end_date": "",
+        "tweet_ids": {
+            "count": "1",
+            "0-value": f"https://x.com/Skyddsombud/status/{chosen.tweet_id}?s=20",
+            "0-deleted": "",
+            "0-order": "0",
+            "0-id": "",
+        },
+        "include_replies": "on",
+        "order": "oldest",
+        "layout": "timeline",
+    }
+    data = nested_form_data(
+        {
+            "title": pair_week.title,
+            "slug": pair_week.slug,
+            "week_start": "2012-09-03",
+            "intro": rich_text(""),
+            "body": streamfield([("tweet_archive", block)]),
+            "slots": inline_formset(
+                [
+                    {"id": slot.pk, "account": slot.account_id, "guest": slot.guest_id}
+                    for slot in pair_week.slots.all()
+                ],
+                initial=2,
+                min=1,
+            ),
+            "action-publish": "1",
+        }
+    )
+    response = admin_client.post(edit_url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    pair_week.refresh_from_db()
+    (stored,) = pair_week.body
+    assert list(stored.value["tweet_ids"]) == [chosen.tweet_id]
+    assert "Den bästa tweeten" in page_html(admin_client, pair_week)

@@ -3,11 +3,19 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.test.utils import WagtailPageTestCase
 
-from tests.factories import make_guest, make_index, make_tweet, make_week, stockholm
+from tests.factories import (
+    make_guest,
+    make_index,
+    make_tweet,
+    make_tweets,
+    make_week,
+    stockholm,
+)
 
 WEEK = datetime.date(2013, 3, 4)
 
@@ -106,6 +114,14 @@ def test_search_results_are_paginated(client, archive, accounts):
     assert 'href="?q=buller&amp;page=2" rel="next"' in first.content.decode()
     # Guests are listed on the first page only.
     assert "sochef-guest-results" not in third.content.decode()
+
+
+@pytest.mark.django_db
+def test_tweets_written_in_bulk_are_found_after_update_index(client, archive, accounts):
+    make_tweets(accounts[1], 3, stockholm(2013, 3, 8, 9))  # "Tweet nummer N om arbetsmiljö"
+    assert len(search(client, archive, "nummer").context["tweets"]) == 0
+    call_command("update_index", verbosity=0)
+    assert len(search(client, archive, "nummer").context["tweets"]) == 3
 
 
 @pytest.mark.django_db
