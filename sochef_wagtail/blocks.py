@@ -6,6 +6,8 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 from wagtail.models import Site
 
+from .archive.blocks import TweetArchiveBlock
+
 
 class QuoteBlock(blocks.StructBlock):
     quote = blocks.TextBlock(label=_("Quote"))
@@ -52,3 +54,4 @@ class BodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     embed = EmbedBlock(label=_("Embed"), help_text=_("A link to a video or other media."))
     upcoming_weeks = UpcomingWeeksBlock()
+    tweet_archive = TweetArchiveBlock()

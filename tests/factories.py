@@ -1,14 +1,17 @@
 """Plain helper functions that build test data."""
 
+import base64
 import datetime
 import itertools
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from wagtail.models import Locale, Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from sochef_wagtail.accounts import FollowerSnapshot, RelayAccount
-from sochef_wagtail.archive.models import Tweet, TweetSource
+from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.choices import Role, Sector, Side
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
@@ -106,16 +109,26 @@ def week_form(title, week_start, slots, action=None):
     return data
 
 
-_tweet_ids = itertools.count(100000000000000000)
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# A valid 1×1 PNG.
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+_tweet_ids = itertools.count(250_000_000_000_000_000)
 
 
-def make_tweet(account, created_at, text="Hej från veckans gäst!", **fields):
-    """A stored tweet of `account`; `created_at` is an aware datetime."""
+def stockholm(*args):
+    """An aware datetime in Stockholm time: stockholm(2013, 3, 4, 9, 30)."""
+    return datetime.datetime(*args, tzinfo=STOCKHOLM)
+
+
+def make_tweet(account, text="Hej från veckans gäst!", created_at=None, **fields):
+    """A stored tweet; `created_at` defaults to Monday 2012-09-03 09:00 in Stockholm."""
     return Tweet.objects.create(
-        tweet_id=str(next(_tweet_ids)),
+        tweet_id=fields.pop("tweet_id", None) or str(next(_tweet_ids)),
         account=account,
-        created_at=created_at,
         text=text,
+        created_at=created_at or stockholm(2012, 9, 3, 9, 0),
         source=fields.pop("source", TweetSource.ARCHIVE),
         **fields,
     )
@@ -123,3 +136,59 @@ def make_tweet(account, created_at, text="Hej från veckans gäst!", **fields):
 
 def make_follower_snapshot(account, date, followers):
     return FollowerSnapshot.objects.create(account=account, date=date, followers=followers)
+
+
+def make_reply(to, account, text="Svar!", minutes=5, **fields):
+    """A tweet of `account` answering the tweet `to`, a few minutes later."""
+    return make_tweet(
+        account,
+        text,
+        created_at=to.created_at + datetime.timedelta(minutes=minutes),
+        in_reply_to_tweet_id=to.tweet_id,
+        in_reply_to_handle=to.account.handle,
+        **fields,
+    )
+
+
+def make_tweets(account, count, start, step=datetime.timedelta(minutes=10)):
+    """`count` plain tweets of `account` from `start`, in one INSERT (not search-indexed)."""
+    return Tweet.objects.bulk_create(
+        Tweet(
+            tweet_id=str(next(_tweet_ids)),
+            account=account,
+            text=f"Tweet nummer {n} om arbetsmiljö",
+            created_at=start + n * step,
+            source=TweetSource.ARCHIVE,
+        )
+        for n in range(count)
+    )
+
+
+def make_media(tweet, alt_text="", kind=MediaKind.PHOTO, content=None, name="bild.png"):
+    """A media file of `tweet` stored through Django's storage (a tiny PNG by default)."""
+    media = TweetMedia(
+        tweet=tweet,
+        media_key=f"3_{tweet.tweet_id}_{tweet.media.count()}",
+        kind=kind,
+        alt_text=alt_text,
+        position=tweet.media.count(),
+    )
+    media.file.save(name, ContentFile(content or TINY_PNG), save=False)
+    media.save()
+    return media
+
+
+def tweet_block(**options):
+    """A tweet archive block as raw StreamField data; `options` override the block's defaults."""
+    value = {
+        "accounts": [],
+        "start_date": None,
+        "end_date": None,
+        "tweet_ids": [],
+        "include_replies": True,
+        "include_retweets": False,
+        "order": "oldest",
+        "layout": "columns",
+    }
+    value.update(options)
+    return {"type": "tweet_archive", "value": value}

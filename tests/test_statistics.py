@@ -45,16 +45,18 @@ def relay_data(index_page, accounts):
     """Two guest weeks of tweets in September 2012, follower counts and guests."""
     employer, worker = accounts
     # Monday 00:30 in Stockholm is still Sunday in UTC: it belongs to the week of 3 September.
-    make_tweet(employer, utc(2012, 9, 2, 22, 30))
-    make_tweet(employer, utc(2012, 9, 4, 8, 0))
-    make_tweet(worker, utc(2012, 9, 5, 9, 0), in_reply_to_handle="arbetsmiljochef")
+    make_tweet(employer, created_at=utc(2012, 9, 2, 22, 30))
+    make_tweet(employer, created_at=utc(2012, 9, 4, 8, 0))
+    make_tweet(worker, created_at=utc(2012, 9, 5, 9, 0), in_reply_to_handle="arbetsmiljochef")
     # Sunday 23:30 in Stockholm is still the week of 3 September.
-    make_tweet(worker, utc(2012, 9, 9, 21, 30))
+    make_tweet(worker, created_at=utc(2012, 9, 9, 21, 30))
     # Nothing in the week of 10 September.
-    make_tweet(employer, utc(2012, 9, 18, 7, 0), in_reply_to_handle="Skyddsombud")
-    make_tweet(worker, utc(2012, 9, 18, 8, 0), in_reply_to_handle="Skyddsombud")  # a thread
-    make_tweet(worker, utc(2012, 9, 19, 8, 0), in_reply_to_handle="Kalle")
-    make_tweet(worker, utc(2012, 9, 20, 8, 0), is_retweet=True)
+    make_tweet(employer, created_at=utc(2012, 9, 18, 7, 0), in_reply_to_handle="Skyddsombud")
+    make_tweet(
+        worker, created_at=utc(2012, 9, 18, 8, 0), in_reply_to_handle="Skyddsombud"
+    )  # a thread
+    make_tweet(worker, created_at=utc(2012, 9, 19, 8, 0), in_reply_to_handle="Kalle")
+    make_tweet(worker, created_at=utc(2012, 9, 20, 8, 0), is_retweet=True)
 
     make_follower_snapshot(employer, datetime.date(2012, 10, 1), 410)
     make_follower_snapshot(employer, datetime.date(2013, 4, 1), 880)
@@ -231,10 +233,10 @@ def test_statistics_page_runs_a_constant_number_of_queries(client, relay_data, i
     employer, worker = relay_data
     start = timezone.make_aware(datetime.datetime(2013, 1, 7, 9, 0))
     for n in range(60):
-        make_tweet(employer if n % 2 else worker, start + datetime.timedelta(days=n))
+        make_tweet(employer if n % 2 else worker, created_at=start + datetime.timedelta(days=n))
         make_tweet(
             worker,
-            start + datetime.timedelta(days=n, hours=1),
+            created_at=start + datetime.timedelta(days=n, hours=1),
             in_reply_to_handle="ArbetsmiljoChef",
         )
     for n in range(10):
