@@ -3,6 +3,8 @@
 from .accounts import FollowerSnapshot, RelayAccount
 from .archive.models import Tweet, TweetMedia
 from .guests import Guest
+from .nominations.models import Nomination
+from .nominations.pages import NominationPage
 from .project import ProjectSettings
 from .weeks import GuestSlot, GuestWeekIndexPage, GuestWeekPage
 
@@ -12,6 +14,8 @@ __all__ = [
     "GuestSlot",
     "GuestWeekIndexPage",
     "GuestWeekPage",
+    "Nomination",
+    "NominationPage",
     "ProjectSettings",
     "RelayAccount",
     "Tweet",

@@ -1,9 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .accounts import RelayAccount
 from .guests import Guest
+from .nominations.admin import NominationViewSet, SetNominationStatus
 
 
 class RelayAccountViewSet(SnippetViewSet):
@@ -23,10 +25,12 @@ class GuestViewSet(SnippetViewSet):
 
 
 class SochefViewSetGroup(SnippetViewSetGroup):
-    items = (RelayAccountViewSet, GuestViewSet)
+    items = (RelayAccountViewSet, GuestViewSet, NominationViewSet)
     menu_icon = "site"
     menu_label = _("SOchef")
     menu_name = "sochef"
 
 
 register_snippet(SochefViewSetGroup)
+
+hooks.register("register_bulk_action", SetNominationStatus)

@@ -102,3 +102,65 @@ def week_form(title, week_start, slots, action=None):
     if action:
         data[action] = "1"
     return data
+
+
+# -- Nominations and public forms ---------------------------------------------------------------
+
+
+def make_nomination_page(parent=None, title="Föreslå en gäst", slug="foresla", **fields):
+    from sochef_wagtail.nominations.pages import NominationPage
+
+    page = NominationPage(
+        title=title,
+        slug=slug,
+        intro=fields.pop("intro", "<p>Vem vill du läsa en vecka?</p>"),
+        thank_you_text=fields.pop("thank_you_text", "<p>Tack för ditt förslag!</p>"),
+        closed_text=fields.pop("closed_text", "<p>Inga fler förslag.</p>"),
+        **fields,
+    )
+    return (parent or site_root()).add_child(instance=page)
+
+
+def started_token(seconds_ago=60):
+    """The time-trap field of a form shown `seconds_ago` seconds ago."""
+    import time
+
+    from sochef_wagtail.public_forms import time_trap_token
+
+    return time_trap_token(time.time() - seconds_ago)
+
+
+def nomination_post(**overrides):
+    """POST data of a valid public nomination form."""
+    data = {
+        "nominee_name": "Maja Berg",
+        "nominee_handle": "@majaberg",
+        "side": "worker",
+        "role": "safety_rep",
+        "role_other": "",
+        "organisation": "Kommunal, Hemtjänsten Syd",
+        "why": "Hon driver frågan om ensamarbete i hemtjänsten.",
+        "nominee_contact": "maja@example.com",
+        "nominator_name": "Per Holm",
+        "nominator_email": "per@example.com",
+        "consent": "on",
+        "website": "",
+        "started": started_token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_nomination(page=None, **fields):
+    from sochef_wagtail.nominations.models import Nomination
+
+    values = {
+        "nominee_name": "Maja Berg",
+        "side": "worker",
+        "role": "safety_rep",
+        "why": "Hon driver frågan om ensamarbete.",
+        "nominator_name": "Per Holm",
+        "nominator_email": "per@example.com",
+    }
+    values.update(fields)
+    return Nomination.objects.create(page=page, **values)
