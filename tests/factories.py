@@ -164,3 +164,31 @@ def make_nomination(page=None, **fields):
     }
     values.update(fields)
     return Nomination.objects.create(page=page, **values)
+
+
+def make_user(username="redaktor", permissions=(), superuser=False):
+    """A user who can log in to the Wagtail admin, with the given "app_label.codename" perms."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()
+    if superuser:
+        return User.objects.create_superuser(username, f"{username}@example.com", "pw")
+    user = User.objects.create_user(username, f"{username}@example.com", "pw")
+    for perm in ("wagtailadmin.access_admin", *permissions):
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def set_project(site=None, **fields):
+    """Update the site's ProjectSettings (status, status_message, notify_emails, ...)."""
+    from sochef_wagtail.project import ProjectSettings
+
+    settings_ = ProjectSettings.for_site(site or Site.objects.get(is_default_site=True))
+    for name, value in fields.items():
+        setattr(settings_, name, value)
+    settings_.save()
+    return settings_

@@ -64,6 +64,9 @@ def accept_url(nomination):
 class NominationIndexView(SafeExportMixin, IndexView):
     template_name = "sochef_wagtail/admin/nomination_index.html"
 
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("page")
+
     @cached_property
     def columns(self):
         return [BulkActionsCheckboxColumn("bulk_actions", obj_type="nomination"), *super().columns]
