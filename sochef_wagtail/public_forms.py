@@ -263,12 +263,18 @@ class PublicSubmission(models.Model):
         raise NotImplementedError
 
 
-def purge_expired(now=None):
+def retention_cutoff(now=None, days=None):
+    """The moment before which submissions are past the retention period."""
+    days = app_settings.RETENTION_DAYS if days is None else days
+    return (now or timezone.now()) - datetime.timedelta(days=days)
+
+
+def purge_expired(now=None, days=None):
     """Purge every kind of public submission older than the retention period.
 
     Returns {model verbose name plural: (deleted, anonymised)}.
     """
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=app_settings.RETENTION_DAYS)
+    cutoff = retention_cutoff(now, days)
     return {
         str(model._meta.verbose_name_plural): model.purge(cutoff)
         for model in apps.get_models()

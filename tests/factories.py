@@ -192,3 +192,39 @@ def set_project(site=None, **fields):
         setattr(settings_, name, value)
     settings_.save()
     return settings_
+
+
+def make_evaluation_page(parent=None, title="Utvärdering", slug="utvardering", **fields):
+    from sochef_wagtail.evaluation.pages import EvaluationPage
+
+    page = EvaluationPage(
+        title=title,
+        slug=slug,
+        intro=fields.pop("intro", "<p>Hjälp oss utvärdera SOchef.</p>"),
+        thank_you_text=fields.pop("thank_you_text", "<p>Tack för dina svar!</p>"),
+        **fields,
+    )
+    return (parent or site_root()).add_child(instance=page)
+
+
+def evaluation_post(**overrides):
+    """POST data of a valid evaluation form."""
+    data = {
+        "respondent": "follower",
+        "side": "worker",
+        "usefulness": "4",
+        "what_worked": "Att båda sidor svarade på samma fråga.",
+        "what_to_change": "Fler chefer.",
+        "website": "",
+        "started": started_token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_evaluation_response(page=None, **fields):
+    from sochef_wagtail.evaluation.models import EvaluationResponse
+
+    values = {"respondent": "follower", "side": "worker", "usefulness": 4}
+    values.update(fields)
+    return EvaluationResponse.objects.create(page=page, **values)

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page
