@@ -272,11 +272,11 @@ def retention_cutoff(now=None, days=None):
 def purge_expired(now=None, days=None):
     """Purge every kind of public submission older than the retention period.
 
-    Returns {model verbose name plural: (deleted, anonymised)}.
+    Returns {model label: (deleted, anonymised)}.
     """
     cutoff = retention_cutoff(now, days)
     return {
-        str(model._meta.verbose_name_plural): model.purge(cutoff)
+        model._meta.label: model.purge(cutoff)
         for model in apps.get_models()
         if issubclass(model, PublicSubmission)
     }

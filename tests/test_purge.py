@@ -55,7 +55,7 @@ def test_purge_deletes_or_anonymises_handled_nominations_past_retention(old_and_
     )
     assert (accepted.why, accepted.notes, accepted.merge_key) == ("", "", None)
     assert accepted.anonymised_at is not None
-    assert "nominations: 2 deleted, 1 anonymised." in output
+    assert "sochef_wagtail.Nomination: 2 deleted, 1 anonymised." in output
     assert "1 new nomination(s) are older than 365 days" in output
 
 
