@@ -39,8 +39,10 @@ def free_port():
 
 
 def database_url():
+    """The test database, for the server process."""
     db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    credentials = f"{db['USER']}:{db['PASSWORD'] or ''}"
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

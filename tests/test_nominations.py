@@ -268,3 +268,12 @@ def test_page_runs_a_constant_number_of_queries(client, npage, django_assert_max
         make_nomination(page=npage, nominee_name=f"Gäst {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(npage.url)
+
+
+@pytest.mark.django_db
+def test_demo_has_a_nomination_page_and_a_survey(client):
+    from django.core.management import call_command
+
+    call_command("sochef_demo", verbosity=0)
+    assert "Föreslå gärna gäst-twittrare" in client.get("/foresla/").content.decode()
+    assert client.get("/utvardering/").status_code == 200
