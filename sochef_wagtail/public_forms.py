@@ -126,7 +126,9 @@ class ProtectedFormMixin:
 def _rate_key(request, scope):
     # The address is kept only as a keyed hash, and only in the cache, for one period.
     ip = request.META.get("REMOTE_ADDR", "")
-    return f"sochef:rate:{scope}:{salted_hmac('sochef-rate', ip).hexdigest()[:32]}"
+    return (
+        f"sochef:rate:{scope}:{salted_hmac('sochef-rate', ip, algorithm='sha256').hexdigest()[:32]}"
+    )
 
 
 def is_rate_limited(request, scope):
