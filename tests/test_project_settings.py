@@ -13,9 +13,7 @@ def test_settings_default_to_an_active_project():
 
 @pytest.mark.django_db
 def test_editors_to_notify_must_be_email_addresses():
-    settings = ProjectSettings(
-        site=Site.objects.get(), notify_emails="a@example.com\nnot an address"
-    )
+    settings = ProjectSettings(site=Site.objects.get(), notify_emails="a@example.com\nnot an address")
     with pytest.raises(ValidationError) as error:
         settings.full_clean()
     assert "not an address" in str(error.value)
