@@ -44,6 +44,9 @@ class TestNominationPageType(WagtailPageTestCase):
         self.assertPageIsRoutable(self.page, "tack/")
         self.assertPageIsRenderable(self.page, "tack/")
 
+    def test_page_is_previewable(self):
+        self.assertPageIsPreviewable(self.page)
+
 
 @pytest.mark.django_db
 def test_page_shows_the_form_with_intro_and_privacy_notice(client, npage):
