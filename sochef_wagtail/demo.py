@@ -19,7 +19,9 @@ from wagtail.models import Site
 from .accounts import FollowerSnapshot, RelayAccount
 from .archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from .choices import Role, Sector, Side
+from .evaluation.pages import EvaluationPage
 from .guests import Guest
+from .nominations.pages import NominationPage
 from .weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
 
 ACCOUNTS = [
@@ -426,6 +428,7 @@ def load_demo(log=print):
             created["pages"] += 1
 
         created["tweets"] = create_demo_tweets(accounts)
+        created["pages"] += add_form_pages(site_root)
 
         for extend_demo in hooks.get_hooks("sochef_demo"):
             extend_demo(site_root, log)
@@ -434,3 +437,36 @@ def load_demo(log=print):
         "created.".format(**created)
     )
     return created
+
+
+FORM_PAGES = [
+    (
+        NominationPage,
+        "foresla",
+        "Föreslå en gäst",
+        "<p>Föreslå gärna gäst-twittrare! Vi söker både chefer och skyddsombud – "
+        "och du får gärna föreslå dig själv.</p>",
+        "<p>Tack för ditt förslag! Redaktionen hör av sig till den du föreslagit.</p>",
+    ),
+    (
+        EvaluationPage,
+        "utvardering",
+        "Hjälp oss utvärdera SOchef",
+        "<p>Vad tyckte du om SOchef? Det tar två minuter att svara.</p>",
+        "<p>Tack för dina svar!</p>",
+    ),
+]
+
+
+def add_form_pages(site_root):
+    """The nomination and evaluation pages, below the site root; returns how many were added."""
+    added = 0
+    for page_class, slug, title, intro, thanks in FORM_PAGES:
+        if page_class.objects.child_of(site_root).filter(slug=slug).exists():
+            continue
+        page = site_root.add_child(
+            instance=page_class(title=title, slug=slug, intro=intro, thank_you_text=thanks)
+        )
+        page.save_revision().publish()
+        added += 1
+    return added

@@ -2,16 +2,26 @@
 
 from .accounts import FollowerSnapshot, RelayAccount
 from .archive.models import Tweet, TweetMedia
+from .evaluation.models import EvaluationResponse
+from .evaluation.pages import EvaluationPage
 from .guests import Guest
+from .handover import GuestHandover
+from .nominations.models import Nomination
+from .nominations.pages import NominationPage
 from .project import ProjectSettings
 from .weeks import GuestSlot, GuestWeekIndexPage, GuestWeekPage
 
 __all__ = [
+    "EvaluationPage",
+    "EvaluationResponse",
     "FollowerSnapshot",
     "Guest",
+    "GuestHandover",
     "GuestSlot",
     "GuestWeekIndexPage",
     "GuestWeekPage",
+    "Nomination",
+    "NominationPage",
     "ProjectSettings",
     "RelayAccount",
     "Tweet",

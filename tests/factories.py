@@ -192,3 +192,129 @@ def tweet_block(**options):
     }
     value.update(options)
     return {"type": "tweet_archive", "value": value}
+
+
+# -- Nominations and public forms ---------------------------------------------------------------
+
+
+def make_nomination_page(parent=None, title="Föreslå en gäst", slug="foresla", **fields):
+    from sochef_wagtail.nominations.pages import NominationPage
+
+    page = NominationPage(
+        title=title,
+        slug=slug,
+        intro=fields.pop("intro", "<p>Vem vill du läsa en vecka?</p>"),
+        thank_you_text=fields.pop("thank_you_text", "<p>Tack för ditt förslag!</p>"),
+        closed_text=fields.pop("closed_text", "<p>Inga fler förslag.</p>"),
+        **fields,
+    )
+    return (parent or site_root()).add_child(instance=page)
+
+
+def started_token(seconds_ago=60):
+    """The time-trap field of a form shown `seconds_ago` seconds ago."""
+    import time
+
+    from sochef_wagtail.public_forms import time_trap_token
+
+    return time_trap_token(time.time() - seconds_ago)
+
+
+def nomination_post(**overrides):
+    """POST data of a valid public nomination form."""
+    data = {
+        "nominee_name": "Maja Berg",
+        "nominee_handle": "@majaberg",
+        "side": "worker",
+        "role": "safety_rep",
+        "role_other": "",
+        "organisation": "Kommunal, Hemtjänsten Syd",
+        "why": "Hon driver frågan om ensamarbete i hemtjänsten.",
+        "nominee_contact": "maja@example.com",
+        "nominator_name": "Per Holm",
+        "nominator_email": "per@example.com",
+        "consent": "on",
+        "website": "",
+        "started": started_token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_nomination(page=None, **fields):
+    from sochef_wagtail.nominations.models import Nomination
+
+    values = {
+        "nominee_name": "Maja Berg",
+        "side": "worker",
+        "role": "safety_rep",
+        "why": "Hon driver frågan om ensamarbete.",
+        "nominator_name": "Per Holm",
+        "nominator_email": "per@example.com",
+    }
+    values.update(fields)
+    return Nomination.objects.create(page=page, **values)
+
+
+def make_user(username="redaktor", permissions=(), superuser=False):
+    """A user who can log in to the Wagtail admin, with the given "app_label.codename" perms."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()
+    if superuser:
+        return User.objects.create_superuser(username, f"{username}@example.com", "pw")
+    user = User.objects.create_user(username, f"{username}@example.com", "pw")
+    for perm in ("wagtailadmin.access_admin", *permissions):
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def set_project(site=None, **fields):
+    """Update the site's ProjectSettings (status, status_message, notify_emails, ...)."""
+    from sochef_wagtail.project import ProjectSettings
+
+    settings_ = ProjectSettings.for_site(site or Site.objects.get(is_default_site=True))
+    for name, value in fields.items():
+        setattr(settings_, name, value)
+    settings_.save()
+    return settings_
+
+
+def make_evaluation_page(parent=None, title="Utvärdering", slug="utvardering", **fields):
+    from sochef_wagtail.evaluation.pages import EvaluationPage
+
+    page = EvaluationPage(
+        title=title,
+        slug=slug,
+        intro=fields.pop("intro", "<p>Hjälp oss utvärdera SOchef.</p>"),
+        thank_you_text=fields.pop("thank_you_text", "<p>Tack för dina svar!</p>"),
+        **fields,
+    )
+    return (parent or site_root()).add_child(instance=page)
+
+
+def evaluation_post(**overrides):
+    """POST data of a valid evaluation form."""
+    data = {
+        "respondent": "follower",
+        "side": "worker",
+        "usefulness": "4",
+        "what_worked": "Att båda sidor svarade på samma fråga.",
+        "what_to_change": "Fler chefer.",
+        "website": "",
+        "started": started_token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_evaluation_response(page=None, **fields):
+    from sochef_wagtail.evaluation.models import EvaluationResponse
+
+    values = {"respondent": "follower", "side": "worker", "usefulness": 4}
+    values.update(fields)
+    return EvaluationResponse.objects.create(page=page, **values)
