@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "sochef_wagtail",
     "django_q",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     # A standard Wagtail site:
     "wagtail.contrib.forms",

@@ -63,6 +63,8 @@ class RelayAccount(index.Indexed, ClusterableModel):
         verbose_name = _("relay account")
         verbose_name_plural = _("relay accounts")
         ordering = ["side", "handle"]
+        # The statistics page (statistics.py) is about the relay accounts' activity.
+        permissions = [("view_statistics", "Can view the SOchef statistics")]
         constraints = [
             models.UniqueConstraint(
                 Lower("handle"),

@@ -4,6 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
+from wagtail.models import Site
+
+from .archive.blocks import TweetArchiveBlock
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -16,6 +19,33 @@ class QuoteBlock(blocks.StructBlock):
         template = "sochef_wagtail/blocks/quote_block.html"
 
 
+class UpcomingWeeksBlock(blocks.StructBlock):
+    """The next guest weeks of the current site with their guests."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"), required=False, help_text=_("Leave empty for “Upcoming guests”.")
+    )
+    count = blocks.IntegerBlock(label=_("Number of weeks"), min_value=1, max_value=12, default=3)
+
+    class Meta:
+        icon = "date"
+        label = _("Upcoming guest weeks")
+        template = "sochef_wagtail/blocks/upcoming_weeks_block.html"
+
+    def get_context(self, value, parent_context=None):
+        # weeks.py imports this module for GuestWeekPage's body.
+        from .weeks import GuestWeekPage, current_week_start, with_slots
+
+        context = super().get_context(value, parent_context)
+        weeks = GuestWeekPage.objects.live().public().filter(week_start__gt=current_week_start())
+        request = context.get("request")
+        site = Site.find_for_request(request) if request else None
+        if site:
+            weeks = weeks.in_site(site)
+        context["weeks"] = with_slots(weeks.order_by("week_start", "pk"))[: value["count"]]
+        return context
+
+
 class BodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         label=_("Text"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"]
@@ -23,3 +53,5 @@ class BodyBlock(blocks.StreamBlock):
     image = ImageBlock(label=_("Image"))
     quote = QuoteBlock()
     embed = EmbedBlock(label=_("Embed"), help_text=_("A link to a video or other media."))
+    upcoming_weeks = UpcomingWeeksBlock()
+    tweet_archive = TweetArchiveBlock()

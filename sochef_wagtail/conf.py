@@ -16,6 +16,16 @@ DEFAULTS = {
     "INDEX_PAGE_SIZE": 20,
     # Time zone in which weeks begin and end, whatever the server's TIME_ZONE.
     "TIME_ZONE": "Europe/Stockholm",
+    # Public forms (nominations, evaluation): accepted submissions per client IP and period
+    # (seconds), counted in Django's cache.
+    "FORM_RATE_LIMIT": 5,
+    "FORM_RATE_PERIOD": 3600,
+    # Time trap: a form sent sooner than this many seconds after it was shown is refused;
+    # one older than FORM_MAX_AGE seconds must be sent again.
+    "FORM_MIN_SECONDS": 3,
+    "FORM_MAX_AGE": 24 * 3600,
+    # Days that handled nominations and survey answers are kept before purging.
+    "RETENTION_DAYS": 365,
     # Bearer token of an X API app for sochef_fetch_tweets; also read from the environment
     # variable of the same name (SOCHEF_X_BEARER_TOKEN) when the setting is empty.
     "X_BEARER_TOKEN": "",

@@ -6,14 +6,22 @@ Other apps add their own demo content with the ``sochef_demo`` hook: a function 
 """
 
 import datetime
+import io
+import re
+from zoneinfo import ZoneInfo
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 from wagtail import hooks
 from wagtail.models import Site
 
 from .accounts import FollowerSnapshot, RelayAccount
+from .archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from .choices import Role, Sector, Side
+from .evaluation.pages import EvaluationPage
 from .guests import Guest
+from .nominations.pages import NominationPage
 from .weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
 
 ACCOUNTS = [
@@ -182,11 +190,176 @@ UPCOMING_WEEKS = [
     ("kommande-2", "Utbildning för skyddsombud", 2, None, "sven"),
 ]
 
+# Fictional tweets of some past weeks, to show the tweet rendering: threads, a dialogue
+# between the sides, links, mentions, hashtags, an emoji, a picture and a retweet.
+# "reply_to" is the id of the tweet answered, "link" a t.co link's (url, expanded, display),
+# "picture" a photo's alt text; times are Stockholm time.
+TWEETS = [
+    {
+        "id": "243000000000000001",
+        "side": Side.WORKER,
+        "at": "2012-09-03 08:12",
+        "text": "God morgon! Jag heter Bo och är skyddsombud i hemtjänsten. Den här veckan "
+        "twittrar jag om ensamarbete. Fråga på! #arbetsmiljö",
+    },
+    {
+        "id": "243000000000000002",
+        "side": Side.EMPLOYER,
+        "at": "2012-09-03 08:40",
+        "text": "Hej från Anna, verksamhetschef på en vårdcentral. @Skyddsombud, hur gör ni när "
+        "någon måste jobba ensam på kvällen?",
+    },
+    {
+        "id": "243000000000000003",
+        "side": Side.WORKER,
+        "at": "2012-09-03 09:05",
+        "text": "@ArbetsmiljoChef Vi gör en riskbedömning för varje brukare och ringer in när "
+        "besöket är klart. Utan den rutinen skulle jag begära en åtgärd.",
+        "reply_to": "243000000000000002",
+    },
+    {
+        "id": "243000000000000004",
+        "side": Side.EMPLOYER,
+        "at": "2012-09-03 09:31",
+        "text": "@Skyddsombud Bra! Vi har larm men ingen som ringer upp. Det tar jag med till "
+        "skyddskommittén 👍",
+        "reply_to": "243000000000000003",
+    },
+    {
+        "id": "243000000000000005",
+        "side": Side.WORKER,
+        "at": "2012-09-04 12:15",
+        "text": "Arbetsmiljöverket har bra stöd om ensamarbete: https://t.co/demo0001\n"
+        "Läs särskilt avsnittet om hot och våld.",
+        "link": (
+            "https://t.co/demo0001",
+            "https://www.av.se/arbetsmiljoarbete-och-inspektioner/",
+            "av.se/arbetsmiljoarb…",
+        ),
+    },
+    {
+        "id": "243000000000000006",
+        "side": Side.WORKER,
+        "at": "2012-09-04 12:20",
+        "text": "…och glöm inte att skyddsombudet ska vara med när riskerna bedöms. #SAM",
+        "reply_to": "243000000000000005",
+    },
+    {
+        "id": "243000000000000007",
+        "side": Side.EMPLOYER,
+        "at": "2012-09-05 16:02",
+        "text": "Så här ser vårt nya larm ut. Enkelt att bära, men räcker det? "
+        "https://t.co/demo0002",
+        "picture": "Ett litet personlarm i handflatan, med en röd knapp.",
+    },
+    {
+        "id": "243000000000000008",
+        "side": Side.EMPLOYER,
+        "at": "2012-09-06 10:00",
+        "text": "RT @Skyddsombud: God morgon! Jag heter Bo och är skyddsombud i hemtjänsten.",
+    },
+    {
+        "id": "247000000000000001",
+        "side": Side.EMPLOYER,
+        "at": "2013-03-04 07:45",
+        "text": "Ingrid här, ny chef på ett lager. Vad ska jag tänka på när det gäller tunga "
+        "lyft? #arbetsmiljö",
+    },
+    {
+        "id": "247000000000000002",
+        "side": Side.WORKER,
+        "at": "2013-03-04 08:20",
+        "text": "@ArbetsmiljoChef Börja med att fråga dem som lyfter! Och ta in skyddsombudet "
+        "tidigt.",
+        "reply_to": "247000000000000001",
+    },
+    {
+        "id": "247000000000000003",
+        "side": Side.EMPLOYER,
+        "at": "2013-03-04 08:55",
+        "text": "@Skyddsombud Tack, vi bokar en skyddsrond på torsdag.",
+        "reply_to": "247000000000000002",
+    },
+    {
+        "id": "251000000000000001",
+        "side": Side.WORKER,
+        "at": "2013-05-14 09:30",
+        "text": "Stress och gränslöst arbete: när mejlen kommer kl 22 är det en arbetsmiljöfråga, "
+        "inte en personlig svaghet. #stress",
+    },
+]
+
+
+def demo_picture():
+    """A small PNG standing in for a tweet's photo."""
+    picture = Image.new("RGB", (480, 270), "#dde6ef")
+    draw = ImageDraw.Draw(picture)
+    draw.rounded_rectangle((180, 60, 300, 220), radius=24, fill="#1f4e79")
+    draw.ellipse((215, 110, 265, 160), fill="#c0392b")
+    data = io.BytesIO()
+    picture.save(data, "PNG")
+    return data.getvalue()
+
+
+def demo_entities(text, link):
+    """Entities with code-point offsets for the mentions, hashtags and t.co links of `text`."""
+    entities = {"mentions": [], "hashtags": [], "urls": [], "media": []}
+    for match in re.finditer(r"@(\w{1,15})", text):
+        entities["mentions"].append(
+            {"start": match.start(), "end": match.end(), "handle": match[1]}
+        )
+    for match in re.finditer(r"#(\w+)", text):
+        entities["hashtags"].append({"start": match.start(), "end": match.end(), "tag": match[1]})
+    for match in re.finditer(r"https://t\.co/\w+", text):
+        span = {"start": match.start(), "end": match.end(), "url": match[0]}
+        if link and link[0] == match[0]:
+            entities["urls"].append({**span, "expanded_url": link[1], "display_url": link[2]})
+        else:
+            entities["media"].append(span)
+    return entities
+
+
+def create_demo_tweets(accounts):
+    """The demo tweets that are not stored yet; returns how many were created."""
+    zone = ZoneInfo("Europe/Stockholm")
+    sides = {spec["id"]: spec["side"] for spec in TWEETS}
+    existing = set(Tweet.objects.filter(tweet_id__in=sides).values_list("tweet_id", flat=True))
+    created = 0
+    for spec in TWEETS:
+        if spec["id"] in existing:
+            continue
+        reply_to = spec.get("reply_to", "")
+        tweet = Tweet.objects.create(
+            tweet_id=spec["id"],
+            account=accounts[spec["side"]],
+            created_at=datetime.datetime.fromisoformat(spec["at"]).replace(tzinfo=zone),
+            text=spec["text"],
+            entities=demo_entities(spec["text"], spec.get("link")),
+            in_reply_to_tweet_id=reply_to,
+            in_reply_to_handle=accounts[sides[reply_to]].handle if reply_to else "",
+            is_retweet=spec["text"].startswith("RT @"),
+            lang="sv",
+            source=TweetSource.ARCHIVE,
+        )
+        if "picture" in spec:
+            media = TweetMedia(
+                tweet=tweet,
+                media_key=f"3_{tweet.tweet_id}",
+                kind=MediaKind.PHOTO,
+                alt_text=spec["picture"],
+                width=480,
+                height=270,
+            )
+            media.file.save(f"{tweet.tweet_id}-larm.png", ContentFile(demo_picture()), save=False)
+            media.save()
+        created += 1
+    return created
+
 
 def load_demo(log=print):
     """Create the demo content under the default site's root page; returns what was created."""
     with transaction.atomic():
-        created = {"accounts": 0, "guests": 0, "pages": 0}
+        created = {"accounts": 0, "guests": 0, "pages": 0, "tweets": 0}
         accounts = {}
         for spec in ACCOUNTS:
             account = RelayAccount.objects.filter(handle=spec["handle"]).first()
@@ -254,11 +427,46 @@ def load_demo(log=print):
             page.save_revision().publish()
             created["pages"] += 1
 
+        created["tweets"] = create_demo_tweets(accounts)
+        created["pages"] += add_form_pages(site_root)
+
         for extend_demo in hooks.get_hooks("sochef_demo"):
             extend_demo(site_root, log)
     log(
-        "Demo content: {accounts} accounts, {guests} guests and {pages} pages created.".format(
-            **created
-        )
+        "Demo content: {accounts} accounts, {guests} guests, {pages} pages and {tweets} tweets "
+        "created.".format(**created)
     )
     return created
+
+
+FORM_PAGES = [
+    (
+        NominationPage,
+        "foresla",
+        "Föreslå en gäst",
+        "<p>Föreslå gärna gäst-twittrare! Vi söker både chefer och skyddsombud – "
+        "och du får gärna föreslå dig själv.</p>",
+        "<p>Tack för ditt förslag! Redaktionen hör av sig till den du föreslagit.</p>",
+    ),
+    (
+        EvaluationPage,
+        "utvardering",
+        "Hjälp oss utvärdera SOchef",
+        "<p>Vad tyckte du om SOchef? Det tar två minuter att svara.</p>",
+        "<p>Tack för dina svar!</p>",
+    ),
+]
+
+
+def add_form_pages(site_root):
+    """The nomination and evaluation pages, below the site root; returns how many were added."""
+    added = 0
+    for page_class, slug, title, intro, thanks in FORM_PAGES:
+        if page_class.objects.child_of(site_root).filter(slug=slug).exists():
+            continue
+        page = site_root.add_child(
+            instance=page_class(title=title, slug=slug, intro=intro, thank_you_text=thanks)
+        )
+        page.save_revision().publish()
+        added += 1
+    return added

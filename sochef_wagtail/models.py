@@ -2,17 +2,27 @@
 
 from .accounts import FollowerSnapshot, RelayAccount
 from .archive.models import ArchiveImport, Tweet, TweetMedia
+from .evaluation.models import EvaluationResponse
+from .evaluation.pages import EvaluationPage
 from .guests import Guest
+from .handover import GuestHandover
+from .nominations.models import Nomination
+from .nominations.pages import NominationPage
 from .project import ProjectSettings
 from .weeks import GuestSlot, GuestWeekIndexPage, GuestWeekPage
 
 __all__ = [
     "ArchiveImport",
+    "EvaluationPage",
+    "EvaluationResponse",
     "FollowerSnapshot",
     "Guest",
+    "GuestHandover",
     "GuestSlot",
     "GuestWeekIndexPage",
     "GuestWeekPage",
+    "Nomination",
+    "NominationPage",
     "ProjectSettings",
     "RelayAccount",
     "Tweet",

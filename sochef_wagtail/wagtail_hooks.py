@@ -1,12 +1,19 @@
 from django.contrib.auth.models import Permission
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .accounts import RelayAccount
 from .archive.views import ArchiveImportViewSet
+from .evaluation.admin import EvaluationViewSet
 from .guests import Guest
+from .handover import HandoverView, handover_url, week_is_open_for_handover
+from .nominations.admin import NominationViewSet, SetNominationStatus
+from .statistics import StatisticsViewSet
+from .weeks import GuestWeekPage
 
 
 class RelayAccountViewSet(SnippetViewSet):
@@ -26,20 +33,38 @@ class GuestViewSet(SnippetViewSet):
 
 
 class SochefViewSetGroup(SnippetViewSetGroup):
-    items = (RelayAccountViewSet, GuestViewSet)
+    items = (
+        RelayAccountViewSet,
+        GuestViewSet,
+        NominationViewSet,
+        EvaluationViewSet,
+        StatisticsViewSet,
+        ArchiveImportViewSet,
+    )
     menu_icon = "site"
     menu_label = _("SOchef")
     menu_name = "sochef"
-    # Other SOchef admin views (e.g. "Import archive") add their menu items with this hook.
-    submenu_hook = "register_sochef_menu_item"
 
 
 register_snippet(SochefViewSetGroup)
 
+hooks.register("register_bulk_action", SetNominationStatus)
 
-@hooks.register("register_admin_viewset")
-def register_archive_import():
-    return ArchiveImportViewSet()
+
+@hooks.register("register_admin_urls")
+def register_handover_url():
+    return [path("sochef/handover/<int:week_id>/", HandoverView.as_view(), name="sochef_handover")]
+
+
+@hooks.register("register_page_header_buttons")
+def handover_button(page, user, view_name, next_url=None):
+    if page.specific_class is not GuestWeekPage:
+        return
+    week = page.specific_deferred
+    if week_is_open_for_handover(week) and page.permissions_for_user(user).can_edit():
+        yield Button(
+            _("Send handover e-mails"), url=handover_url(week), icon_name="mail", priority=80
+        )
 
 
 @hooks.register("register_permissions")

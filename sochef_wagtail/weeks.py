@@ -1,28 +1,35 @@
 """Guest weeks: who took over which relay account, which week, and the index of them all."""
 
 import datetime
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .accounts import RelayAccount
+from .archive.models import Tweet
+from .archive.timeline import tweet_archive, tweet_filter
 from .blocks import BodyBlock
+from .calendar import calendar_response
 from .choices import Role, Side
 from .conf import app_settings
 from .guests import Guest
+from .search import SearchForm, search_guests, search_tweets
 
 GUEST_PHOTO_SPEC = "fill-96x96"
 
@@ -87,7 +94,23 @@ class WeekFilterForm(forms.Form):
         return weeks
 
 
-class GuestWeekIndexPage(SochefPageMixin, Page):
+def tweet_counts(weeks):
+    """Tweets each week page shows by default, per week (slots prefetched), in one query."""
+    counts = {}
+    for week in weeks:
+        accounts = [slot.account_id for slot in week.slots.all()]
+        if accounts:
+            counts[f"week_{week.pk}"] = Count(
+                "pk", filter=tweet_filter(accounts, week.week_start, week.week_end)
+            )
+    totals = {}
+    if counts:
+        first, last = min(w.week_start for w in weeks), max(w.week_end for w in weeks)
+        totals = Tweet.objects.filter(tweet_filter(None, first, last)).aggregate(**counts)
+    return {week.pk: totals.get(f"week_{week.pk}", 0) for week in weeks}
+
+
+class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     intro = RichTextField(_("intro"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -114,6 +137,10 @@ class GuestWeekIndexPage(SochefPageMixin, Page):
         past = filter_form.filter(past).order_by("-week_start")
         paginator = Paginator(with_slots(past), app_settings.INDEX_PAGE_SIZE)
         page_of_weeks = paginator.get_page(request.GET.get("page"))
+        listed = list(page_of_weeks)
+        counts = tweet_counts(listed)
+        for week in listed:
+            week.tweet_count = counts[week.pk]
         query = request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -121,11 +148,69 @@ class GuestWeekIndexPage(SochefPageMixin, Page):
             weeks=page_of_weeks,
             filter_query=query.urlencode(),
             counts=self.counts(past),
+            search_form=SearchForm(),
             upcoming_weeks=with_slots(
                 weeks.filter(week_start__gt=this_week).order_by("week_start")
             ),
         )
         return context
+
+    @path("calendar/", name="calendar")
+    def calendar(self, request):
+        """The weeks as an iCal feed that calendar apps subscribe to."""
+        return calendar_response(request, self)
+
+    @path("sok/", name="search")
+    def search_view(self, request):
+        """Tweets and guests found by words; tweets paginated, the guests on the first page."""
+        context = super().get_context(request)
+        form = SearchForm(request.GET or None)
+        query = form.query
+        tweets, guests = None, []
+        if query:
+            paginator = Paginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
+            tweets = paginator.get_page(request.GET.get("page"))
+            self.attach_week_pages(list(tweets))
+            if tweets.number == 1:
+                guests = self.search_guests(query)
+        context.update(
+            search_form=form,
+            query=query,
+            tweets=tweets,
+            guests=guests,
+            search_query=urlencode({"q": query}),
+        )
+        return TemplateResponse(request, "sochef_wagtail/pages/guest_week_search.html", context)
+
+    def search_guests(self, query):
+        """Guests of this index's published weeks matching ``query``, with those weeks."""
+        slots = (
+            GuestSlot.objects.filter(page__in=self.weeks())
+            .select_related("page", "account")
+            .order_by("page__week_start")
+        )
+        guests = Guest.objects.prefetch_related(
+            Prefetch("slots", queryset=slots, to_attr="public_slots")
+        )
+        # Guests are few: those without a published week here are left out after the search,
+        # since the search backend filters only on declared FilterFields.
+        return [guest for guest in search_guests(query, guests) if guest.public_slots]
+
+    def attach_week_pages(self, tweets):
+        """Set ``week_page`` on each tweet: this index's week of its account and day, or None."""
+        zone = ZoneInfo(app_settings.TIME_ZONE)
+        mondays = {}
+        for tweet in tweets:
+            day = timezone.localtime(tweet.created_at, zone).date()
+            mondays[tweet.pk] = day - datetime.timedelta(days=day.weekday())
+        slots = GuestSlot.objects.filter(
+            page__in=self.weeks(),
+            account_id__in={tweet.account_id for tweet in tweets},
+            page__week_start__in=set(mondays.values()),
+        ).select_related("page")
+        pages = {(slot.account_id, slot.page.week_start): slot.page for slot in slots}
+        for tweet in tweets:
+            tweet.week_page = pages.get((tweet.account_id, mondays[tweet.pk]))
 
     @staticmethod
     def counts(weeks):
@@ -250,8 +335,22 @@ class GuestWeekPage(SochefPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         # A preview shows the unsaved slots held in memory by the page.
         in_preview = getattr(request, "is_preview", False)
-        context["slots"] = self.slots.all() if in_preview else slots_queryset().filter(page=self)
+        slots = list(self.slots.all() if in_preview else slots_queryset().filter(page=self))
+        context["slots"] = slots
+        # An editor who places a tweet block in the body decides where the tweets go.
+        if not self.is_upcoming and not self.has_tweet_block():
+            accounts = [slot.account for slot in slots]
+            context["week_tweets"] = tweet_archive(accounts, self.week_start, self.week_end)
         return context
+
+    def has_tweet_block(self):
+        return any(block["type"] == "tweet_archive" for block in self.body.raw_data)
+
+    def tweet_archive_defaults(self):
+        """The week's accounts and days: what a tweet block on this page shows by default."""
+        account_ids = [slot.account_id for slot in self.slots.all()]
+        accounts = list(RelayAccount.objects.filter(pk__in=account_ids))
+        return accounts, self.week_start, self.week_end
 
 
 class GuestSlot(Orderable):

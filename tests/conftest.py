@@ -42,3 +42,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "page" in getattr(item, "fixturenames", ()) and "live_server" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def swedish_by_default():
+    """A request under /en/ leaves English active in the thread: start each test in Swedish."""
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()

@@ -1,12 +1,17 @@
 """Plain helper functions that build test data."""
 
+import base64
 import datetime
+import itertools
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from wagtail.models import Locale, Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from sochef_wagtail.accounts import RelayAccount
+from sochef_wagtail.accounts import FollowerSnapshot, RelayAccount
+from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.choices import Role, Sector, Side
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
@@ -102,3 +107,214 @@ def week_form(title, week_start, slots, action=None):
     if action:
         data[action] = "1"
     return data
+
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+# A valid 1×1 PNG.
+TINY_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+_tweet_ids = itertools.count(250_000_000_000_000_000)
+
+
+def stockholm(*args):
+    """An aware datetime in Stockholm time: stockholm(2013, 3, 4, 9, 30)."""
+    return datetime.datetime(*args, tzinfo=STOCKHOLM)
+
+
+def make_tweet(account, text="Hej från veckans gäst!", created_at=None, **fields):
+    """A stored tweet; `created_at` defaults to Monday 2012-09-03 09:00 in Stockholm."""
+    return Tweet.objects.create(
+        tweet_id=fields.pop("tweet_id", None) or str(next(_tweet_ids)),
+        account=account,
+        text=text,
+        created_at=created_at or stockholm(2012, 9, 3, 9, 0),
+        source=fields.pop("source", TweetSource.ARCHIVE),
+        **fields,
+    )
+
+
+def make_follower_snapshot(account, date, followers):
+    return FollowerSnapshot.objects.create(account=account, date=date, followers=followers)
+
+
+def make_reply(to, account, text="Svar!", minutes=5, **fields):
+    """A tweet of `account` answering the tweet `to`, a few minutes later."""
+    return make_tweet(
+        account,
+        text,
+        created_at=to.created_at + datetime.timedelta(minutes=minutes),
+        in_reply_to_tweet_id=to.tweet_id,
+        in_reply_to_handle=to.account.handle,
+        **fields,
+    )
+
+
+def make_tweets(account, count, start, step=datetime.timedelta(minutes=10)):
+    """`count` plain tweets of `account` from `start`, in one INSERT (not search-indexed)."""
+    return Tweet.objects.bulk_create(
+        Tweet(
+            tweet_id=str(next(_tweet_ids)),
+            account=account,
+            text=f"Tweet nummer {n} om arbetsmiljö",
+            created_at=start + n * step,
+            source=TweetSource.ARCHIVE,
+        )
+        for n in range(count)
+    )
+
+
+def make_media(tweet, alt_text="", kind=MediaKind.PHOTO, content=None, name="bild.png"):
+    """A media file of `tweet` stored through Django's storage (a tiny PNG by default)."""
+    media = TweetMedia(
+        tweet=tweet,
+        media_key=f"3_{tweet.tweet_id}_{tweet.media.count()}",
+        kind=kind,
+        alt_text=alt_text,
+        position=tweet.media.count(),
+    )
+    media.file.save(name, ContentFile(content or TINY_PNG), save=False)
+    media.save()
+    return media
+
+
+def tweet_block(**options):
+    """A tweet archive block as raw StreamField data; `options` override the block's defaults."""
+    value = {
+        "accounts": [],
+        "start_date": None,
+        "end_date": None,
+        "tweet_ids": [],
+        "include_replies": True,
+        "include_retweets": False,
+        "order": "oldest",
+        "layout": "columns",
+    }
+    value.update(options)
+    return {"type": "tweet_archive", "value": value}
+
+
+# -- Nominations and public forms ---------------------------------------------------------------
+
+
+def make_nomination_page(parent=None, title="Föreslå en gäst", slug="foresla", **fields):
+    from sochef_wagtail.nominations.pages import NominationPage
+
+    page = NominationPage(
+        title=title,
+        slug=slug,
+        intro=fields.pop("intro", "<p>Vem vill du läsa en vecka?</p>"),
+        thank_you_text=fields.pop("thank_you_text", "<p>Tack för ditt förslag!</p>"),
+        closed_text=fields.pop("closed_text", "<p>Inga fler förslag.</p>"),
+        **fields,
+    )
+    return (parent or site_root()).add_child(instance=page)
+
+
+def started_token(seconds_ago=60):
+    """The time-trap field of a form shown `seconds_ago` seconds ago."""
+    import time
+
+    from sochef_wagtail.public_forms import time_trap_token
+
+    return time_trap_token(time.time() - seconds_ago)
+
+
+def nomination_post(**overrides):
+    """POST data of a valid public nomination form."""
+    data = {
+        "nominee_name": "Maja Berg",
+        "nominee_handle": "@majaberg",
+        "side": "worker",
+        "role": "safety_rep",
+        "role_other": "",
+        "organisation": "Kommunal, Hemtjänsten Syd",
+        "why": "Hon driver frågan om ensamarbete i hemtjänsten.",
+        "nominee_contact": "maja@example.com",
+        "nominator_name": "Per Holm",
+        "nominator_email": "per@example.com",
+        "consent": "on",
+        "website": "",
+        "started": started_token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_nomination(page=None, **fields):
+    from sochef_wagtail.nominations.models import Nomination
+
+    values = {
+        "nominee_name": "Maja Berg",
+        "side": "worker",
+        "role": "safety_rep",
+        "why": "Hon driver frågan om ensamarbete.",
+        "nominator_name": "Per Holm",
+        "nominator_email": "per@example.com",
+    }
+    values.update(fields)
+    return Nomination.objects.create(page=page, **values)
+
+
+def make_user(username="redaktor", permissions=(), superuser=False):
+    """A user who can log in to the Wagtail admin, with the given "app_label.codename" perms."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    User = get_user_model()
+    if superuser:
+        return User.objects.create_superuser(username, f"{username}@example.com", "pw")
+    user = User.objects.create_user(username, f"{username}@example.com", "pw")
+    for perm in ("wagtailadmin.access_admin", *permissions):
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def set_project(site=None, **fields):
+    """Update the site's ProjectSettings (status, status_message, notify_emails, ...)."""
+    from sochef_wagtail.project import ProjectSettings
+
+    settings_ = ProjectSettings.for_site(site or Site.objects.get(is_default_site=True))
+    for name, value in fields.items():
+        setattr(settings_, name, value)
+    settings_.save()
+    return settings_
+
+
+def make_evaluation_page(parent=None, title="Utvärdering", slug="utvardering", **fields):
+    from sochef_wagtail.evaluation.pages import EvaluationPage
+
+    page = EvaluationPage(
+        title=title,
+        slug=slug,
+        intro=fields.pop("intro", "<p>Hjälp oss utvärdera SOchef.</p>"),
+        thank_you_text=fields.pop("thank_you_text", "<p>Tack för dina svar!</p>"),
+        **fields,
+    )
+    return (parent or site_root()).add_child(instance=page)
+
+
+def evaluation_post(**overrides):
+    """POST data of a valid evaluation form."""
+    data = {
+        "respondent": "follower",
+        "side": "worker",
+        "usefulness": "4",
+        "what_worked": "Att båda sidor svarade på samma fråga.",
+        "what_to_change": "Fler chefer.",
+        "website": "",
+        "started": started_token(),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def make_evaluation_response(page=None, **fields):
+    from sochef_wagtail.evaluation.models import EvaluationResponse
+
+    values = {"respondent": "follower", "side": "worker", "usefulness": 4}
+    values.update(fields)
+    return EvaluationResponse.objects.create(page=page, **values)

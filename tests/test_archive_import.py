@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
+from wagtail.search.backends import get_search_backend
 
 from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
 from sochef_wagtail.management.commands.sochef_import_archive import Command
@@ -382,3 +383,9 @@ def test_corrupt_member_data_is_refused(accounts, tmp_path, capsys):
     path = tmp_path / "crc.zip"
     path.write_bytes(broken)
     assert_refused(path, capsys, "data/tweets.js")
+
+
+def test_imported_tweets_are_found_by_wagtail_search(accounts, archive_path):
+    run_import(archive_path(current_archive([archive_tweet(1, "Skyddsronden på lagret")])))
+    found = get_search_backend().search("skyddsronden", Tweet)
+    assert [tweet.tweet_id for tweet in found] == ["1"]

@@ -36,3 +36,15 @@ def test_demo_is_idempotent():
     before = row_counts()
     call_command("sochef_demo", verbosity=0)
     assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_demo_weeks_show_archived_tweets_with_a_dialogue_and_a_picture(client):
+    call_command("sochef_demo", verbosity=0)
+    html = client.get("/sochef/vecka-2012-36/").content.decode()
+    assert html.count('class="sochef-dialogue"') == 1
+    assert 'alt="Ett litet personlarm i handflatan, med en röd knapp."' in html
+    assert 'href="https://www.av.se/arbetsmiljoarbete-och-inspektioner/"' in html
+    assert "RT @Skyddsombud" not in html  # retweets are left out by default
+    index = client.get("/sochef/").content.decode()
+    assert "7 tweets" in index

@@ -298,14 +298,16 @@ def test_schedule_command_creates_one_schedule_however_often_it_runs(settings):
     settings.SOCHEF_FETCH_INTERVAL_MINUTES = 15
     out = io.StringIO()
     call_command("sochef_schedule", stdout=out)
-    schedule = Schedule.objects.get()
-    assert (schedule.name, schedule.minutes) == (FETCH_SCHEDULE, 15)
+    schedule = Schedule.objects.get(name=FETCH_SCHEDULE)
+    assert (schedule.minutes, schedule.schedule_type) == (15, Schedule.MINUTES)
     assert "Updated" in out.getvalue()
 
 
 def test_scheduler_runs_the_fetch(api, worker):
     call_command("sochef_schedule", stdout=io.StringIO())
-    Schedule.objects.update(next_run=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    Schedule.objects.filter(name=FETCH_SCHEDULE).update(
+        next_run=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
     add_user(api)
     add_page(api, [api_tweet(11)])
     scheduler()
@@ -315,7 +317,9 @@ def test_scheduler_runs_the_fetch(api, worker):
 def test_rate_limited_scheduled_fetch_schedules_one_retry_at_the_reset(api, worker):
     reset = int(datetime.datetime(2030, 1, 2, 3, 4, tzinfo=datetime.UTC).timestamp())
     call_command("sochef_schedule", stdout=io.StringIO())
-    Schedule.objects.update(next_run=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    Schedule.objects.filter(name=FETCH_SCHEDULE).update(
+        next_run=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
     add_user(api)
     api.get(TWEETS_URL, status=429, headers={"x-rate-limit-reset": str(reset)}, json={})
     scheduler()

@@ -3,9 +3,11 @@
 from django.db import models
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
+
+from sochef_wagtail.archive.blocks import TweetArchiveBlock
 
 
 @register_snippet
@@ -46,6 +48,10 @@ class BlogPage(Page):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     categories = ParentalManyToManyField(BlogCategory, blank=True, related_name="posts")
+    # The host's own StreamField, with the app's tweet block in it (see the README).
+    tweets = StreamField(
+        [("tweet_archive", TweetArchiveBlock())], blank=True, verbose_name="tweets"
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
@@ -54,5 +60,6 @@ class BlogPage(Page):
         FieldPanel("body"),
         FieldPanel("image"),
         FieldPanel("categories"),
+        FieldPanel("tweets"),
     ]
     parent_page_types = ["blog.BlogIndexPage"]

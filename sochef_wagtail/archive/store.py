@@ -6,6 +6,7 @@ from itertools import islice
 from django.core.files import File
 from django.db import transaction
 from django.utils.text import get_valid_filename
+from wagtail.search.backends import get_search_backends
 
 from ..accounts import RelayAccount
 from .models import Tweet, TweetMedia
@@ -67,6 +68,9 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
                 tweets = Tweet.objects.bulk_create(
                     [Tweet(account=account, **row.model_fields()) for row in new]
                 )
+                # bulk_create sends no signals: index the new tweets for Wagtail search here.
+                for backend in get_search_backends(with_auto_update=True):
+                    backend.add_bulk(Tweet, tweets)
                 media = []
                 for tweet, row in zip(tweets, new, strict=True):
                     taken = set()

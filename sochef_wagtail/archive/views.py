@@ -100,7 +100,6 @@ class ArchiveImportViewSet(ViewSet):
     url_prefix = "sochef/import-archive"
     icon = "upload"
     menu_label = _("Import archive")
-    menu_hook = "register_sochef_menu_item"
 
     @cached_property
     def menu_item_class(self):

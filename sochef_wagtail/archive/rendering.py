@@ -1,0 +1,116 @@
+"""A tweet's text as HTML: escaped once, its entities turned into links by code-point offsets."""
+
+from urllib.parse import quote, urlsplit
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from ..handles import validate_handle
+
+SAFE_SCHEMES = {"http", "https"}
+X = "https://x.com"
+
+
+def safe_url(url):
+    """``url`` if it is an absolute http(s) URL a browser reads as written, else None.
+
+    Browsers drop tabs and newlines inside a URL and spaces around it, so "java\\tscript:"
+    is a javascript: URL to them: any whitespace or control character disqualifies a URL.
+    """
+    if not isinstance(url, str) or not url:
+        return None
+    if any(c.isspace() or ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
+        return None
+    return url
+
+
+def plain(text):
+    """Text escaped once, its line breaks kept."""
+    text = text.replace("\r\n", "\n")
+    return mark_safe(escape(text).replace("\n", "<br>\n"))
+
+
+def url_link(entity, written):
+    href = safe_url(entity.get("expanded_url")) or safe_url(entity.get("url"))
+    label = entity.get("display_url") or entity.get("expanded_url") or written
+    if not isinstance(label, str):
+        label = written
+    if href is None:
+        return plain(label)
+    return format_html('<a href="{}" rel="nofollow noopener">{}</a>', href, label)
+
+
+def mention_link(entity, written):
+    handle = entity.get("handle")
+    if not isinstance(handle, str) or not validate_handle.regex.match(handle):
+        return plain(written)
+    return format_html('<a href="{}/{}" rel="noopener">{}</a>', X, handle, written)
+
+
+def hashtag_link(entity, written):
+    tag = entity.get("tag")
+    if not isinstance(tag, str) or not tag:
+        return plain(written)
+    href = f"{X}/search?q={quote('#' + tag, safe='')}&src=hashtag_click"
+    return format_html('<a href="{}" rel="noopener">{}</a>', href, written)
+
+
+def media_link(entity, written):
+    # The media are shown below the text, as X does; the t.co link to them is left out.
+    return ""
+
+
+RENDERERS = {
+    "urls": url_link,
+    "mentions": mention_link,
+    "hashtags": hashtag_link,
+    "media": media_link,
+}
+
+
+def entity_spans(text, entities):
+    """(start, end, renderer, entity) for each well-formed entity, in text order, no overlaps."""
+    spans = []
+    if not isinstance(entities, dict):
+        return spans
+    for kind, render in RENDERERS.items():
+        items = entities.get(kind)
+        if not isinstance(items, list):
+            continue
+        for entity in items:
+            if not isinstance(entity, dict):
+                continue
+            start, end = entity.get("start"), entity.get("end")
+            if type(start) is not int or type(end) is not int:
+                continue
+            if 0 <= start < end <= len(text):
+                spans.append((start, end, render, entity))
+    spans.sort(key=lambda span: (span[0], span[1]))
+    kept, position = [], 0
+    for span in spans:
+        if span[0] >= position:
+            kept.append(span)
+            position = span[1]
+    return kept
+
+
+def tweet_text_html(text, entities):
+    """The tweet's plain ``text`` as safe HTML.
+
+    Python indexes strings by code point, as the entity offsets count, so an emoji before a
+    mention does not shift it. Entities that are malformed, out of range or overlapping an
+    earlier one are shown as the text they cover.
+    """
+    parts, position = [], 0
+    for start, end, render, entity in entity_spans(text, entities):
+        parts.append(plain(text[position:start]))
+        parts.append(render(entity, text[start:end]))
+        position = end
+    parts.append(plain(text[position:]))
+    return SafeString("".join(parts))

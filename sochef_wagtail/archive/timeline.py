@@ -1,0 +1,181 @@
+"""Which archived tweets to show, and how they hang together: threads, dialogues, columns.
+
+``tweet_archive()`` is the one entry point: the tweet block, the guest week page and the
+search results all show tweets through it and the ``sochef_wagtail/includes/tweet*.html``
+templates. It runs the same two queries (tweets with their accounts, then their media)
+however many tweets there are.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..conf import app_settings
+from .models import Tweet
+
+
+class Order(models.TextChoices):
+    OLDEST_FIRST = "oldest", _("Oldest first")
+    NEWEST_FIRST = "newest", _("Newest first")
+
+
+class Layout(models.TextChoices):
+    COLUMNS = "columns", _("One column per account, side by side")
+    TIMELINE = "timeline", _("One timeline")
+
+
+def day_bounds(first_day=None, last_day=None):
+    """From the start of ``first_day`` to the end of ``last_day`` in SOCHEF_TIME_ZONE.
+
+    Returns aware datetimes (start inclusive, end exclusive); a missing day leaves that end open.
+    """
+    zone = ZoneInfo(app_settings.TIME_ZONE)
+    midnight = datetime.time()
+    start = datetime.datetime.combine(first_day, midnight, zone) if first_day else None
+    end = None
+    if last_day:
+        end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), midnight, zone)
+    return start, end
+
+
+def replies_to_others():
+    """Tweets answering another account; a thread of an account's own tweets is no reply."""
+    answers = ~Q(in_reply_to_tweet_id="") | ~Q(in_reply_to_handle="")
+    return answers & ~Q(in_reply_to_handle__iexact=F("account__handle"))
+
+
+def tweet_filter(
+    accounts=None, first_day=None, last_day=None, include_replies=True, include_retweets=False
+):
+    """The condition for tweets of ``accounts`` (None: all) between two days in our time zone."""
+    condition = Q()
+    if accounts is not None:
+        condition &= Q(account__in=accounts)
+    start, end = day_bounds(first_day, last_day)
+    if start:
+        condition &= Q(created_at__gte=start)
+    if end:
+        condition &= Q(created_at__lt=end)
+    if not include_replies:
+        condition &= ~replies_to_others()
+    if not include_retweets:
+        condition &= Q(is_retweet=False)
+    return condition
+
+
+def tweets_to_show():
+    """Tweets with what their rendering needs: account joined, media prefetched."""
+    return Tweet.objects.select_related("account").prefetch_related("media")
+
+
+class Thread:
+    """A tweet and the shown tweets that answer it, directly or down a chain, oldest first."""
+
+    def __init__(self, tweets):
+        self.tweets = tweets
+
+    @property
+    def root(self):
+        return self.tweets[0]
+
+    @cached_property
+    def is_dialogue(self):
+        """Two relay accounts answer each other in this thread."""
+        return len({tweet.account_id for tweet in self.tweets}) > 1
+
+
+def threads_of(tweets, newest_first=False):
+    """Group ``tweets`` into threads by what they answer; threads ordered by their first tweet."""
+    tweets = sorted(tweets, key=lambda tweet: (tweet.created_at, tweet.tweet_id))
+    by_id = {tweet.tweet_id: tweet for tweet in tweets}
+
+    def root_of(tweet):
+        seen = set()
+        while tweet.in_reply_to_tweet_id in by_id and tweet.tweet_id not in seen:
+            seen.add(tweet.tweet_id)
+            tweet = by_id[tweet.in_reply_to_tweet_id]
+        return tweet
+
+    groups = {}
+    for tweet in tweets:
+        groups.setdefault(root_of(tweet).tweet_id, []).append(tweet)
+    threads = [Thread(group) for group in groups.values()]
+    threads.sort(key=lambda thread: (thread.root.created_at, thread.root.tweet_id))
+    if newest_first:
+        threads.reverse()
+    return threads
+
+
+@dataclass
+class Column:
+    account: object
+    threads: list
+
+
+@dataclass
+class TweetArchive:
+    """Tweets ready for the templates: threads, and for side-by-side layouts one column each."""
+
+    threads: list
+    accounts: list
+    layout: str = Layout.COLUMNS
+
+    @property
+    def side_by_side(self):
+        return self.layout == Layout.COLUMNS and len(self.accounts) > 1
+
+    @cached_property
+    def columns(self):
+        """Per account, employer side first: its threads, dialogues apart."""
+        return [
+            Column(
+                account,
+                [
+                    thread
+                    for thread in self.threads
+                    if not thread.is_dialogue and thread.root.account_id == account.pk
+                ],
+            )
+            for account in self.accounts
+        ]
+
+    @cached_property
+    def dialogues(self):
+        return [thread for thread in self.threads if thread.is_dialogue]
+
+    @cached_property
+    def count(self):
+        return sum(len(thread.tweets) for thread in self.threads)
+
+
+def tweet_archive(
+    accounts=None,
+    first_day=None,
+    last_day=None,
+    tweet_ids=None,
+    include_replies=True,
+    include_retweets=False,
+    order=Order.OLDEST_FIRST,
+    layout=Layout.COLUMNS,
+):
+    """The tweets to show, as a :class:`TweetArchive`.
+
+    With ``tweet_ids``, exactly those archived tweets; otherwise the tweets of ``accounts``
+    (None: every account) from ``first_day`` to ``last_day`` (dates in SOCHEF_TIME_ZONE,
+    both included, either may be None) with or without replies and retweets.
+    """
+    if tweet_ids is not None:
+        tweets = list(tweets_to_show().filter(tweet_id__in=list(tweet_ids)))
+    else:
+        condition = tweet_filter(accounts, first_day, last_day, include_replies, include_retweets)
+        tweets = list(tweets_to_show().filter(condition))
+    if accounts is None or tweet_ids is not None:
+        accounts = {tweet.account_id: tweet.account for tweet in tweets}.values()
+    accounts = sorted(accounts, key=lambda account: (account.side, account.handle.lower()))
+    threads = threads_of(tweets, newest_first=order == Order.NEWEST_FIRST)
+    return TweetArchive(threads=threads, accounts=accounts, layout=layout)

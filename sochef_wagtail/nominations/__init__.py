@@ -1,0 +1,1 @@
+"""Nominations: the public page, the stored nominations, their moderation and notifications."""

@@ -1,0 +1,83 @@
+"""The public nomination form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Role
+from ..public_forms import ProtectedFormMixin
+from .models import Nomination, NomineeSide
+
+
+class NominationForm(ProtectedFormMixin, forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_("I agree that the editors store what I send here, as the privacy notice says."),
+        help_text=_('Required. <a href="#sochef-privacy">Read the privacy notice</a>.'),
+        error_messages={
+            "required": _("Tick the box to agree, or we cannot store your nomination.")
+        },
+    )
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "nominee_name",
+            "nominee_handle",
+            "side",
+            "role",
+            "role_other",
+            "organisation",
+            "why",
+            "nominee_contact",
+            "is_self_nomination",
+            "nominator_name",
+            "nominator_email",
+        ]
+        labels = {
+            "nominee_name": _("Name of the person you nominate"),
+            "nominee_handle": _("Their X handle (optional)"),
+            "side": _("Which account would they tweet from?"),
+            "role": _("Their role"),
+            "role_other": _("Describe the role (if “Other”)"),
+            "organisation": _("Workplace or organisation (optional)"),
+            "why": _("Why should they be a guest?"),
+            "nominee_contact": _("How can we reach them? (optional)"),
+            "is_self_nomination": _("I am nominating myself"),
+            "nominator_name": _("Your name"),
+            "nominator_email": _("Your e-mail address"),
+        }
+        help_texts = {
+            "nominee_handle": _("1–15 letters A–Z, digits or underscores, with or without @."),
+            "why": _("What would they tweet about? At most 2,000 characters."),
+            "nominee_contact": _("An e-mail address or phone number, if you have one."),
+            "nominator_email": _("Only the editors see it, to ask you about the nomination."),
+        }
+        widgets = {
+            "side": forms.RadioSelect,
+            "why": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("why", "nominator_name", "nominator_email"):
+            self.fields[name].required = True
+        self.fields["side"].choices = [
+            (NomineeSide.EMPLOYER, _("Employer side (@ArbetsmiljoChef)")),
+            (NomineeSide.WORKER, _("Worker side (@Skyddsombud)")),
+            (NomineeSide.UNKNOWN, _("Don't know")),
+        ]
+        self.fields["role"].choices = [("", _("Choose a role")), *Role.choices]
+        self.fields["nominee_name"].widget.attrs["autocomplete"] = "off"
+        self.fields["nominator_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["nominator_email"].widget.attrs["autocomplete"] = "email"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("role") == Role.OTHER and not cleaned_data.get("role_other", ""):
+            self.add_error("role_other", _("Describe the role when you choose “Other”."))
+        elif cleaned_data.get("role") != Role.OTHER:
+            cleaned_data["role_other"] = ""
+        return cleaned_data
+
+    def submission_data(self):
+        """The nomination's fields as cleaned."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -1,0 +1,182 @@
+"""Statistics of the relay: tweets, replies between the accounts, followers and guests.
+
+Every figure is aggregated in the database, so the page runs the same few queries however
+many tweets are stored. Shown in the admin to users with the ``view_statistics`` permission.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Count, DateField, Q
+from django.db.models.functions import TruncWeek
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet
+
+from .accounts import FollowerSnapshot, RelayAccount
+from .archive.models import Tweet
+from .charts import BarChart, LineChart, Series
+from .choices import Role, Sector, Side
+from .conf import app_settings
+from .guests import Guest
+from .weeks import GuestSlot
+
+PERMISSION = "sochef_wagtail.view_statistics"
+
+
+def tweets_per_week():
+    """{Monday: {side: tweets}} for every week from the first tweet to the last, gaps as 0."""
+    week = TruncWeek(
+        "created_at", output_field=DateField(), tzinfo=ZoneInfo(app_settings.TIME_ZONE)
+    )
+    rows = (
+        Tweet.objects.annotate(week=week)
+        .values("week", "account__side")
+        .annotate(tweets=Count("pk"))
+        .order_by("week")
+    )
+    counts = {}
+    for row in rows:
+        sides = counts.setdefault(row["week"], dict.fromkeys(Side.values, 0))
+        sides[row["account__side"]] = row["tweets"]
+    if counts:
+        monday, last = min(counts), max(counts)
+        while monday < last:
+            monday += datetime.timedelta(weeks=1)
+            counts.setdefault(monday, dict.fromkeys(Side.values, 0))
+    return dict(sorted(counts.items()))
+
+
+def replies_between(accounts):
+    """[(from account, to account, replies)]: tweets answering another relay account."""
+    pairs = [(a, b) for a in accounts for b in accounts if a.pk != b.pk]
+    if not pairs:
+        return []
+    counts = Tweet.objects.aggregate(
+        **{
+            f"pair_{n}": Count("pk", filter=Q(account=a, in_reply_to_handle__iexact=b.handle))
+            for n, (a, b) in enumerate(pairs)
+        }
+    )
+    return [(a, b, counts[f"pair_{n}"]) for n, (a, b) in enumerate(pairs)]
+
+
+def follower_history(accounts):
+    """{account: [(date, followers)]} from the follower snapshots, oldest first."""
+    history = {account.pk: [] for account in accounts}
+    for snapshot in FollowerSnapshot.objects.order_by("date").values_list(
+        "account_id", "date", "followers"
+    ):
+        history.setdefault(snapshot[0], []).append(snapshot[1:])
+    return {account: history[account.pk] for account in accounts}
+
+
+def guests_per_role_and_sector():
+    """({role: guests}, {sector: guests}) over the guests of published weeks."""
+    guests = Guest.objects.filter(pk__in=GuestSlot.objects.filter(page__live=True).values("guest"))
+    roles, sectors = dict.fromkeys(Role.values, 0), dict.fromkeys(Sector.values, 0)
+    for row in guests.values("role", "sector").annotate(guests=Count("pk")).order_by():
+        roles[row["role"]] += row["guests"]
+        sectors[row["sector"]] += row["guests"]
+    return roles, sectors
+
+
+def week_label(monday):
+    iso = monday.isocalendar()
+    return _("Week %(week)s, %(year)s") % {"week": iso.week, "year": iso.year}
+
+
+def statistics_charts():
+    """The charts of the statistics page, in the order shown."""
+    accounts = list(RelayAccount.objects.order_by("side", "handle"))
+    weekly = tweets_per_week()
+    side_labels = dict(Side.choices)
+    tweets_chart = LineChart(
+        "tweets-per-week",
+        _("Tweets per week and side"),
+        [
+            Series(side_labels[side], [(monday, sides[side]) for monday, sides in weekly.items()])
+            for side in Side.values
+        ],
+        category_label=_("Week"),
+        date_label=week_label,
+    )
+    totals_chart = BarChart(
+        "tweets-per-side",
+        _("Tweets per side"),
+        [side_labels[side] for side in Side.values],
+        [Series(_("Tweets"), [sum(s[side] for s in weekly.values()) for side in Side.values])],
+        category_label=_("Side"),
+    )
+    replies = replies_between(accounts)
+    replies_chart = BarChart(
+        "replies-between-accounts",
+        _("Replies between the relay accounts"),
+        [
+            _("@%(from)s to @%(to)s") % {"from": a.handle, "to": b.handle}
+            for a, b, _count in replies
+        ],
+        [Series(_("Replies"), [count for _a, _b, count in replies])],
+        category_label=_("Direction"),
+    )
+    followers_chart = LineChart(
+        "followers",
+        _("Followers over time"),
+        [
+            Series(f"@{account.handle}", points)
+            for account, points in follower_history(accounts).items()
+        ],
+        category_label=_("Date"),
+    )
+    roles, sectors = guests_per_role_and_sector()
+    role_labels, sector_labels = dict(Role.choices), dict(Sector.choices)
+    roles_chart = BarChart(
+        "guests-per-role",
+        _("Guests per role"),
+        [role_labels[role] for role in roles],
+        [Series(_("Guests"), list(roles.values()))],
+        category_label=_("Role"),
+    )
+    sectors_chart = BarChart(
+        "guests-per-sector",
+        _("Guests per sector"),
+        [sector_labels[sector] for sector in sectors],
+        [Series(_("Guests"), list(sectors.values()))],
+        category_label=_("Sector"),
+    )
+    return [tweets_chart, totals_chart, replies_chart, followers_chart, roles_chart, sectors_chart]
+
+
+class StatisticsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
+    permission_required = PERMISSION
+    page_title = gettext_lazy("SOchef statistics")
+    header_icon = "table"
+    template_name = "sochef_wagtail/admin/statistics.html"
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(charts=statistics_charts(), **kwargs)
+
+
+class StatisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(PERMISSION)
+
+
+class StatisticsViewSet(ViewSet):
+    """The statistics page in the admin, with a menu item for users allowed to see it."""
+
+    name = "sochef_statistics"
+    icon = "table"
+    menu_label = gettext_lazy("Statistics")
+    menu_item_class = StatisticsMenuItem
+
+    def get_urlpatterns(self):
+        return [path("", StatisticsView.as_view(), name="index")]

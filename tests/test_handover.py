@@ -1,0 +1,124 @@
+"""Editors send each guest of a coming week a handover e-mail, once unless resent on purpose."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from sochef_wagtail.handover import GuestHandover
+from tests.factories import make_guest, make_nomination, make_user, make_week, monday
+
+
+@pytest.fixture
+def coming_week(index_page, accounts):
+    employer, worker = accounts
+    return make_week(
+        index_page,
+        monday(2),
+        [(employer, make_guest("Anna Lindqvist")), (worker, make_guest("Bo Eriksson"))],
+        title="Kommande",
+    )
+
+
+@pytest.fixture
+def editor(client, db):
+    user = make_user("admin", superuser=True)
+    user.first_name, user.last_name = "Eva", "Redaktör"
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def url(week):
+    return reverse("sochef_handover", args=[week.pk])
+
+
+def form_data(week, **fields):
+    data = {}
+    for slot in week.slots.all():
+        data[f"email_{slot.pk}"] = f"{slot.guest.name.split()[0].lower()}@example.com"
+        data[f"send_{slot.pk}"] = "on"
+    data.update(fields)
+    return data
+
+
+@pytest.mark.django_db
+def test_each_guest_gets_a_handover_with_dates_account_rule_checklist_and_contact(
+    editor, coming_week
+):
+    response = editor.post(url(coming_week), form_data(coming_week))
+    assert response.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.com", "bo@example.com"]
+    to_bo = next(m for m in mail.outbox if m.to == ["bo@example.com"])
+    assert "@Skyddsombud" in to_bo.subject
+    body = to_bo.body
+    assert "Hej Bo Eriksson" in body
+    assert f"{coming_week.week_start.day} " in body and "måndag" in body
+    assert "https://x.com/Skyddsombud" in body
+    assert "Anna Lindqvist" in body  # the guest on the other account that week
+    assert "allt utom propaganda" in body
+    assert "Eva Redaktör" in body and "admin@example.com" in body
+    assert to_bo.reply_to == ["admin@example.com"]
+    assert GuestHandover.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_handover_is_sent_once_per_guest_and_week(editor, coming_week):
+    data = form_data(coming_week)
+    editor.post(url(coming_week), data)
+    editor.post(url(coming_week), data)  # the same form posted again
+    assert len(mail.outbox) == 2
+    page = editor.get(url(coming_week)).content.decode()
+    assert "Skicka igen" in page
+
+
+@pytest.mark.django_db
+def test_editor_resends_on_purpose(editor, coming_week):
+    editor.post(url(coming_week), form_data(coming_week))
+    slot = coming_week.slots.get(guest__name="Bo Eriksson")
+    editor.post(
+        url(coming_week),
+        {f"email_{slot.pk}": "bo.ny@example.com", f"resend_{slot.pk}": "on"},
+    )
+    assert len(mail.outbox) == 3 and mail.outbox[-1].to == ["bo.ny@example.com"]
+    handover = GuestHandover.objects.get(guest=slot.guest)
+    assert (handover.times_sent, handover.email) == (2, "bo.ny@example.com")
+
+
+@pytest.mark.django_db
+def test_address_is_required_to_send(editor, coming_week):
+    slot = coming_week.slots.first()
+    response = editor.post(url(coming_week), {f"send_{slot.pk}": "on"})
+    assert f"email_{slot.pk}" in response.context["form"].errors
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_address_is_proposed_from_the_nomination(editor, coming_week):
+    guest = coming_week.slots.get(guest__name="Bo Eriksson").guest
+    make_nomination(nominee_name="Bo Eriksson", nominee_contact="bo.e@example.com", guest=guest)
+    form = editor.get(url(coming_week)).context["form"]
+    slot = coming_week.slots.get(guest=guest)
+    assert form[f"email_{slot.pk}"].value() == "bo.e@example.com"
+
+
+@pytest.mark.django_db
+def test_no_handover_for_a_past_week(editor, index_page, accounts):
+    past = make_week(index_page, monday(-3), [(accounts[0], make_guest("Cecilia"))])
+    response = editor.post(url(past), {})
+    assert response.context["form"] is None and mail.outbox == []
+    assert "veckan är över" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_page_editor_offers_the_handover_for_a_coming_week(editor, coming_week):
+    html = editor.get(reverse("wagtailadmin_pages:edit", args=[coming_week.pk])).content.decode()
+    assert url(coming_week) in html
+
+
+@pytest.mark.django_db
+def test_handover_needs_permission_to_edit_the_week(client, coming_week):
+    assert client.get(url(coming_week)).status_code == 302
+    client.force_login(make_user("utan"))
+    assert client.get(url(coming_week)).status_code in (302, 403)
+    assert client.post(url(coming_week), form_data(coming_week)).status_code in (302, 403)
+    assert mail.outbox == []
