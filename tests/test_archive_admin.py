@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sochef_wagtail.archive.models import ArchiveImport, ArchiveImportStatus, Tweet
+from sochef_wagtail.archive.tasks import run_archive_import
 from tests.archives import archive_tweet, current_archive, zip_bytes
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,12 @@ def test_status_page_of_a_running_import_reloads_itself(importer_client, account
     response = importer_client.get(reverse("sochef_archive_import:status", args=[job.pk]))
     assert 'value="25"' in response.text
     assert "window.location.reload" in response.text
+
+
+def test_task_delivered_twice_imports_once(importer_client, accounts):
+    archive = zip_bytes(current_archive([archive_tweet(1)]))
+    importer_client.post(reverse(IMPORT_URL), {"archive": upload(archive)})
+    job = ArchiveImport.objects.get()
+    assert run_archive_import(job.pk) == ""
+    job.refresh_from_db()
+    assert job.status == ArchiveImportStatus.DONE

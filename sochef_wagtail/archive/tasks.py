@@ -22,9 +22,13 @@ PROGRESS_INTERVAL = 1.0
 
 def run_archive_import(import_id):
     """Import the archive uploaded as ``ArchiveImport`` ``import_id``, then delete the upload."""
+    # Claim the job, so that a task the broker delivers twice does not run twice.
+    claimed = ArchiveImport.objects.filter(pk=import_id, status=ArchiveImportStatus.QUEUED).update(
+        status=ArchiveImportStatus.RUNNING
+    )
+    if not claimed:
+        return ""
     job = ArchiveImport.objects.get(pk=import_id)
-    job.status = ArchiveImportStatus.RUNNING
-    job.save(update_fields=["status"])
     try:
         with job.archive.open("rb") as archive:
             result = import_archive(archive, handle=job.handle, progress=_ProgressWriter(job))
