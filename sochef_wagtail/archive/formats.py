@@ -76,6 +76,7 @@ class TweetArchive:
     def __init__(self, file):
         try:
             self.zip = zipfile.ZipFile(file)
+            self.names = set(self.zip.namelist())
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
             raise ArchiveError(_("The file is not a ZIP archive.")) from None
         try:
@@ -163,7 +164,7 @@ class TweetArchive:
         folders = tuple(self.root + folder for folder in _MEDIA_FOLDERS)
         for name in self.zip.namelist():
             if name.startswith(folders) and not name.endswith("/"):
-                match = _MEDIA_NAME.match(name.split("/", name.count("/"))[-1])
+                match = _MEDIA_NAME.match(name.rsplit("/", 1)[-1])
                 if match:
                     media.setdefault(match["tweet_id"], {})[match["name"]] = name
         return media
@@ -174,13 +175,13 @@ class TweetArchive:
         """The account the archive belongs to, or None when the archive does not say."""
         if self.layout == "current":
             member = self.root + "data/account.js"
-            if member in self.zip.NameToInfo:
+            if member in self.names:
                 for item in self._items(member, _ACCOUNT_VARIABLE, "item.account"):
                     if isinstance(item, dict) and item.get("username"):
                         return ArchiveAccount(item["username"], str(item.get("accountId", "")))
         else:
             member = self.root + "data/js/user_details.js"
-            if member in self.zip.NameToInfo:
+            if member in self.names:
                 for item in self._items(member, _USER_DETAILS_VARIABLE, "", opening=b"{"):
                     if isinstance(item, dict) and item.get("screen_name"):
                         return ArchiveAccount(item["screen_name"], str(item.get("id", "")))
@@ -226,7 +227,7 @@ class TweetArchive:
 
     def _notes(self):
         member = self.root + "data/note-tweet.js"
-        if self.layout != "current" or member not in self.zip.NameToInfo:
+        if self.layout != "current" or member not in self.names:
             return None
         notes = _NoteIndex()
         for item in self._items(member, _NOTE_VARIABLE, "item.noteTweet"):

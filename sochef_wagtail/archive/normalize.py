@@ -88,7 +88,7 @@ def normalize_tweet(raw, fmt, *, note=None, includes=None):
     if fmt == TweetFormat.API:
         fields, text, spans = _read_api(raw, includes or {})
     else:
-        fields, text, spans = _read_v1(raw, fmt, note)
+        fields, text, spans = _read_v1(raw, note)
     fields["text"], fields["entities"] = _place_entities(text, spans)
     return TweetRow(**fields)
 
@@ -96,7 +96,7 @@ def normalize_tweet(raw, fmt, *, note=None, includes=None):
 # Reading each source ------------------------------------------------------------------------
 
 
-def _read_v1(raw, fmt, note):
+def _read_v1(raw, note):
     """The archive layouts hold v1.1 tweet objects; only their number types differ."""
     tweet_id = _id(raw, "id_str", "id", required=True)
     text = _required(raw, tweet_id, "full_text", "text")
@@ -115,10 +115,10 @@ def _read_v1(raw, fmt, note):
         "created_at": parse_created_at(_required(raw, tweet_id, "created_at"), tweet_id),
         "source": TweetSource.ARCHIVE,
         "in_reply_to_tweet_id": reply_to,
-        "in_reply_to_handle": (raw.get("in_reply_to_screen_name") or "") if reply_to else "",
+        "in_reply_to_handle": _handle(raw.get("in_reply_to_screen_name")) if reply_to else "",
         "is_retweet": "retweeted_status" in raw or text.startswith("RT @"),
         "quoted_tweet_id": quoted,
-        "lang": raw.get("lang") or "",
+        "lang": (raw.get("lang") or "")[:12],
         "like_count": _count(raw.get("favorite_count"), tweet_id),
         "retweet_count": _count(raw.get("retweet_count"), tweet_id),
         "media": [_v1_media(m, n, tweet_id) for n, m in enumerate(media_entities or [])],
@@ -148,11 +148,13 @@ def _read_api(raw, includes):
         "created_at": parse_created_at(_required(raw, tweet_id, "created_at"), tweet_id),
         "source": TweetSource.API,
         "in_reply_to_tweet_id": reply_to,
-        "in_reply_to_handle": includes.get("users", {}).get(reply_user, "") if reply_to else "",
+        "in_reply_to_handle": _handle(includes.get("users", {}).get(reply_user))
+        if reply_to
+        else "",
         "is_retweet": "retweeted" in references,
         "is_quote": "quoted" in references and "retweeted" not in references,
         "quoted_tweet_id": references.get("quoted", "") if "retweeted" not in references else "",
-        "lang": raw.get("lang") or "",
+        "lang": (raw.get("lang") or "")[:12],
         "like_count": _count(metrics.get("like_count"), tweet_id),
         "retweet_count": _count(metrics.get("retweet_count"), tweet_id),
         "media": media,
@@ -233,7 +235,7 @@ def _v1_media(media, position, tweet_id):
     )
     names = [_basename(v["url"]) for v in variants] + ([_basename(url)] if url else [])
     return MediaRow(
-        media_key=str(media.get("id_str") or media.get("id") or f"{tweet_id}-{position}"),
+        media_key=str(media.get("id_str") or media.get("id") or f"{tweet_id}-{position}")[:40],
         kind=_media_kind(media.get("type")),
         position=position,
         alt_text=media.get("ext_alt_text") or media.get("alt_text") or "",
@@ -247,7 +249,7 @@ def _v1_media(media, position, tweet_id):
 def _api_media(media, position):
     url = media.get("url") or media.get("preview_image_url") or ""
     return MediaRow(
-        media_key=str(media.get("media_key", "")),
+        media_key=str(media.get("media_key", ""))[:40],
         kind=_media_kind(media.get("type")),
         position=position,
         alt_text=media.get("alt_text") or "",
@@ -261,12 +263,18 @@ def _media_kind(value):
     return value if value in MediaKind.values else MediaKind.PHOTO
 
 
+def _handle(value):
+    """An X handle as the model stores it: at most 15 characters, without @."""
+    return (value or "").removeprefix("@")[:15]
+
+
 def _basename(url):
     return posixpath.basename(urlsplit(url).path)
 
 
 _STATUS_URL = re.compile(
-    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:#!/)?\w+/status(?:es)?/(\d+)", re.I
+    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:#!/)?\w+/status(?:es)?/(\d{1,25})(?!\d)",
+    re.I,
 )
 
 
