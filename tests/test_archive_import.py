@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connections
 from django.utils import translation
 from wagtail.search.backends import get_search_backend
 
@@ -295,94 +296,100 @@ def test_progress_is_a_bar_on_a_terminal(accounts, archive_path):
 # Bad input: one line, an exit code, nothing written ----------------------------------------
 
 
-def exit_with_error(path, capsys):
-    """Run the command as manage.py does; return (exit code, stderr)."""
-    with pytest.raises(SystemExit) as exited:
-        Command().run_from_argv(["manage.py", "sochef_import_archive", str(path)])
-    return exited.value.code, capsys.readouterr().err
+@pytest.fixture
+def assert_refused(capsys, monkeypatch):
+    """Run the command on ``path`` as manage.py does, and check that it is refused: exit status
+    1, one line on stderr with each of ``words``, nothing written."""
+    # run_from_argv closes the database connections when done: keep the test's open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    def check(path, *words):
+        with pytest.raises(SystemExit) as exited:
+            Command().run_from_argv(["manage.py", "sochef_import_archive", str(path)])
+        assert exited.value.code == 1
+        line = capsys.readouterr().err.strip()
+        assert "\n" not in line and "Traceback" not in line
+        for word in words:
+            assert word in line
+        assert not Tweet.objects.exists()
+        assert not TweetMedia.objects.exists()
+        return line
+
+    return check
 
 
-def assert_refused(path, capsys, *words):
-    code, err = exit_with_error(path, capsys)
-    assert code == 1
-    line = err.strip()
-    assert "\n" not in line and "Traceback" not in line
-    for word in words:
-        assert word in line
-    assert not Tweet.objects.exists()
-    assert not TweetMedia.objects.exists()
-    return line
-
-
-def test_not_a_zip_is_refused(accounts, tmp_path, capsys):
+def test_not_a_zip_is_refused(accounts, tmp_path, assert_refused):
     path = tmp_path / "archive.zip"
     path.write_text("hej")
-    assert_refused(path, capsys, "not a ZIP")
+    assert_refused(path, "not a ZIP")
 
 
-def test_truncated_json_is_refused(accounts, archive_path, capsys):
+def test_truncated_json_is_refused(accounts, archive_path, assert_refused):
     members = current_archive([archive_tweet(1), archive_tweet(2)])
     members["data/tweets.js"] = members["data/tweets.js"][:-40]
-    assert_refused(archive_path(members), capsys, "data/tweets.js", "ends too early")
+    assert_refused(archive_path(members), "data/tweets.js", "ends too early")
 
 
-def test_invalid_json_is_refused(accounts, archive_path, capsys):
+def test_invalid_json_is_refused(accounts, archive_path, assert_refused):
     members = current_archive([archive_tweet(1)])
     members["data/tweets.js"] = "window.YTD.tweets.part0 = [{tweet: 1}]"
-    assert_refused(archive_path(members), capsys, "data/tweets.js", "invalid JSON")
+    assert_refused(archive_path(members), "data/tweets.js", "invalid JSON")
 
 
-def test_broken_second_member_writes_nothing_of_the_first(accounts, archive_path, capsys):
+def test_broken_second_member_writes_nothing_of_the_first(accounts, archive_path, assert_refused):
     members = current_archive([archive_tweet(1)])
     members["data/tweets-part1.js"] = "window.YTD.tweets.part1 = [{"
-    assert_refused(archive_path(members), capsys, "data/tweets-part1.js")
+    assert_refused(archive_path(members), "data/tweets-part1.js")
 
 
-def test_wrong_variable_prefix_is_refused(accounts, archive_path, capsys):
+def test_wrong_variable_prefix_is_refused(accounts, archive_path, assert_refused):
     members = current_archive([])
     members["data/tweets.js"] = js("window.YTD.like.part0", [{"tweet": archive_tweet(1)}])
     assert_refused(
-        archive_path(members), capsys, "data/tweets.js", "window.YTD.tweets.partN", "like"
+        archive_path(members),
+        "data/tweets.js",
+        "window.YTD.tweets.partN",
+        "like",
     )
 
 
-def test_missing_required_field_is_refused(accounts, archive_path, capsys):
+def test_missing_required_field_is_refused(accounts, archive_path, assert_refused):
     tweet = archive_tweet(1)
     del tweet["created_at"]
     members = current_archive([archive_tweet(2), tweet])
-    assert_refused(archive_path(members), capsys, "data/tweets.js", "tweet number 2", "created_at")
+    assert_refused(archive_path(members), "data/tweets.js", "tweet number 2", "created_at")
 
 
-def test_media_name_leading_out_of_its_folder_is_refused(accounts, archive_path, capsys):
+def test_media_name_leading_out_of_its_folder_is_refused(accounts, archive_path, assert_refused):
     members = current_archive([archive_tweet(1)], media={"../../../etc/1-x.png": PNG})
-    assert_refused(archive_path(members), capsys, "etc/1-x.png", "out of its folder")
+    assert_refused(archive_path(members), "etc/1-x.png", "out of its folder")
 
 
-def test_oversized_member_is_refused(accounts, archive_path, capsys, settings):
+def test_oversized_member_is_refused(accounts, archive_path, assert_refused, settings):
     settings.SOCHEF_ARCHIVE_MAX_MEMBER_SIZE = 10_000
     members = current_archive([archive_tweet(n) for n in range(1, 60)])
-    assert_refused(archive_path(members), capsys, "data/tweets.js", "limit of 10000")
+    assert_refused(archive_path(members), "data/tweets.js", "limit of 10000")
 
 
-def test_zip_bomb_ratio_is_refused(accounts, archive_path, capsys):
+def test_zip_bomb_ratio_is_refused(accounts, archive_path, assert_refused):
     members = current_archive([archive_tweet(1)], media={"1-bomb.png": b"\0" * 5_000_000})
-    assert_refused(archive_path(members), capsys, "1-bomb.png", "zip bomb")
+    assert_refused(archive_path(members), "1-bomb.png", "zip bomb")
 
 
-def test_no_tweets_member_is_refused(accounts, archive_path, capsys):
-    assert_refused(archive_path(account_member()), capsys, "data/tweets.js")
+def test_no_tweets_member_is_refused(accounts, archive_path, assert_refused):
+    assert_refused(archive_path(account_member()), "data/tweets.js")
 
 
-def test_missing_file_is_refused(accounts, tmp_path, capsys):
-    assert_refused(tmp_path / "nowhere.zip", capsys, "nowhere.zip")
+def test_missing_file_is_refused(accounts, tmp_path, assert_refused):
+    assert_refused(tmp_path / "nowhere.zip", "nowhere.zip")
 
 
-def test_corrupt_member_data_is_refused(accounts, tmp_path, capsys):
+def test_corrupt_member_data_is_refused(accounts, tmp_path, assert_refused):
     content = zip_bytes(current_archive([archive_tweet(1)]), compression=zipfile.ZIP_STORED)
     broken = content.replace(b'"full_text"', b'"full_texT"')  # the CRC no longer matches
     path = tmp_path / "crc.zip"
     path.write_bytes(broken)
-    assert_refused(path, capsys, "data/tweets.js")
+    assert_refused(path, "data/tweets.js")
 
 
 def test_imported_tweets_are_found_by_wagtail_search(accounts, archive_path):
