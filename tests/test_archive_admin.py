@@ -117,3 +117,12 @@ def test_task_delivered_twice_imports_once(importer_client, accounts):
     assert run_archive_import(job.pk) == ""
     job.refresh_from_db()
     assert job.status == ArchiveImportStatus.DONE
+
+
+def test_import_page_lists_recent_imports_with_their_result(importer_client, accounts):
+    ArchiveImport.objects.create(
+        file_name="gammalt.zip", status=ArchiveImportStatus.FAILED, error="data/tweets.js: fel"
+    )
+    response = importer_client.get(reverse(IMPORT_URL))
+    assert response.status_code == 200
+    assert "gammalt.zip" in response.text and "data/tweets.js: fel" in response.text

@@ -396,3 +396,20 @@ def test_imported_tweets_are_found_by_wagtail_search(accounts, archive_path):
     run_import(archive_path(current_archive([archive_tweet(1, "Skyddsronden på lagret")])))
     found = get_search_backend().search("skyddsronden", Tweet)
     assert [tweet.tweet_id for tweet in found] == ["1"]
+
+
+def test_trailing_semicolon_and_byte_order_mark_are_tolerated(accounts, archive_path):
+    members = current_archive([])
+    members["data/tweets.js"] = (
+        "\ufeff" + js("window.YTD.tweets.part0", [{"tweet": archive_tweet(1)}]) + ";\n"
+    )
+    run_import(archive_path(members))
+    assert Tweet.objects.get().tweet_id == "1"
+
+
+def test_grailbird_retweet_is_flagged(accounts, archive_path):
+    retweet = grailbird_tweet(
+        3, "RT @ArbetsmiljoChef: Viktigt", retweeted_status=grailbird_tweet(2, "Viktigt")
+    )
+    run_import(archive_path(grailbird_archive({"2013_03": [retweet]})))
+    assert Tweet.objects.get().is_retweet
