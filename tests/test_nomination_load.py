@@ -99,6 +99,9 @@ def wait_until_serving(url, process, timeout=60):
 def open_form(url):
     """A visitor's session with the form's CSRF and time-trap tokens."""
     session = requests.Session()
+    # A new connection for each request: gunicorn closes idle keep-alive connections after 2 s,
+    # and a POST on a connection the server has just closed is not retried by requests.
+    session.headers["Connection"] = "close"
     html = session.get(url, timeout=60).text
     fields = dict(re.findall(r'name="(csrfmiddlewaretoken|started)" value="([^"]+)"', html))
     return session, fields
