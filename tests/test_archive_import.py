@@ -3,6 +3,7 @@
 import datetime
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -413,3 +414,22 @@ def test_grailbird_retweet_is_flagged(accounts, archive_path):
     )
     run_import(archive_path(grailbird_archive({"2013_03": [retweet]})))
     assert Tweet.objects.get().is_retweet
+
+
+def test_unreadable_media_file_refuses_the_archive_and_leaves_no_file(
+    accounts, tmp_path, settings, assert_refused
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    tweets = [
+        archive_tweet(n, "Bild https://t.co/pic", extended_entities={"media": [photo(n, 70 + n)]})
+        for n in (1, 2)
+    ]
+    media = {"1-71.png": PNG, "2-72.png": PNG.replace(b"IHDR", b"IHDX")}
+    content = zip_bytes(current_archive(tweets, media=media), compression=zipfile.ZIP_STORED)
+    # The second picture's bytes no longer match its CRC: found only when it is copied.
+    path = tmp_path / "media.zip"
+    path.write_bytes(content.replace(b"IHDX", b"IHDR"))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.testzip() == "data/tweets_media/2-72.png"
+    assert_refused(path, "data/tweets_media/2-72.png")
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []

@@ -9,6 +9,7 @@ importing an archive a second time reads it once and writes nothing.
 import datetime
 import pickle
 import posixpath
+import shutil
 import tempfile
 import zipfile
 import zlib
@@ -21,6 +22,9 @@ from ..accounts import RelayAccount
 from ..conf import app_settings
 from .formats import ArchiveError, TweetArchive
 from .store import BATCH_SIZE, batched, existing_tweet_ids, store_tweets
+
+# Media files up to this size are unpacked in memory, larger ones to a temporary file.
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
 
 #: Phases told to ``progress(phase, done, total)``: bytes of tweets read, then tweets stored.
 READING, SAVING = "reading", "saving"
@@ -214,7 +218,13 @@ class _MediaOpener:
             return None
         taken.add(member)
         self.current = member
-        return posixpath.basename(member), self.archive.open_member(member)
+        # Unpacked (and its CRC checked) before it reaches the storage, which would keep half a
+        # file if the member broke while being written.
+        copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        with self.archive.open_member(member) as source:
+            shutil.copyfileobj(source, copy)
+        copy.seek(0)
+        return posixpath.basename(member), copy
 
 
 def _local_date(moment):

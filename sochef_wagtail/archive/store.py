@@ -12,6 +12,10 @@ from ..accounts import RelayAccount
 from .models import Tweet, TweetMedia
 
 BATCH_SIZE = 500
+# Tweets indexed for Wagtail search at once: each call of the database backend scans its whole
+# index once, so fewer, larger calls are much faster.
+INDEX_BATCH_SIZE = 5000
+MEDIA_FILE = TweetMedia._meta.get_field("file")
 
 
 def batched(iterable, size):
@@ -48,8 +52,7 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
     ``on_stored(count)`` is told how many rows were handled after each batch.
     """
     result = StoreResult()
-    file_field = TweetMedia._meta.get_field("file")
-    saved_files = []
+    saved_files, to_index = [], []
     seen = set()
     try:
         with transaction.atomic():
@@ -68,46 +71,64 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
                 tweets = Tweet.objects.bulk_create(
                     [Tweet(account=account, **row.model_fields()) for row in new]
                 )
-                # bulk_create sends no signals: index the new tweets for Wagtail search here.
-                for backend in get_search_backends(with_auto_update=True):
-                    backend.add_bulk(Tweet, tweets)
-                media = []
-                for tweet, row in zip(tweets, new, strict=True):
-                    taken = set()
-                    for item in row.media:
-                        name = ""
-                        opened = open_media(row, item, taken) if open_media else None
-                        if opened:
-                            file_name, file_object = opened
-                            with file_object:
-                                name = file_field.storage.save(
-                                    file_field.generate_filename(
-                                        None, get_valid_filename(file_name)
-                                    ),
-                                    File(file_object),
-                                    max_length=file_field.max_length,
-                                )
-                            saved_files.append(name)
-                        media.append(
-                            TweetMedia(
-                                tweet=tweet,
-                                media_key=item.media_key,
-                                kind=item.kind,
-                                file=name,
-                                alt_text=item.alt_text,
-                                width=item.width,
-                                height=item.height,
-                                original_url=item.original_url,
-                                position=item.position,
-                            )
-                        )
+                to_index += tweets
+                if len(to_index) >= INDEX_BATCH_SIZE:
+                    _index(to_index)
+                media = [
+                    _media_row(tweet, item, saved_files)
+                    for tweet, row in zip(tweets, new, strict=True)
+                    for item in _with_files(row, open_media)
+                ]
                 TweetMedia.objects.bulk_create(media, ignore_conflicts=True)
                 result.created += len(new)
                 result.media += len(media)
                 if on_stored:
                     on_stored(len(batch))
+            _index(to_index)
     except BaseException:
         for name in saved_files:
-            file_field.storage.delete(name)
+            MEDIA_FILE.storage.delete(name)
         raise
     return result
+
+
+def _with_files(row, open_media):
+    """Yield ``(media, opened file or None)`` of each media of ``row``."""
+    taken = set()
+    for item in row.media:
+        yield item, (open_media(row, item, taken) if open_media else None)
+
+
+def _media_row(tweet, media_and_file, saved_files):
+    """A ``TweetMedia`` of ``tweet``, its file (if any) stored first; stored names are appended
+    to ``saved_files`` so that a failure can delete them again."""
+    item, opened = media_and_file
+    name = ""
+    if opened:
+        file_name, file_object = opened
+        with file_object:
+            name = MEDIA_FILE.storage.save(
+                MEDIA_FILE.generate_filename(None, get_valid_filename(file_name)),
+                File(file_object),
+                max_length=MEDIA_FILE.max_length,
+            )
+        saved_files.append(name)
+    return TweetMedia(
+        tweet=tweet,
+        media_key=item.media_key,
+        kind=item.kind,
+        file=name,
+        alt_text=item.alt_text,
+        width=item.width,
+        height=item.height,
+        original_url=item.original_url,
+        position=item.position,
+    )
+
+
+def _index(tweets):
+    """Index (and forget) ``tweets`` for Wagtail search: bulk_create sends no signals."""
+    if tweets:
+        for backend in get_search_backends(with_auto_update=True):
+            backend.add_bulk(Tweet, tweets)
+        tweets.clear()
