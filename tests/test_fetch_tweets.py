@@ -13,8 +13,9 @@ from django_q.models import Schedule
 from django_q.scheduler import scheduler
 from responses import matchers
 
+from sochef_wagtail.archive.fetch import FetchError
 from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
-from sochef_wagtail.archive.tasks import FETCH_RETRY_SCHEDULE, FETCH_SCHEDULE
+from sochef_wagtail.archive.tasks import FETCH_RETRY_SCHEDULE, FETCH_SCHEDULE, fetch_tweets_task
 from tests.archives import START, api_tweet
 
 pytestmark = pytest.mark.django_db
@@ -327,3 +328,12 @@ def test_rate_limited_scheduled_fetch_schedules_one_retry_at_the_reset(api, work
     assert retry.schedule_type == Schedule.ONCE
     assert abs(retry.next_run.timestamp() - reset) < 60
     assert not Tweet.objects.exists()
+
+
+def test_scheduled_fetch_without_token_fails_with_a_log_line(worker, settings, monkeypatch, caplog):
+    """The task fails (django-q lists it under failed tasks) with the message, logged."""
+    settings.SOCHEF_X_BEARER_TOKEN = ""
+    monkeypatch.delenv("SOCHEF_X_BEARER_TOKEN", raising=False)
+    with pytest.raises(FetchError):
+        fetch_tweets_task()
+    assert "Scheduled fetch of tweets failed: No X API bearer token" in caplog.text
