@@ -14,6 +14,14 @@ DEFAULTS = {
     "INDEX_PAGE_SIZE": 20,
     # Time zone in which weeks begin and end, whatever the server's TIME_ZONE.
     "TIME_ZONE": "Europe/Stockholm",
+    # The host's blog, read through an adapter (see sochef_wagtail/blog.py):
+    # {"adapter": "dotted.path.Class", "post_model": "app.Model", "category": "SOchef", ...}.
+    # Empty: no blog feed and no blog posts on the landing page.
+    "BLOG": {},
+    # Items in the blog feed.
+    "FEED_ITEMS": 20,
+    # Also list guest weeks that have begun as items of the blog feed.
+    "FEED_INCLUDE_WEEKS": False,
 }
 
 

@@ -3,7 +3,9 @@
 from .accounts import FollowerSnapshot, RelayAccount
 from .archive.models import Tweet, TweetMedia
 from .guests import Guest
-from .project import ProjectSettings
+from .landing import SochefLandingPage
+from .press import PressMention
+from .project import GuideLink, ProjectSettings
 from .weeks import GuestSlot, GuestWeekIndexPage, GuestWeekPage
 
 __all__ = [
@@ -12,8 +14,11 @@ __all__ = [
     "GuestSlot",
     "GuestWeekIndexPage",
     "GuestWeekPage",
+    "GuideLink",
+    "PressMention",
     "ProjectSettings",
     "RelayAccount",
+    "SochefLandingPage",
     "Tweet",
     "TweetMedia",
 ]

@@ -4,6 +4,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .accounts import RelayAccount
 from .guests import Guest
+from .press import PressMention
 
 
 class RelayAccountViewSet(SnippetViewSet):
@@ -22,8 +23,17 @@ class GuestViewSet(SnippetViewSet):
     list_filter = ["role", "sector"]
 
 
+class PressMentionViewSet(SnippetViewSet):
+    model = PressMention
+    icon = "doc-full"
+    menu_label = _("Press mentions")
+    list_display = ["title", "outlet", "date"]
+    list_filter = ["outlet"]
+    ordering = ["-date"]
+
+
 class SochefViewSetGroup(SnippetViewSetGroup):
-    items = (RelayAccountViewSet, GuestViewSet)
+    items = (RelayAccountViewSet, GuestViewSet, PressMentionViewSet)
     menu_icon = "site"
     menu_label = _("SOchef")
     menu_name = "sochef"
