@@ -5,11 +5,20 @@ import pytest
 # Playwright runs an event loop in the test thread; Django would refuse its ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.utils import translation  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
 from tests.factories import make_accounts, make_index, make_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to /en/ leaves English active in the test's thread, and Wagtail builds page
+    URLs in the active language: every test starts in the default one."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def demo(transactional_db):
-    site_root()  # the live server's transactional database starts empty
+    site_root()  # the live server's database may have been emptied by an earlier browser test
     call_command("sochef_demo", verbosity=0)
 
 

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 
 from sochef_wagtail.press import PressMention, PressMentionsBlock
@@ -60,3 +62,11 @@ def test_mention_text_is_escaped():
     html = render_block()
     assert "<script>alert(1)" not in html
     assert "Du&amp;jobbet" in html
+
+
+@pytest.mark.django_db
+def test_editor_finds_press_mentions_under_sochef(client, press):
+    client.force_login(get_user_model().objects.create_superuser("editor", "e@example.com", "pw"))
+    response = client.get(reverse("wagtailsnippets_sochef_wagtail_pressmention:list"))
+    assert response.status_code == 200
+    assert "Chefer tysta i sociala medier" in response.content.decode()

@@ -38,6 +38,7 @@ def test_editor_saves_organiser_and_guides_in_their_order(client):
     client.force_login(get_user_model().objects.create_superuser("editor", "e@example.com", "pw"))
     site = Site.objects.get(is_default_site=True)
     url = reverse("wagtailsettings:edit", args=["sochef_wagtail", "projectsettings", site.pk])
+    assert "Guider" in client.get(url).content.decode()
     data = nested_form_data(
         {
             "status": "active",
@@ -93,14 +94,14 @@ def week(index_page, accounts):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["index", "week"])
-def test_closed_project_shows_its_message_on_index_and_week_pages(client, week, page):
+@pytest.mark.parametrize("shown_on", ["index", "week"])
+def test_closed_project_shows_its_message_on_index_and_week_pages(client, week, shown_on):
     project_settings(
         status="closed",
         status_date=datetime.date(2014, 10, 1),
         status_message="Sorry, projektet nedlagt.",
     )
-    url = week.get_parent().url if page == "index" else week.url
+    url = week.get_parent().url if shown_on == "index" else week.url
     html = client.get(url).content.decode()
     assert 'role="status"' in html
     assert "oktober 2014" in html
