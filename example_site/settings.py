@@ -116,3 +116,7 @@ Q_CLUSTER = {
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# The blog category that SOchef's feeds and landing page read (the default adapter, which
+# reads BlogPage's date, author, summary, image and categories fields).
+SOCHEF_BLOG = {"post_model": "blog.BlogPage", "category": "SOchef"}

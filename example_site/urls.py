@@ -14,5 +14,9 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Swedish at /, English at /en/.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+# Swedish at /, English at /en/; SOchef's feeds before Wagtail's catch-all page route.
+urlpatterns += i18n_patterns(
+    path("feeds/sochef/", include("sochef_wagtail.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

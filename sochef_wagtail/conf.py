@@ -42,6 +42,14 @@ DEFAULTS = {
     "ARCHIVE_MAX_MEMBER_SIZE": 2 * 1024**3,
     # Largest compression ratio of a member larger than 1 MB (text JSON compresses ~10×).
     "ARCHIVE_MAX_COMPRESSION_RATIO": 100,
+    # The host's blog, read through an adapter (see sochef_wagtail/blog.py):
+    # {"adapter": "dotted.path.Class", "post_model": "app.Model", "category": "SOchef", ...}.
+    # Empty: no blog feed and no blog posts on the landing page.
+    "BLOG": {},
+    # Items in the blog feed.
+    "FEED_ITEMS": 20,
+    # Also list guest weeks that have begun as items of the blog feed.
+    "FEED_INCLUDE_WEEKS": False,
 }
 
 # Secrets that may come from the environment instead of the settings file.

@@ -1,4 +1,6 @@
-"""Demo content: the seed's two relay accounts, fictional guests and their weeks.
+"""Demo content: the seed's two relay accounts, fictional guests and their weeks, the
+landing page (the entry point, at /sochef/, with the guest index below it), the seed's press
+list and the project settings of the default site.
 
 Idempotent: anything that already exists (by handle, name or slug) is left as it is.
 Other apps add their own demo content with the ``sochef_demo`` hook: a function taking
@@ -15,13 +17,17 @@ from django.db import transaction
 from PIL import Image, ImageDraw
 from wagtail import hooks
 from wagtail.models import Site
+from wagtail.rich_text import RichText
 
 from .accounts import FollowerSnapshot, RelayAccount
 from .archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from .choices import Role, Sector, Side
 from .evaluation.pages import EvaluationPage
 from .guests import Guest
+from .landing import SochefLandingPage
 from .nominations.pages import NominationPage
+from .press import PressMention
+from .project import GuideLink, ProjectSettings
 from .weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
 
 ACCOUNTS = [
@@ -356,10 +362,89 @@ def create_demo_tweets(accounts):
     return created
 
 
+# The seed's press list: (title, outlet, month). No URLs are known.
+PRESS_MENTIONS = [
+    ("Hallå där Tina Tenggren", "Lärarnas Nyheter", "2012-11"),
+    ("Hallå där Johan Karlsson", "Kommunalarbetaren", "2012-11"),
+    ("Skyddsombud möts på Twitter", "Kommunalarbetaren", "2012-10"),
+    ("Arbetsmiljöparter sammanförs", "Kvalitetsmagasinet", "2012-10"),
+    ("SOn och chefer möts på Twitter", "Du&jobbet", "2012-10"),
+    ("Twitterkonto till låns för SO", "Arbetsliv", "2012-09"),
+    ("Chefer tysta i sociala medier", "Arbetsliv", "2013-05"),
+    ("Vi måste utbyta erfarenheter", "Dagens Arbete", "2013-09"),
+]
+
+# The landing page's texts, from the seed.
+LANDING_PAGE = {
+    "title": "Om Twitter-experimentet SOchef",
+    "intro": "<p>Det pågår en twitterstafett som syftar till att sprida kunskap om arbetsmiljö "
+    "och bygga ett nätverk av arbetsmiljöintresserade i sociala medier. Twitter-projektet kallas "
+    "SOchef – ett icke-kommersiellt och partsneutralt experiment som drivs av Nils Östergren, "
+    "frilansskribent på NyArbetsmiljo.se.</p><p>Sedan september 2012 gästtwittrar chefer och "
+    "skyddsombud (och motsvarande) en vecka i stöten på stafettkontona @ArbetsmiljoChef och "
+    "@Skyddsombud. Gästerna twittrar om arbetsmiljöarbete i vardagen, svarar på frågor och "
+    "utbyter erfarenheter med varandra och med följarna.</p>",
+    "body": [
+        (
+            "paragraph",
+            RichText(
+                "<p>Det finns flera stafettkonton som sprider kunskap och opinion på Twitter. "
+                "Projektet SOchef försöker gå ett steg längre för att främja dialog och förståelse "
+                "genom att sammanföra twittrare som representerar parterna. Därmed blir frågor mer "
+                "allsidigt besvarade och ibland uppstår något som liknar en paneldiskussion mellan "
+                "experter.</p><p>Du måste inte vara arbetsmiljöexpert för att gästtwittra:</p><ul>"
+                "<li>Du kanske är ny som chef med arbetsmiljöuppgifter och vill ställa frågor och "
+                "bolla idéer med de många arbetsmiljökunniga följarna.</li><li>Du är kanske "
+                "regionalt skyddsombud och vill dela med dig av dina kunskaper.</li><li>Eller så "
+                "vill du bara twittra om ditt arbetsmiljöarbete en vecka, som en dagbok.</li></ul>"
+            ),
+        )
+    ],
+}
+
+PROJECT_SETTINGS = {
+    "organiser_name": "Nils Östergren",
+    "organiser_role": "frilansskribent på NyArbetsmiljo.se",
+    "follow_both_text": "De två stafettkontona följer varandras följare och bildar därmed ett "
+    "mångfacetterat nätverk – en guldgruva för den som letar efter arbetsmiljöintresserade i alla "
+    "läger att följa. Följ alltså båda kontona.",
+    "facebook_group_text": "Flera följare har också gått med i Facebook-gruppen SO CHEF, där det "
+    "finns mer textutrymme för att ställa och besvara frågor.",
+}
+GUIDES = [
+    ("Börja twittra: en guide till Twitter", "https://help.x.com/"),
+    ("Arbetsmiljöverket: Vem gör vad i arbetsmiljöarbetet?", "https://www.av.se/"),
+]
+
+
+def create_press_mentions():
+    """The seed's press list; returns how many mentions were created."""
+    created = 0
+    for title, outlet, month in PRESS_MENTIONS:
+        _mention, new = PressMention.objects.get_or_create(
+            title=title,
+            outlet=outlet,
+            defaults={"date": datetime.date.fromisoformat(f"{month}-01")},
+        )
+        created += new
+    return created
+
+
+def fill_project_settings(site):
+    """The organiser, texts and guides, unless an editor has filled them in already."""
+    settings = ProjectSettings.for_site(site)
+    if settings.organiser_name or settings.guide_links.exists():
+        return
+    for field, value in PROJECT_SETTINGS.items():
+        setattr(settings, field, value)
+    settings.guide_links = [GuideLink(title=title, url=url) for title, url in GUIDES]
+    settings.save()
+
+
 def load_demo(log=print):
     """Create the demo content under the default site's root page; returns what was created."""
     with transaction.atomic():
-        created = {"accounts": 0, "guests": 0, "pages": 0, "tweets": 0}
+        created = {"accounts": 0, "guests": 0, "pages": 0, "tweets": 0, "press": 0}
         accounts = {}
         for spec in ACCOUNTS:
             account = RelayAccount.objects.filter(handle=spec["handle"]).first()
@@ -388,18 +473,39 @@ def load_demo(log=print):
             )
             created["guests"] += new
 
-        site_root = Site.objects.get(is_default_site=True).root_page
-        index = GuestWeekIndexPage.objects.child_of(site_root).filter(slug="sochef").first()
+        site = Site.objects.get(is_default_site=True)
+        site_root = site.root_page
+        landing = SochefLandingPage.objects.child_of(site_root).first()
+        new_landing = landing is None
+        if new_landing:
+            # A database from before the landing page has the guest index at /sochef/.
+            taken = site_root.get_children().filter(slug="sochef").exists()
+            landing = site_root.add_child(
+                instance=SochefLandingPage(
+                    slug="om-sochef" if taken else "sochef", **LANDING_PAGE, live=False
+                )
+            )
+            created["pages"] += 1
+        index = GuestWeekIndexPage.objects.descendant_of(site_root).first()
         if index is None:
-            index = site_root.add_child(
+            index = landing.add_child(
                 instance=GuestWeekIndexPage(
                     title="Vilka har twittrat och vad",
-                    slug="sochef",
+                    slug="vilka-har-twittrat",
                     intro="<p>Varje vecka tar en ny gäst över stafettkontona @ArbetsmiljoChef "
                     "och @Skyddsombud – ofta en chef och ett skyddsombud samma vecka.</p>",
                 )
             )
             created["pages"] += 1
+        (nominate_page, evaluation_page), added = add_form_pages(site_root)
+        created["pages"] += added
+        if new_landing:
+            landing.guest_index = index
+            landing.nominate_page = nominate_page
+            landing.evaluation_page = evaluation_page
+            landing.save_revision().publish()
+        created["press"] = create_press_mentions()
+        fill_project_settings(site)
 
         this_week = current_week_start()
         weeks = [
@@ -428,13 +534,12 @@ def load_demo(log=print):
             created["pages"] += 1
 
         created["tweets"] = create_demo_tweets(accounts)
-        created["pages"] += add_form_pages(site_root)
 
         for extend_demo in hooks.get_hooks("sochef_demo"):
             extend_demo(site_root, log)
     log(
-        "Demo content: {accounts} accounts, {guests} guests, {pages} pages and {tweets} tweets "
-        "created.".format(**created)
+        "Demo content: {accounts} accounts, {guests} guests, {pages} pages, {tweets} tweets and "
+        "{press} press mentions created.".format(**created)
     )
     return created
 
@@ -459,14 +564,18 @@ FORM_PAGES = [
 
 
 def add_form_pages(site_root):
-    """The nomination and evaluation pages, below the site root; returns how many were added."""
-    added = 0
+    """The nomination and evaluation pages below the site root, made when missing.
+
+    Returns the two pages (nomination, evaluation) and how many were added.
+    """
+    pages, added = [], 0
     for page_class, slug, title, intro, thanks in FORM_PAGES:
-        if page_class.objects.child_of(site_root).filter(slug=slug).exists():
-            continue
-        page = site_root.add_child(
-            instance=page_class(title=title, slug=slug, intro=intro, thank_you_text=thanks)
-        )
-        page.save_revision().publish()
-        added += 1
-    return added
+        page = page_class.objects.child_of(site_root).filter(slug=slug).first()
+        if page is None:
+            page = site_root.add_child(
+                instance=page_class(title=title, slug=slug, intro=intro, thank_you_text=thanks)
+            )
+            page.save_revision().publish()
+            added += 1
+        pages.append(page)
+    return pages, added

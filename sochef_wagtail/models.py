@@ -6,9 +6,11 @@ from .evaluation.models import EvaluationResponse
 from .evaluation.pages import EvaluationPage
 from .guests import Guest
 from .handover import GuestHandover
+from .landing import SochefLandingPage
 from .nominations.models import Nomination
 from .nominations.pages import NominationPage
-from .project import ProjectSettings
+from .press import PressMention
+from .project import GuideLink, ProjectSettings
 from .weeks import GuestSlot, GuestWeekIndexPage, GuestWeekPage
 
 __all__ = [
@@ -23,8 +25,11 @@ __all__ = [
     "GuestWeekPage",
     "Nomination",
     "NominationPage",
+    "GuideLink",
+    "PressMention",
     "ProjectSettings",
     "RelayAccount",
+    "SochefLandingPage",
     "Tweet",
     "TweetMedia",
 ]

@@ -1,12 +1,17 @@
-"""Project-wide settings per site: whether the experiment runs, and who is told what."""
+"""Project-wide settings per site: whether the experiment runs, who runs it, where else to go."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+
+from .handles import HandleField
 
 
 class ProjectStatus(models.TextChoices):
@@ -16,7 +21,7 @@ class ProjectStatus(models.TextChoices):
 
 
 @register_setting(icon="site")
-class ProjectSettings(BaseSiteSetting):
+class ProjectSettings(BaseSiteSetting, ClusterableModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
     )
@@ -41,11 +46,46 @@ class ProjectSettings(BaseSiteSetting):
         help_text=_("E-mail addresses, one per line, told of each new nomination."),
     )
 
+    organiser_name = models.CharField(_("organiser"), max_length=120, blank=True)
+    organiser_role = models.CharField(
+        _("organiser's role"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “freelance writer at NyArbetsmiljo.se”."),
+    )
+    organiser_handle = HandleField(
+        _("organiser's X handle"), blank=True, help_text=_("Without @ (optional).")
+    )
+    follow_both_text = models.TextField(
+        _("“follow both accounts” text"),
+        blank=True,
+        help_text=_("Why readers should follow both relay accounts."),
+    )
+    facebook_group_url = models.URLField(_("Facebook group link"), blank=True)
+    facebook_group_text = models.TextField(
+        _("Facebook group text"),
+        blank=True,
+        help_text=_("What the group is for, shown beside the link."),
+    )
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("status"), FieldPanel("status_date"), FieldPanel("status_message")],
             heading=_("Status"),
         ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("organiser_name"), FieldPanel("organiser_handle")]),
+                FieldPanel("organiser_role"),
+            ],
+            heading=_("Organiser"),
+        ),
+        FieldPanel("follow_both_text"),
+        MultiFieldPanel(
+            [FieldPanel("facebook_group_url"), FieldPanel("facebook_group_text")],
+            heading=_("Facebook group"),
+        ),
+        InlinePanel("guide_links", heading=_("Guides"), label=_("Guide")),
         FieldPanel("privacy_text"),
         FieldPanel("notify_emails"),
     ]
@@ -56,6 +96,15 @@ class ProjectSettings(BaseSiteSetting):
     @property
     def is_closed(self):
         return self.status == ProjectStatus.CLOSED
+
+    @property
+    def shows_status(self):
+        """Paused or closed: SOchef pages show the status message."""
+        return self.status != ProjectStatus.ACTIVE
+
+    @property
+    def organiser_url(self):
+        return f"https://x.com/{self.organiser_handle}" if self.organiser_handle else ""
 
     @property
     def notify_email_list(self):
@@ -72,3 +121,22 @@ class ProjectSettings(BaseSiteSetting):
                         % {"address": address}
                     }
                 ) from None
+
+
+class GuideLink(Orderable):
+    """A guide worth reading (to Twitter, to work environment duties), in the editors' order."""
+
+    project_settings = ParentalKey(
+        ProjectSettings, on_delete=models.CASCADE, related_name="guide_links"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("URL"))
+
+    panels = [FieldPanel("title"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    def __str__(self):
+        return self.title

@@ -12,6 +12,7 @@ from .evaluation.admin import EvaluationViewSet
 from .guests import Guest
 from .handover import HandoverView, handover_url, week_is_open_for_handover
 from .nominations.admin import NominationViewSet, SetNominationStatus
+from .press import PressMention
 from .statistics import StatisticsViewSet
 from .weeks import GuestWeekPage
 
@@ -32,6 +33,15 @@ class GuestViewSet(SnippetViewSet):
     list_filter = ["role", "sector"]
 
 
+class PressMentionViewSet(SnippetViewSet):
+    model = PressMention
+    icon = "doc-full"
+    menu_label = _("Press mentions")
+    list_display = ["title", "outlet", "date"]
+    list_filter = ["outlet"]
+    ordering = ["-date"]
+
+
 class SochefViewSetGroup(SnippetViewSetGroup):
     items = (
         RelayAccountViewSet,
@@ -40,6 +50,7 @@ class SochefViewSetGroup(SnippetViewSetGroup):
         EvaluationViewSet,
         StatisticsViewSet,
         ArchiveImportViewSet,
+        PressMentionViewSet,
     )
     menu_icon = "site"
     menu_label = _("SOchef")

@@ -29,6 +29,7 @@ from .calendar import calendar_response
 from .choices import Role, Side
 from .conf import app_settings
 from .guests import Guest
+from .project import ProjectSettings
 from .search import SearchForm, search_guests, search_tweets
 
 GUEST_PHOTO_SPEC = "fill-96x96"
@@ -56,11 +57,14 @@ def with_slots(weeks):
 
 
 class SochefPageMixin:
-    """Lets our templates extend the host's base template named in SOCHEF_BASE_TEMPLATE."""
+    """Lets our templates extend the host's base template named in SOCHEF_BASE_TEMPLATE, and
+    gives them the site's project settings as ``sochef_settings`` (whatever the host's
+    context processors)."""
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sochef_base_template"] = app_settings.BASE_TEMPLATE
+        context["sochef_settings"] = ProjectSettings.for_request(request)
         return context
 
 

@@ -5,9 +5,20 @@ import pytest
 # Playwright runs an event loop in the test thread; Django would refuse its ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests.factories import make_accounts, make_index  # noqa: E402
+from django.utils import translation  # noqa: E402
+from wagtail.models import Site  # noqa: E402
+
+from tests.factories import make_accounts, make_index, make_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to /en/ leaves English active in the test's thread, and Wagtail builds page
+    URLs in the active language: every test starts in the default one."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -18,6 +29,15 @@ def accounts(db):
 @pytest.fixture
 def index_page(db):
     return make_index()
+
+
+@pytest.fixture
+def other_site(db, settings):
+    """A second site at andra.example. Wagtail caches the sites' root paths outside the
+    database, so the cache is cleared when the test's transaction has taken the site away."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "andra.example"]
+    yield make_site("andra.example")
+    Site.clear_site_root_paths_cache()
 
 
 @pytest.fixture(scope="session")

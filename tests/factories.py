@@ -7,14 +7,23 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.text import slugify
+from wagtail.images import get_image_model
+from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from example_site.blog.models import BlogCategory, BlogIndexPage, BlogPage
 from sochef_wagtail.accounts import FollowerSnapshot, RelayAccount
 from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.choices import Role, Sector, Side
 from sochef_wagtail.guests import Guest
+from sochef_wagtail.landing import SochefLandingPage
+from sochef_wagtail.press import PressMention
+from sochef_wagtail.project import GuideLink, ProjectSettings
 from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
+from tests.testapp.models import Category as EntryCategory
+from tests.testapp.models import CategoryEntryPage, EntryPage, TaggedPost
 
 
 def make_account(handle="Skyddsombud", side=Side.WORKER, **fields):
@@ -318,3 +327,103 @@ def make_evaluation_response(page=None, **fields):
     values = {"respondent": "follower", "side": "worker", "usefulness": 4}
     values.update(fields)
     return EvaluationResponse.objects.create(page=page, **values)
+
+
+def make_site(hostname, root_title="Andra sajten", slug="andra"):
+    """A second site with its own root page beside the default one."""
+    root = Page.get_first_root_node().add_child(instance=Page(title=root_title, slug=slug))
+    return Site.objects.create(hostname=hostname, port=80, root_page=root)
+
+
+def make_image(title="Bild", filename="bild.png"):
+    """A Wagtail image with its file size recorded, as an upload in the admin records it."""
+    image = get_image_model().objects.create(title=title, file=get_test_image_file(filename))
+    image.file_size = image.file.size
+    image.save(update_fields=["file_size"])
+    return image
+
+
+def publish(parent, page, live=True):
+    """Add `page` below `parent` and publish it through a revision, as an editor would."""
+    page.live = False
+    parent.add_child(instance=page)
+    if live:
+        page.save_revision().publish()
+    return page
+
+
+def make_blog_index(parent=None, slug="blogg"):
+    return (parent or site_root()).add_child(instance=BlogIndexPage(title="Blogg", slug=slug))
+
+
+def make_blog_category(name="SOchef", slug="sochef"):
+    return BlogCategory.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+
+
+def make_blog_post(index, title, date, categories=(), live=True, **fields):
+    """A post of the example site's blog."""
+    fields.setdefault("author", "Nils Östergren")
+    post = BlogPage(
+        title=title, slug=slugify(title), date=date, categories=list(categories), **fields
+    )
+    return publish(index, post, live)
+
+
+def make_blog_posts(index, categories, count, start=datetime.date(2012, 8, 27), **fields):
+    """`count` posts in `categories`, a week apart from `start`."""
+    return [
+        make_blog_post(
+            index,
+            f"Inlägg {start.isoformat()} {n}",
+            start + datetime.timedelta(weeks=n),
+            categories,
+            summary=f"Sammanfattning {n}",
+            **fields,
+        )
+        for n in range(count)
+    ]
+
+
+def make_entry_category(name="SOchef", slug="sochef"):
+    """A category of the puput-style test blog."""
+    return EntryCategory.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+
+
+def make_entry(parent, title, date, categories=(), **fields):
+    """A post of the puput-style test blog: categories through an inline model, a date-time."""
+    entry = EntryPage(title=title, slug=slugify(title), date=date, **fields)
+    entry.entry_categories = [CategoryEntryPage(category=category) for category in categories]
+    return publish(parent, entry)
+
+
+def make_tagged_post(parent, title, date, tags=(), **fields):
+    """A post of the tag-based test blog."""
+    post = TaggedPost(title=title, slug=slugify(title), date=date, **fields)
+    post.tags.add(*tags)
+    return publish(parent, post)
+
+
+def make_press_mention(
+    title="Skyddsombud möts på Twitter",
+    outlet="Kommunalarbetaren",
+    date=datetime.date(2012, 10, 1),
+    **fields,
+):
+    return PressMention.objects.create(title=title, outlet=outlet, date=date, **fields)
+
+
+def make_landing(parent=None, title="Om SOchef", slug="om-sochef", **fields):
+    page = SochefLandingPage(title=title, slug=slug, **fields)
+    return (parent or site_root()).add_child(instance=page)
+
+
+def project_settings(site=None, guides=(), **fields):
+    """The site's SOchef settings (the default site's if none) with `fields` set and saved;
+    `guides` is a list of (title, url)."""
+    settings = ProjectSettings.for_site(site or site_root().get_site())
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    if guides:
+        settings.guide_links = [GuideLink(title=title, url=url) for title, url in guides]
+    settings.save()
+    return settings

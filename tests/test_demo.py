@@ -3,7 +3,8 @@ from django.apps import apps
 from django.core.management import call_command
 
 from sochef_wagtail.choices import Side
-from sochef_wagtail.models import GuestWeekPage, RelayAccount
+from sochef_wagtail.models import GuestWeekPage, PressMention, RelayAccount, SochefLandingPage
+from tests.factories import make_index
 
 
 def row_counts():
@@ -41,10 +42,42 @@ def test_demo_is_idempotent():
 @pytest.mark.django_db
 def test_demo_weeks_show_archived_tweets_with_a_dialogue_and_a_picture(client):
     call_command("sochef_demo", verbosity=0)
-    html = client.get("/sochef/vecka-2012-36/").content.decode()
+    html = client.get("/sochef/vilka-har-twittrat/vecka-2012-36/").content.decode()
     assert html.count('class="sochef-dialogue"') == 1
     assert 'alt="Ett litet personlarm i handflatan, med en röd knapp."' in html
     assert 'href="https://www.av.se/arbetsmiljoarbete-och-inspektioner/"' in html
     assert "RT @Skyddsombud" not in html  # retweets are left out by default
-    index = client.get("/sochef/").content.decode()
+    index = client.get("/sochef/vilka-har-twittrat/").content.decode()
     assert "7 tweets" in index
+
+
+@pytest.mark.django_db
+def test_demo_enters_through_the_landing_page(client):
+    call_command("sochef_demo", verbosity=0)
+    landing = SochefLandingPage.objects.get(url_path__endswith="/sochef/")
+    assert landing.live and landing.guest_index.get_parent().specific == landing
+    html = client.get("/sochef/").content.decode()
+    assert "Om Twitter-experimentet SOchef" in html
+    assert "Twitterstafetten SOchef startar" in html  # the blog category, through the adapter
+    assert "Nils Östergren, frilansskribent på NyArbetsmiljo.se" in html
+    assert client.get(landing.guest_index.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_has_the_seeds_press_list(client):
+    call_command("sochef_demo", verbosity=0)
+    assert PressMention.objects.count() == 8
+    assert PressMention.objects.filter(outlet="Du&jobbet", date__year=2012, date__month=10)
+    assert "Vi måste utbyta erfarenheter" in client.get("/sochef/").content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_keeps_an_older_guest_index_at_sochef(client):
+    make_index()  # where the demo put the guest index before the landing page existed
+    call_command("sochef_demo", verbosity=0)
+    landing = SochefLandingPage.objects.get()
+    assert landing.url == "/om-sochef/" and landing.guest_index.url == "/sochef/"
+    assert client.get("/om-sochef/").status_code == 200
+    before = row_counts()
+    call_command("sochef_demo", verbosity=0)
+    assert row_counts() == before

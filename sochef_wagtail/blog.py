@@ -1,0 +1,316 @@
+"""The host's blog, read through an adapter: the app does not own the blog, it only reads it.
+
+``SOCHEF_BLOG`` names the adapter class and its options; every key but ``adapter`` goes to the
+adapter's constructor::
+
+    SOCHEF_BLOG = {
+        "adapter": "sochef_wagtail.blog.CategoryBlogAdapter",  # the default
+        "post_model": "blog.BlogPage",
+        "category": "SOchef",  # a slug or a name, whatever the case
+    }
+
+Three adapters cover the common shapes: a many-to-many field to a category model
+(``CategoryBlogAdapter``), categories through an inline model as in puput (``PuputBlogAdapter``)
+and django-taggit tags (``TagBlogAdapter``). Subclass one and override its small methods
+(``post_author``, ``post_summary``…) when a blog stores things differently.
+"""
+
+import datetime
+import html
+import mimetypes
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import Count, Max, Prefetch, Q
+from django.utils import timezone
+from django.utils.feedgenerator import Enclosure
+from django.utils.html import strip_tags
+from django.utils.module_loading import import_string
+
+from .conf import app_settings
+
+DEFAULT_ADAPTER = "sochef_wagtail.blog.CategoryBlogAdapter"
+
+
+def get_blog_adapter():
+    """The adapter configured in ``SOCHEF_BLOG``, or None when no blog is configured."""
+    options = dict(app_settings.BLOG)
+    if not options:
+        return None
+    path = options.pop("adapter", DEFAULT_ADAPTER)
+    try:
+        adapter_class = import_string(path)
+    except ImportError as error:
+        raise ImproperlyConfigured(f"SOCHEF_BLOG['adapter']: {error}") from None
+    return adapter_class(**options)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of a feed or of a list of latest posts, whatever kind of page it came from."""
+
+    title: str
+    url: str  # relative when on the request's site; a feed makes it absolute
+    pubdate: datetime.datetime
+    updateddate: datetime.datetime | None = None
+    summary: str = ""
+    author: str = ""
+    categories: tuple[str, ...] = ()
+    image: object = None  # a Wagtail image, or None
+    enclosure: Enclosure | None = None
+
+
+def image_enclosure(image, request):
+    """The image as a feed enclosure, when its size and type are known (uploads record both)."""
+    if image is None or not image.file_size:
+        return None
+    mime_type, _encoding = mimetypes.guess_type(image.file.name)
+    if not mime_type:
+        return None
+    return Enclosure(request.build_absolute_uri(image.file.url), str(image.file_size), mime_type)
+
+
+def plain_text(value):
+    """Text without markup, for feeds and listings: rich text loses its tags and entities."""
+    return " ".join(html.unescape(strip_tags(str(value or ""))).split())
+
+
+def start_of_day(date):
+    """Midnight of `date` in the app's time zone."""
+    return datetime.datetime.combine(date, datetime.time(), tzinfo=ZoneInfo(app_settings.TIME_ZONE))
+
+
+class BlogAdapter:
+    """Finds the posts of one category in the host's blog and reads what a feed item needs.
+
+    A subclass says how posts belong to categories by defining ``category_model``,
+    ``filter_category``, ``prefetch_categories`` and ``post_categories``. A field option set to
+    None is not read (no author, no image…).
+    """
+
+    def __init__(
+        self,
+        post_model,
+        category="SOchef",
+        date_field="date",
+        author_field="author",
+        summary_field="summary",
+        image_field="image",
+        category_name_field="name",
+        category_slug_field="slug",
+    ):
+        try:
+            self.post_model = apps.get_model(post_model)
+        except (LookupError, ValueError) as error:
+            raise ImproperlyConfigured(f"SOCHEF_BLOG['post_model']: {error}") from None
+        self.category = category
+        self.date_field = date_field
+        self.author_field = author_field
+        self.summary_field = summary_field
+        self.image_field = image_field
+        self.category_name_field = category_name_field
+        self.category_slug_field = category_slug_field
+        for option in ("date_field", "author_field", "summary_field", "image_field"):
+            self.check_field(option, getattr(self, option))
+
+    def check_field(self, option, name):
+        if name is None:
+            return None
+        try:
+            return self.post_model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ImproperlyConfigured(
+                f"SOCHEF_BLOG[{option!r}]: {self.post_model._meta.label} has no field {name!r}."
+            ) from None
+
+    # How posts belong to categories: defined by subclasses.
+
+    @property
+    def category_model(self):
+        raise NotImplementedError
+
+    def filter_category(self, posts, category):
+        raise NotImplementedError
+
+    def prefetch_categories(self, posts):
+        raise NotImplementedError
+
+    def post_categories(self, post):
+        """Names of the post's categories."""
+        raise NotImplementedError
+
+    # Finding posts.
+
+    def get_category(self):
+        """The configured category, matched by slug or name whatever the case; None if missing."""
+        lookup = Q(**{f"{self.category_slug_field}__iexact": self.category}) | Q(
+            **{f"{self.category_name_field}__iexact": self.category}
+        )
+        return self.category_model._default_manager.filter(lookup).order_by("pk").first()
+
+    def category_label(self, category):
+        return str(getattr(category, self.category_name_field))
+
+    def posts(self, site, category):
+        """Live, public posts of the category on the site, newest first, ready to be read."""
+        posts = self.post_model.objects.live().public().in_site(site)
+        related = [
+            name
+            for name in (self.author_field, self.image_field)
+            if name and self.post_model._meta.get_field(name).many_to_one
+        ]
+        posts = self.filter_category(posts, category).select_related(*related)
+        order = [f"-{self.date_field}"] if self.date_field else []
+        return self.prefetch_categories(posts).order_by(*order, "-first_published_at", "-pk")
+
+    def state(self, site, category):
+        """How many posts there are and when one was last published: what a feed's ETag says."""
+        return self.posts(site, category).aggregate(
+            count=Count("pk"), latest=Max("last_published_at")
+        )
+
+    def items(self, request, site, category, limit):
+        """The newest `limit` posts as feed items."""
+        return [self.item(post, request) for post in self.posts(site, category)[:limit]]
+
+    # Reading a post.
+
+    def item(self, post, request):
+        image = self.post_image(post)
+        return FeedItem(
+            title=post.title,
+            url=post.get_url(request),
+            pubdate=self.post_date(post),
+            updateddate=post.last_published_at,
+            summary=self.post_summary(post),
+            author=self.post_author(post),
+            categories=tuple(self.post_categories(post)),
+            image=image,
+            enclosure=image_enclosure(image, request),
+        )
+
+    def post_date(self, post):
+        """The post's date as an aware datetime; a date is taken at midnight."""
+        value = getattr(post, self.date_field) if self.date_field else None
+        if value is None:
+            return post.first_published_at
+        if not isinstance(value, datetime.datetime):
+            return start_of_day(value)
+        if timezone.is_naive(value):
+            return timezone.make_aware(value, ZoneInfo(app_settings.TIME_ZONE))
+        return value
+
+    def post_summary(self, post):
+        return plain_text(getattr(post, self.summary_field)) if self.summary_field else ""
+
+    def post_author(self, post):
+        """The author field as text; for a user (such as a page's owner) their full name."""
+        value = getattr(post, self.author_field) if self.author_field else None
+        if hasattr(value, "get_full_name"):
+            return value.get_full_name() or value.get_username()
+        return str(value or "")
+
+    def post_image(self, post):
+        return getattr(post, self.image_field) if self.image_field else None
+
+
+class CategoryBlogAdapter(BlogAdapter):
+    """Posts with a many-to-many field to a category model, such as a ParentalManyToManyField
+    ``categories`` to a category snippet (the example site's blog)."""
+
+    def __init__(self, *, categories_field="categories", **options):
+        self.categories_field = categories_field
+        super().__init__(**options)
+        self.check_field("categories_field", categories_field)
+
+    @property
+    def category_model(self):
+        return self.post_model._meta.get_field(self.categories_field).related_model
+
+    def filter_category(self, posts, category):
+        return posts.filter(**{self.categories_field: category})
+
+    def prefetch_categories(self, posts):
+        return posts.prefetch_related(self.categories_field)
+
+    def post_categories(self, post):
+        return [self.category_label(c) for c in getattr(post, self.categories_field).all()]
+
+
+class PuputBlogAdapter(BlogAdapter):
+    """Categories through an inline model, as in puput: ``EntryPage.entry_categories`` is the
+    ParentalKey relation of ``CategoryEntryPage``, whose ``category`` points to ``Category``.
+    The defaults are puput's names; the author is the page's owner."""
+
+    def __init__(
+        self,
+        *,
+        through_field="entry_categories",
+        through_category_field="category",
+        date_field="date",
+        author_field="owner",
+        summary_field="excerpt",
+        image_field="header_image",
+        **options,
+    ):
+        self.through_field = through_field
+        self.through_category_field = through_category_field
+        super().__init__(
+            date_field=date_field,
+            author_field=author_field,
+            summary_field=summary_field,
+            image_field=image_field,
+            **options,
+        )
+        self.check_field("through_field", through_field)
+
+    @property
+    def through_model(self):
+        return self.post_model._meta.get_field(self.through_field).related_model
+
+    @property
+    def category_model(self):
+        return self.through_model._meta.get_field(self.through_category_field).related_model
+
+    def filter_category(self, posts, category):
+        # A subquery rather than a join, so that a category given twice lists a post once.
+        post_key = self.post_model._meta.get_field(self.through_field).field.attname
+        links = self.through_model._default_manager.filter(
+            **{self.through_category_field: category}
+        )
+        return posts.filter(pk__in=links.values(post_key))
+
+    def prefetch_categories(self, posts):
+        links = self.through_model._default_manager.select_related(self.through_category_field)
+        return posts.prefetch_related(Prefetch(self.through_field, queryset=links))
+
+    def post_categories(self, post):
+        return [
+            self.category_label(getattr(link, self.through_category_field))
+            for link in getattr(post, self.through_field).all()
+        ]
+
+
+class TagBlogAdapter(BlogAdapter):
+    """Posts tagged with django-taggit (``TaggableManager`` or modelcluster's
+    ``ClusterTaggableManager``): the "category" is a tag, and the item's categories its tags."""
+
+    def __init__(self, *, tags_field="tags", **options):
+        self.tags_field = tags_field
+        super().__init__(**options)
+        self.check_field("tags_field", tags_field)
+
+    @property
+    def category_model(self):
+        return self.post_model._meta.get_field(self.tags_field).related_model
+
+    def filter_category(self, posts, category):
+        return posts.filter(**{f"{self.tags_field}__in": [category]})
+
+    def prefetch_categories(self, posts):
+        return posts.prefetch_related(self.tags_field)
+
+    def post_categories(self, post):
+        return [self.category_label(tag) for tag in getattr(post, self.tags_field).all()]

@@ -1,0 +1,229 @@
+"""RSS 2.0 and Atom feeds of the host's blog category, optionally with the guest weeks too.
+
+The views answer a conditional GET with 304 Not Modified: the ETag says how many items there
+are and when one was last published, so polling an unchanged feed reads no items.
+"""
+
+import hashlib
+from functools import cached_property
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.http import http_date
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
+from wagtail.models import Site
+
+from .blog import FeedItem, get_blog_adapter, plain_text, start_of_day
+from .conf import app_settings
+from .weeks import GuestWeekPage, current_week_start, with_slots
+
+FEED_LINKS = [
+    ("sochef_wagtail:blog_rss", "application/rss+xml", "RSS"),
+    ("sochef_wagtail:blog_atom", "application/atom+xml", "Atom"),
+]
+
+
+def feed_links(request=None):
+    """The blog feeds as {"url", "type", "title"}; none when no blog is configured or the
+    app's URLs are not included. No queries."""
+    adapter = get_blog_adapter()
+    if adapter is None:
+        return []
+    links = []
+    for name, mime_type, format_name in FEED_LINKS:
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            return []
+        links.append(
+            {
+                "url": request.build_absolute_uri(url) if request else url,
+                "type": mime_type,
+                "title": f"{adapter.category} ({format_name})",
+                "format": format_name,
+            }
+        )
+    return links
+
+
+def started_weeks(site):
+    """Live, public guest weeks of the site that have begun, newest first."""
+    return (
+        GuestWeekPage.objects.live()
+        .public()
+        .in_site(site)
+        .filter(week_start__lte=current_week_start())
+        .order_by("-week_start")
+    )
+
+
+def week_item(week, request):
+    """A guest week as a feed item: its guests and their accounts as the summary."""
+    slots = week.slots.all()
+    return FeedItem(
+        title=week.title,
+        url=week.get_url(request),
+        pubdate=start_of_day(week.week_start),
+        updateddate=week.last_published_at,
+        summary=plain_text(week.intro)
+        or ", ".join(f"{slot.guest.name} (@{slot.account.handle})" for slot in slots),
+        author=", ".join(slot.guest.name for slot in slots),
+        categories=tuple(f"@{slot.account.handle}" for slot in slots),
+    )
+
+
+class BlogFeedSource:
+    """What one request's feed is made of; 404 when no blog or no such category exists."""
+
+    def __init__(self, request):
+        self.request = request
+        self.adapter = get_blog_adapter()
+        if self.adapter is None:
+            raise Http404("SOCHEF_BLOG is not configured.")
+        self.category = self.adapter.get_category()
+        if self.category is None:
+            raise Http404(f"No blog category {self.adapter.category!r}.")
+        self.site = Site.find_for_request(request)
+        self.include_weeks = app_settings.FEED_INCLUDE_WEEKS
+        self.limit = app_settings.FEED_ITEMS
+
+    @property
+    def label(self):
+        return self.adapter.category_label(self.category)
+
+    @cached_property
+    def state(self):
+        """Item count and last publication of the posts (and weeks): one query each."""
+        posts = self.adapter.state(self.site, self.category)
+        weeks = (
+            started_weeks(self.site).aggregate(count=Count("pk"), latest=Max("last_published_at"))
+            if self.include_weeks
+            else {"count": 0, "latest": None}
+        )
+        return {
+            "count": posts["count"] + weeks["count"],
+            "latest": max(filter(None, (posts["latest"], weeks["latest"])), default=None),
+        }
+
+    @property
+    def last_modified(self):
+        return self.state["latest"]
+
+    def etag(self, kind):
+        """Changes when an item is published, unpublished or deleted, or the language changes."""
+        latest = self.last_modified.isoformat() if self.last_modified else ""
+        fingerprint = "|".join(
+            str(part)
+            for part in (
+                kind,
+                get_language(),
+                self.site.pk,
+                self.category.pk,
+                self.state["count"],
+                latest,
+                self.include_weeks,
+                self.limit,
+            )
+        )
+        return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+    def items(self):
+        items = self.adapter.items(self.request, self.site, self.category, self.limit)
+        if self.include_weeks:
+            weeks = with_slots(started_weeks(self.site))[: self.limit]
+            items += [week_item(week, self.request) for week in weeks]
+            items.sort(key=lambda item: item.pubdate, reverse=True)
+        return items[: self.limit]
+
+
+class BlogCategoryFeed(Feed):
+    """RSS 2.0 feed of the blog category. Override the methods to change titles and texts."""
+
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request, source=None):
+        return source or BlogFeedSource(request)
+
+    def title(self, source):
+        return f"{source.label} – {source.site.site_name or source.site.hostname}"
+
+    def link(self, source):
+        return "/"
+
+    def description(self, source):
+        return _("Posts in the category %(category)s.") % {"category": source.label}
+
+    def items(self, source):
+        return source.items()
+
+    def item_title(self, item):
+        # Titles are plain text in RSS and Atom alike: XML-escaped once, by the writer.
+        return item.title
+
+    def item_description(self, item):
+        # Readers take a description as HTML: escape the plain summary so it shows as written.
+        return escape(item.summary)
+
+    def item_link(self, item):
+        return item.url
+
+    def item_guid_is_permalink(self, item):
+        return True
+
+    def item_pubdate(self, item):
+        return item.pubdate
+
+    def item_updateddate(self, item):
+        return item.updateddate
+
+    def item_author_name(self, item):
+        return item.author or None
+
+    def item_categories(self, item):
+        return item.categories
+
+    def item_enclosures(self, item):
+        return [item.enclosure] if item.enclosure else []
+
+
+class BlogCategoryAtomFeed(BlogCategoryFeed):
+    """The same feed as Atom 1.0."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, source):
+        return self.description(source)
+
+
+def conditional_feed(feed_class):
+    """A view serving the feed with ETag and Last-Modified, and 304 when nothing changed."""
+    kind = feed_class.feed_type.__name__
+
+    def view(request):
+        source = BlogFeedSource(request)
+
+        @condition(
+            etag_func=lambda request: source.etag(kind),
+            last_modified_func=lambda request: source.last_modified,
+        )
+        def respond(request):
+            response = feed_class()(request, source=source)
+            # The Feed sets Last-Modified from the items shown; the validator must be the
+            # one the condition above compares with.
+            if source.last_modified:
+                response.headers["Last-Modified"] = http_date(source.last_modified.timestamp())
+            return response
+
+        return respond(request)
+
+    return view
+
+
+blog_rss = conditional_feed(BlogCategoryFeed)
+blog_atom = conditional_feed(BlogCategoryAtomFeed)
