@@ -20,6 +20,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .guests import Guest
+from .project import ProjectSettings
 from .weeks import GuestWeekPage, current_week_start, slots_queryset
 
 
@@ -75,9 +76,16 @@ def known_address(guest):
 
 
 def handover_message(week, slot, email, sender, note=""):
-    """The handover e-mail, in the site's language, from the editor who sends it."""
+    """The handover e-mail, in the site's language, signed by the project's organiser.
+
+    The organiser comes from the site's SOchef settings; without one, the sending editor signs.
+    Replies go to the sending editor.
+    """
     partners = [other for other in week.slots.all() if other.pk != slot.pk]
-    organiser = sender.get_full_name() or sender.get_username()
+    project = ProjectSettings.for_site(week.get_site())
+    organiser = project.organiser_name or sender.get_full_name() or sender.get_username()
+    if project.organiser_name and project.organiser_handle:
+        organiser = f"{organiser} (@{project.organiser_handle})"
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "week": week,

@@ -5,7 +5,14 @@ from django.core import mail
 from django.urls import reverse
 
 from sochef_wagtail.handover import GuestHandover
-from tests.factories import make_guest, make_nomination, make_user, make_week, monday
+from tests.factories import (
+    make_guest,
+    make_nomination,
+    make_user,
+    make_week,
+    monday,
+    set_project,
+)
 
 
 @pytest.fixture
@@ -59,6 +66,15 @@ def test_each_guest_gets_a_handover_with_dates_account_rule_checklist_and_contac
     assert "Eva Redaktör" in body and "admin@example.com" in body
     assert to_bo.reply_to == ["admin@example.com"]
     assert GuestHandover.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_handover_is_signed_by_the_projects_organiser(editor, coming_week):
+    set_project(organiser_name="Nils Östergren", organiser_handle="nilsostergren")
+    editor.post(url(coming_week), form_data(coming_week))
+    body = mail.outbox[0].body
+    assert "Nils Östergren (@nilsostergren)" in body and "Eva Redaktör" not in body
+    assert mail.outbox[0].reply_to == ["admin@example.com"]
 
 
 @pytest.mark.django_db
