@@ -22,8 +22,6 @@ from sochef_wagtail.landing import SochefLandingPage
 from sochef_wagtail.press import PressMention
 from sochef_wagtail.project import GuideLink, ProjectSettings
 from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
-from tests.testapp.models import Category as EntryCategory
-from tests.testapp.models import CategoryEntryPage, EntryPage, TaggedPost
 
 
 def make_account(handle="Skyddsombud", side=Side.WORKER, **fields):
@@ -386,11 +384,16 @@ def make_blog_posts(index, categories, count, start=datetime.date(2012, 8, 27), 
 
 def make_entry_category(name="SOchef", slug="sochef"):
     """A category of the puput-style test blog."""
+    # tests.testapp is installed by tests/settings.py only; subprocesses use other settings.
+    from tests.testapp.models import Category as EntryCategory
+
     return EntryCategory.objects.get_or_create(slug=slug, defaults={"name": name})[0]
 
 
 def make_entry(parent, title, date, categories=(), **fields):
     """A post of the puput-style test blog: categories through an inline model, a date-time."""
+    from tests.testapp.models import CategoryEntryPage, EntryPage
+
     entry = EntryPage(title=title, slug=slugify(title), date=date, **fields)
     entry.entry_categories = [CategoryEntryPage(category=category) for category in categories]
     return publish(parent, entry)
@@ -398,6 +401,8 @@ def make_entry(parent, title, date, categories=(), **fields):
 
 def make_tagged_post(parent, title, date, tags=(), **fields):
     """A post of the tag-based test blog."""
+    from tests.testapp.models import TaggedPost
+
     post = TaggedPost(title=title, slug=slugify(title), date=date, **fields)
     post.tags.add(*tags)
     return publish(parent, post)
