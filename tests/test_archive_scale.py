@@ -54,16 +54,16 @@ def test_hundred_thousand_tweets_import_in_bounded_memory(tmp_path):
         "DJANGO_SETTINGS_MODULE": "example_site.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
-    output = subprocess.run(
+    result = subprocess.run(
         [sys.executable, "-c", MEASURE, str(archive)],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        check=True,
         timeout=1200,
-    ).stdout
-    first, again = json.loads(output.splitlines()[-1])
+    )
+    assert result.returncode == 0, result.stderr
+    first, again = json.loads(result.stdout.splitlines()[-1])
     print(f"\nfirst import: {first}\nre-import: {again}")
     assert (first["imported"], again["imported"], again["present"]) == (100_000, 0, 100_000)
     assert first["peak_mb"] < MAX_PEAK_RSS_MB
