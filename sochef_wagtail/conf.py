@@ -24,6 +24,10 @@ DEFAULTS = {
     "FORM_MAX_AGE": 24 * 3600,
     # Days that handled nominations and survey answers are kept before purging.
     "RETENTION_DAYS": 365,
+    # The rendered tweets of weeks that are over are kept this many seconds in the cache
+    # named CACHE_ALIAS (see archive/cache.py); 0 turns that cache off.
+    "CACHE_TIMEOUT": 7 * 24 * 3600,
+    "CACHE_ALIAS": "default",
 }
 
 

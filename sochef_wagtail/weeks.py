@@ -22,8 +22,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .accounts import RelayAccount
+from .archive.cache import tweet_archive_html
 from .archive.models import Tweet
-from .archive.timeline import tweet_archive, tweet_filter
+from .archive.timeline import current_week_start, tweet_filter
 from .blocks import BodyBlock
 from .calendar import calendar_response
 from .choices import Role, Side
@@ -32,12 +33,6 @@ from .guests import Guest
 from .search import SearchForm, search_guests, search_tweets
 
 GUEST_PHOTO_SPEC = "fill-96x96"
-
-
-def current_week_start():
-    """Monday of the current week in the app's time zone (not the server's)."""
-    today = timezone.localtime(timezone.now(), ZoneInfo(app_settings.TIME_ZONE)).date()
-    return today - datetime.timedelta(days=today.weekday())
 
 
 def slots_queryset():
@@ -340,7 +335,9 @@ class GuestWeekPage(SochefPageMixin, Page):
         # An editor who places a tweet block in the body decides where the tweets go.
         if not self.is_upcoming and not self.has_tweet_block():
             accounts = [slot.account for slot in slots]
-            context["week_tweets"] = tweet_archive(accounts, self.week_start, self.week_end)
+            context["week_tweets"] = tweet_archive_html(
+                request, accounts, self.week_start, self.week_end
+            )
         return context
 
     def has_tweet_block(self):

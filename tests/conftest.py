@@ -52,3 +52,13 @@ def swedish_by_default():
     translation.activate("sv")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches: a rendering cached by one test must not be served to
+    another whose rows got the same ids."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -85,6 +85,7 @@ def test_guest_text_is_escaped(client, index_page, accounts):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the tweets; cached: test_tweet_cache.py
 def count_queries(client, url):
     client.get(url)  # warm Wagtail's site and rendition caches
     with CaptureQueriesContext(connection) as queries:
