@@ -7,6 +7,7 @@ builds them), threads of an account's own tweets and a dialogue between the two 
 import datetime
 import io
 import itertools
+import random
 
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
@@ -21,14 +22,42 @@ from tests.factories import STOCKHOLM, make_accounts, make_guest, make_index, ma
 
 # The first week of the site; every other week follows it.
 FIRST_WEEK = datetime.date(2012, 9, 3)
-_tweet_ids = itertools.count(300_000_000_000_000_000)
+_tweet_numbers = itertools.count()
+FIRST_TWEET_ID = 300_000_000_000_000_000
+
+
+SUBJECTS = [
+    "riskbedömningen",
+    "skyddsronden",
+    "ensamarbetet",
+    "hot och våld i mötet med kunder",
+    "bullret i verkstaden",
+    "arbetstiderna i hemtjänsten",
+    "introduktionen av nyanställda",
+    "den sociala arbetsmiljön",
+    "belastningsskadorna",
+    "stressen inför bokslutet",
+    "tillbudsrapporteringen",
+    "friskvårdstimmen",
+]
+SENTENCES = [
+    "Hur följer ni upp {subject} när schemat ändras?",
+    "I dag tog vi upp {subject} på arbetsplatsträffen, och alla hade något att säga.",
+    "Vem har egentligen ansvaret för {subject} när chefen sitter på ett annat kontor?",
+    "Tre saker jag lärt mig om {subject} den här veckan.",
+    "Vi har skrivit en ny rutin för {subject}. Den blev kortare än den gamla.",
+    "Skyddsombudet och jag går igenom {subject} tillsammans på torsdag.",
+    "Kan man begära en åtgärd om {subject} utan att gå via facket?",
+    "Enkäten om {subject} fick svar från 80 procent av personalen!",
+]
+TAGS = ["arbetsmiljo", "sochef", "skyddsombud", "chef", "hr", "vard", "bygg"]
 
 
 def tweet_text(n, handle):
-    return (
-        f"Dag {n % 7 + 1} av veckan: hur följer ni upp riskbedömningen när schemat ändras? "
-        f"@{handle} svarade i går, läs mer: https://t.co/b{n:07d} #arbetsmiljo #sochef"
-    )
+    """A tweet of its own: a sentence on a subject, a mention, a link and a hashtag."""
+    choose = random.Random(n).choice
+    sentence = choose(SENTENCES).format(subject=choose(SUBJECTS))
+    return f"{sentence} @{handle} vad säger ni? https://t.co/b{n:07d} #{choose(TAGS)}"
 
 
 def tweet_link(n):
@@ -86,8 +115,9 @@ def add_week_tweets(accounts, monday, count, photo_every=0):
     for n in range(count):
         account = employer if n % 2 == 0 else worker
         other = worker if account is employer else employer
-        tweet_id = str(next(_tweet_ids))
-        text = tweet_text(n, other.handle)
+        number = next(_tweet_numbers)
+        tweet_id = str(FIRST_TWEET_ID + number)
+        text = tweet_text(number, other.handle)
         reply_to = None
         if n % 5 == 4 and account.pk in last:
             reply_to = last[account.pk]
@@ -99,7 +129,7 @@ def add_week_tweets(accounts, monday, count, photo_every=0):
                 account=account,
                 created_at=start + n * step,
                 text=text,
-                entities=demo_entities(text, tweet_link(n)),
+                entities=demo_entities(text, tweet_link(number)),
                 in_reply_to_tweet_id=reply_to.tweet_id if reply_to else "",
                 in_reply_to_handle=reply_to.account.handle if reply_to else "",
                 lang="sv",

@@ -33,9 +33,8 @@ class Load:
 def generator_name():
     if shutil.which("wrk"):
         version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
-        return f"{version.split(' [')[0].strip() or 'wrk'}, {WRK_THREADS} threads, " + (
-            f"{CONNECTIONS} connections"
-        )
+        name = version.split(" [")[0].strip() or "wrk"
+        return f"{name}, {WRK_THREADS} thread(s), {CONNECTIONS} connections"
     return f"Python (benchmarks/load.py), {CONNECTIONS} connections"
 
 

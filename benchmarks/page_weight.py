@@ -113,11 +113,11 @@ def measure(bench):
     )
     pages = bench.throughput_pages()
     week, tweets = pages["week"], pages["tweets"]
-    with gunicorn() as base, sync_playwright() as playwright:
-        gzipped = len(gzip.compress(fetch(base + week.url)))
+    with gunicorn() as server, sync_playwright() as playwright:
+        gzipped = len(gzip.compress(fetch(server.url + week.url)))
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        ours, ours_elsewhere = weigh(browser, base + week.url)
-        embeds, embeds_elsewhere = weigh(browser, base + EMBED_PATH, embeds_page(tweets))
+        ours, ours_elsewhere = weigh(browser, server.url + week.url)
+        embeds, embeds_elsewhere = weigh(browser, server.url + EMBED_PATH, embeds_page(tweets))
         browser.close()
 
     ours_bytes = sum(item["bytes"] for item in ours)

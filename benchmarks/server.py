@@ -23,9 +23,45 @@ def free_port():
         return sock.getsockname()[1]
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids):
+    """CPU time (user + system) used so far by each of ``pids`` that still runs."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return used
+
+
+def children(pid):
+    """The processes whose parent is ``pid`` (gunicorn's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+class Server:
+    def __init__(self, url, pid):
+        self.url, self.pid = url, pid
+
+    def worker_pids(self):
+        return children(self.pid)
+
+
 @contextlib.contextmanager
 def gunicorn(**environment):
-    """Serve the site with the benchmark's settings (and ``environment``); yields its base URL."""
+    """Serve the site with the benchmark's settings (and ``environment``); yields a Server."""
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", **environment}
     process = subprocess.Popen(
@@ -48,7 +84,7 @@ def gunicorn(**environment):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(url, process)
-        yield url
+        yield Server(url, process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
