@@ -18,8 +18,8 @@ class SochefWagtailConfig(AppConfig):
 
         post_migrate.connect(ensure_purge_schedule, sender=self)
         pre_save.connect(cache.tweet_moving, sender=Tweet)
-        post_save.connect(cache.tweet_saved, sender=Tweet)
-        post_delete.connect(cache.tweet_saved, sender=Tweet)
-        post_save.connect(cache.media_saved, sender=TweetMedia)
-        post_delete.connect(cache.media_saved, sender=TweetMedia)
+        post_save.connect(cache.tweet_changed, sender=Tweet)
+        post_delete.connect(cache.tweet_changed, sender=Tweet)
+        post_save.connect(cache.media_changed, sender=TweetMedia)
+        post_delete.connect(cache.media_changed, sender=TweetMedia)
         post_save.connect(cache.account_saved, sender=RelayAccount)

@@ -195,7 +195,7 @@ def tweet_archive_html(request, accounts, first_day, last_day, heading_level=3):
 # Signal receivers, connected in apps.py: single saves and deletes invalidate by themselves.
 
 
-def tweet_saved(sender, instance, **kwargs):
+def tweet_changed(sender, instance, **kwargs):
     invalidate_week_cache(instance.account_id, instance.created_at, instance.created_at)
 
 
@@ -211,7 +211,7 @@ def tweet_moving(sender, instance, raw=False, **kwargs):
         invalidate_week_cache(before["account_id"], before["created_at"], before["created_at"])
 
 
-def media_saved(sender, instance, **kwargs):
+def media_changed(sender, instance, **kwargs):
     # Read the tweet afresh: when media go with their tweet, the tweet may be gone already.
     tweet = Tweet.objects.filter(pk=instance.tweet_id).values("account_id", "created_at").first()
     if tweet:
