@@ -6,6 +6,7 @@ MEASUREMENTS; one whose code is not on this branch returns a Section saying so.
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -89,6 +90,13 @@ class Bench:
 def main(argv=None):
     args = parse_args(argv)
     prepare_environment(args)
+    try:
+        run(args)
+    finally:
+        shutil.rmtree(os.environ["SOCHEF_BENCH_MEDIA_ROOT"], ignore_errors=True)
+
+
+def run(args):
     from .database import recreate
 
     print(f"==> A fresh database: {args.database}", file=sys.stderr)
