@@ -9,8 +9,17 @@ class SochefWagtailConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 
+        from .accounts import RelayAccount
+        from .archive import cache
+        from .archive.models import Tweet, TweetMedia
         from .public_forms import ensure_purge_schedule
 
         post_migrate.connect(ensure_purge_schedule, sender=self)
+        pre_save.connect(cache.tweet_moving, sender=Tweet)
+        post_save.connect(cache.tweet_changed, sender=Tweet)
+        post_delete.connect(cache.tweet_changed, sender=Tweet)
+        post_save.connect(cache.media_changed, sender=TweetMedia)
+        post_delete.connect(cache.media_changed, sender=TweetMedia)
+        post_save.connect(cache.account_saved, sender=RelayAccount)

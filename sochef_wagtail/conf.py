@@ -50,6 +50,10 @@ DEFAULTS = {
     "FEED_ITEMS": 20,
     # Also list guest weeks that have begun as items of the blog feed.
     "FEED_INCLUDE_WEEKS": False,
+    # The rendered tweets of weeks that are over are kept this many seconds in the cache
+    # named CACHE_ALIAS (see archive/cache.py); 0 turns that cache off.
+    "CACHE_TIMEOUT": 7 * 24 * 3600,
+    "CACHE_ALIAS": "default",
 }
 
 # Secrets that may come from the environment instead of the settings file.

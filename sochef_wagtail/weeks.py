@@ -22,8 +22,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .accounts import RelayAccount
+from .archive.cache import tweet_archive_html
 from .archive.models import Tweet
-from .archive.timeline import tweet_archive, tweet_filter
+from .archive.timeline import current_week_start, tweet_filter
 from .blocks import BodyBlock
 from .calendar import calendar_response
 from .choices import Role, Side
@@ -35,18 +36,20 @@ from .search import SearchForm, search_guests, search_tweets
 GUEST_PHOTO_SPEC = "fill-96x96"
 
 
-def current_week_start():
-    """Monday of the current week in the app's time zone (not the server's)."""
-    today = timezone.localtime(timezone.now(), ZoneInfo(app_settings.TIME_ZONE)).date()
-    return today - datetime.timedelta(days=today.weekday())
-
-
 def slots_queryset():
-    """Guest slots with account, guest and photo renditions, employer side first."""
-    photos = get_image_model().objects.prefetch_renditions(GUEST_PHOTO_SPEC)
+    """Guest slots with account, guest, photo and its renditions, employer side first."""
+    # What ImageQuerySet.prefetch_renditions() does, with the photo joined instead of
+    # prefetched: one query fewer.
+    renditions = (
+        get_image_model().get_rendition_model().objects.filter(filter_spec=GUEST_PHOTO_SPEC)
+    )
     return (
-        GuestSlot.objects.select_related("account", "guest")
-        .prefetch_related(Prefetch("guest__photo", queryset=photos))
+        GuestSlot.objects.select_related("account", "guest__photo")
+        .prefetch_related(
+            Prefetch(
+                "guest__photo__renditions", queryset=renditions, to_attr="prefetched_renditions"
+            )
+        )
         .order_by("account__side", "sort_order")
     )
 
@@ -344,7 +347,9 @@ class GuestWeekPage(SochefPageMixin, Page):
         # An editor who places a tweet block in the body decides where the tweets go.
         if not self.is_upcoming and not self.has_tweet_block():
             accounts = [slot.account for slot in slots]
-            context["week_tweets"] = tweet_archive(accounts, self.week_start, self.week_end)
+            context["week_tweets"] = tweet_archive_html(
+                request, accounts, self.week_start, self.week_end
+            )
         return context
 
     def has_tweet_block(self):

@@ -11,6 +11,16 @@ from wagtail.models import Site  # noqa: E402
 from tests.factories import make_accounts, make_index, make_site  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
+# Headless, and kept off the network it cannot reach here (the benchmark uses these too).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -46,15 +56,7 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-        ],
+        "args": CHROMIUM_ARGS,
     }
 
 
@@ -72,3 +74,13 @@ def swedish_by_default():
     translation.activate("sv")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches: a rendering cached by one test must not be served to
+    another whose rows got the same ids."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

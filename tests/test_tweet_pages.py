@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -281,6 +281,7 @@ def add_tweets(accounts, count, monday_):
     make_reply(question, worker, "Förtydligande")
 
 
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the tweets; cached: test_tweet_cache.py
 def count_queries(client, url):
     client.get(url)  # warm Wagtail's site and page caches
     with CaptureQueriesContext(connection) as queries:

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
@@ -10,6 +10,7 @@ from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage
 from tests.factories import (
     make_accounts,
     make_guest,
+    make_image,
     make_index,
     make_week,
     make_weeks,
@@ -85,6 +86,7 @@ def test_guest_text_is_escaped(client, index_page, accounts):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the tweets; cached: test_tweet_cache.py
 def count_queries(client, url):
     client.get(url)  # warm Wagtail's site and rendition caches
     with CaptureQueriesContext(connection) as queries:
@@ -99,6 +101,21 @@ def test_week_page_runs_a_constant_number_of_queries(client, index_page, account
     make_weeks(index_page, accounts, 30, start=datetime.date(2013, 1, 7))
     big = GuestWeekPage.objects.get(week_start=datetime.date(2013, 1, 7))
     assert count_queries(client, small.url) == count_queries(client, big.url)
+
+
+@pytest.mark.django_db
+def test_guest_photos_add_no_query_per_guest(client, index_page, accounts):
+    def week_with_photos(monday, count):
+        slots = [(account, make_guest(f"{account.handle} {monday}")) for account in accounts]
+        for _, guest in slots[:count]:
+            guest.photo = make_image()
+            guest.save()
+        return make_week(index_page, monday, slots)
+
+    one = week_with_photos(datetime.date(2013, 1, 7), 1)
+    two = week_with_photos(datetime.date(2013, 1, 14), 2)
+    assert 'class="sochef-guest__photo"' in client.get(two.url).content.decode()
+    assert count_queries(client, one.url) == count_queries(client, two.url)
 
 
 @pytest.mark.django_db

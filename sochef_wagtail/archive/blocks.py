@@ -4,11 +4,13 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from ..accounts import RelayAccount
+from .cache import cached_tweets_html
 from .timeline import Layout, Order, tweet_archive
 
 # A bare id, or a permalink such as https://x.com/Skyddsombud/status/123 (twitter.com too).
@@ -45,8 +47,8 @@ class TweetIdBlock(blocks.CharBlock):
 
 
 class TweetArchiveValue(blocks.StructValue):
-    def archive(self, page=None):
-        """The tweets this block shows on ``page``, as a TweetArchive.
+    def selection(self, page=None):
+        """What this block shows on ``page``: the keyword arguments of ``tweet_archive()``.
 
         A page may supply defaults with a ``tweet_archive_defaults()`` method returning
         ``(accounts, first_day, last_day)``; a guest week page gives its accounts and week.
@@ -62,18 +64,22 @@ class TweetArchiveValue(blocks.StructValue):
         }
         tweet_ids = [tweet_id for tweet_id in self["tweet_ids"] if tweet_id]
         if tweet_ids:
-            return tweet_archive(tweet_ids=tweet_ids, **options)
+            return {"tweet_ids": tweet_ids, **options}
         if self["start_date"] or self["end_date"]:
             first_day, last_day = self["start_date"], self["end_date"]
         if first_day is None and last_day is None:
             # Neither a range nor a week to default to: not the whole archive by accident.
-            return tweet_archive(tweet_ids=[], **options)
+            return {"tweet_ids": [], **options}
         accounts = default_accounts
         if self["accounts"]:
             accounts = list(RelayAccount.objects.filter(pk__in=self["accounts"]))
         elif accounts is None:
             accounts = list(RelayAccount.objects.all())
-        return tweet_archive(accounts, first_day, last_day, **options)
+        return {"accounts": accounts, "first_day": first_day, "last_day": last_day, **options}
+
+    def archive(self, page=None):
+        """The tweets this block shows on ``page``, as a TweetArchive."""
+        return tweet_archive(**self.selection(page))
 
 
 class TweetArchiveBlock(blocks.StructBlock):
@@ -128,6 +134,27 @@ class TweetArchiveBlock(blocks.StructBlock):
                 }
             )
         return value
+
+    def render(self, value, context=None):
+        """The block's HTML, from the cache when it shows days that are over."""
+        parent = context or {}
+        selection = value.selection(parent.get("page"))
+        if "tweet_ids" in selection:
+            return super().render(value, context)
+        options = tuple(
+            (name, selection[name])
+            for name in ("include_replies", "include_retweets", "order", "layout")
+        )
+        return mark_safe(
+            cached_tweets_html(
+                parent.get("request"),
+                selection["accounts"],
+                selection["first_day"],
+                selection["last_day"],
+                (self.meta.template, parent.get("heading_level"), options),
+                lambda: super(TweetArchiveBlock, self).render(value, context),
+            )
+        )
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -9,6 +9,7 @@ from django.utils.text import get_valid_filename
 from wagtail.search.backends import get_search_backends
 
 from ..accounts import RelayAccount
+from .cache import invalidate_week_cache
 from .models import Tweet, TweetMedia
 
 BATCH_SIZE = 500
@@ -54,6 +55,7 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
     result = StoreResult()
     saved_files, to_index = [], []
     seen = set()
+    times = []  # the earliest and latest new tweet
     try:
         with transaction.atomic():
             RelayAccount.objects.select_for_update().filter(pk=account.pk).first()
@@ -82,9 +84,14 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
                 TweetMedia.objects.bulk_create(media, ignore_conflicts=True)
                 result.created += len(new)
                 result.media += len(media)
+                times += [row.created_at for row in new]
+                times = [min(times), max(times)] if times else []
                 if on_stored:
                     on_stored(len(batch))
             _index(to_index)
+            if times:
+                # bulk_create sends no signals: the cached week renderings are told here.
+                invalidate_week_cache(account, *times)
     except BaseException:
         for name in saved_files:
             MEDIA_FILE.storage.delete(name)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import app_settings
@@ -27,6 +28,18 @@ class Order(models.TextChoices):
 class Layout(models.TextChoices):
     COLUMNS = "columns", _("One column per account, side by side")
     TIMELINE = "timeline", _("One timeline")
+
+
+def week_start_of(day):
+    """The Monday of ``day``'s week."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def current_week_start():
+    """Monday of the current week in the app's time zone (not the server's)."""
+    return week_start_of(
+        timezone.localtime(timezone.now(), ZoneInfo(app_settings.TIME_ZONE)).date()
+    )
 
 
 def day_bounds(first_day=None, last_day=None):

@@ -1,0 +1,7 @@
+"""The project's benchmarks: ``./run bench`` (``python -m benchmarks``) writes results.md.
+
+One module per measurement, each with ``measure(bench) -> report.Section``: ``queries`` (SQL
+queries per page at two sizes), ``throughput`` (gunicorn + PostgreSQL under wrk, against a plain
+Wagtail page), ``page_weight`` (Chromium, against X's embed code) and ``archive_import`` (the
+100,000-tweet import). ``data`` builds the content they measure.
+"""
