@@ -204,16 +204,6 @@ def tweet_block(**options):
 # -- Nominations and public forms ---------------------------------------------------------------
 
 
-def make_image(title="Porträtt"):
-    """A Wagtail image (the tiny PNG)."""
-    from django.core.files.images import ImageFile
-    from wagtail.images import get_image_model
-
-    return get_image_model().objects.create(
-        title=title, file=ImageFile(ContentFile(TINY_PNG), name="portratt.png")
-    )
-
-
 def make_nomination_page(parent=None, title="Föreslå en gäst", slug="foresla", **fields):
     from sochef_wagtail.nominations.pages import NominationPage
 
