@@ -164,12 +164,17 @@ def guest_photo():
     )
 
 
+def blog_index():
+    """The example site's blog index, made when missing."""
+    return BlogIndexPage.objects.first() or site_root().add_child(
+        instance=BlogIndexPage(title="Blogg", slug="blogg")
+    )
+
+
 def plain_page(tweets):
     """A plain Wagtail page of the example site (a blog post) with the same text as ``tweets``:
     a paragraph and a link per tweet, no tweet block."""
-    blog = BlogIndexPage.objects.first() or site_root().add_child(
-        instance=BlogIndexPage(title="Blogg", slug="blogg")
-    )
+    blog = blog_index()
     paragraphs = []
     for tweet in tweets:
         link = tweet.entities["urls"][0]

@@ -5,12 +5,19 @@ page whose code is not on this branch raises NotOnThisBranch. Add a page with a 
 a function here and a row in PAGES.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 
+from example_site.blog.models import BlogPage
+from sochef_wagtail.models import PressMention, SochefLandingPage
+from tests.factories import make_blog_category, make_blog_posts, make_landing, make_press_mention
+
+from .data import blog_index
 from .report import NotOnThisBranch, Section
 
 TITLE = "SQL queries per page at two data sizes"
@@ -39,15 +46,22 @@ def guest_index(site, size):
 
 
 def blog_feed(site, size):
-    # To add once the feeds are merged: create size.weeks posts in the blog's SOchef category
-    # and return reverse("sochef_wagtail:blog_rss").
-    raise NotOnThisBranch("the blog category feeds (sochef_wagtail/feeds.py)")
+    """The RSS feed once the blog's SOchef category holds ``size.weeks`` posts."""
+    blog = blog_index()
+    count = size.weeks - BlogPage.objects.filter(categories__slug="sochef").count()
+    start = datetime.date(2012, 8, 27) + datetime.timedelta(weeks=size.weeks)
+    make_blog_posts(blog, [make_blog_category()], count, start=start)
+    return reverse("sochef_wagtail:blog_rss")
 
 
 def landing_page(site, size):
-    # To add once the landing page is merged: create a SochefLandingPage above the index (once)
-    # and return its URL; the weeks, posts and press mentions grow with the size.
-    raise NotOnThisBranch("the SOchef landing page (sochef_wagtail/landing.py)")
+    """The landing page once the weeks, posts and press mentions have grown to ``size``."""
+    guest_index(site, size)
+    blog_feed(site, size)
+    for n in range(size.weeks - PressMention.objects.count()):
+        make_press_mention(title=f"Artikel {n}", date=datetime.date(2013, 1, 1))
+    landing = SochefLandingPage.objects.first() or make_landing(guest_index=site.index)
+    return landing.url
 
 
 PAGES = [
@@ -123,7 +137,8 @@ def measure(bench):
         f"Sizes: {SMALL.name} = a week page with {SMALL.tweets} tweets and an index of "
         f"{SMALL.weeks} weeks; {LARGE.name} = a week page with {LARGE.tweets} tweets and an index "
         f"of {LARGE.weeks} weeks (each with a pair of guests and 10 tweets). Every fifth tweet "
-        "of the measured weeks has a picture; the guests have photos.",
+        "of the measured weeks has a picture; the guests have photos. The blog category and "
+        "the press list hold as many posts and mentions as the index has weeks.",
         "Counted on the second GET of each page as an anonymous visitor (the first fills "
         "Wagtail's own caches); 'warm' = the week's rendered tweets come from the tweet cache.",
     ]
