@@ -143,7 +143,7 @@ def _relay_account(archive, handle):
             )
             % {"handle": wanted, "known": known or "–"}
         )
-    return account, (own.user_id if own and own.user_id.isdigit() else "")
+    return account, (own.user_id if own else "")
 
 
 @dataclass
