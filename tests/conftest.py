@@ -6,6 +6,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests.factories import make_accounts, make_index  # noqa: E402
+from tests.processes import REDIS_URL, Cluster, flush_redis, needs_postgresql, site_env  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -52,3 +53,42 @@ def swedish_by_default():
     translation.activate("sv")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def fetched_account(transactional_db):
+    """Only @Skyddsombud is fetched; its X user id is known, so X is asked for its tweets only."""
+    employer, worker = make_accounts()
+    employer.active = False
+    employer.save()
+    worker.x_user_id = "42"
+    worker.save()
+    return worker
+
+
+@pytest.fixture
+def redis():
+    """The tests' own Redis database, empty before and after the test."""
+    flush_redis()
+    yield REDIS_URL
+    flush_redis()
+
+
+@pytest.fixture
+def q_clusters(tmp_path, redis):
+    """Start q clusters on Redis and PostgreSQL: ``q_clusters(2)``; all stop after the test,
+    and their logs are printed (pytest shows them when the test fails)."""
+    needs_postgresql()
+    started = []
+
+    def start(count):
+        env = site_env(tmp_path / "media")
+        new = [Cluster(f"cluster-{len(started) + n}", tmp_path, env) for n in range(count)]
+        started.extend(new)
+        return new
+
+    yield start
+    for cluster in started:
+        cluster.stop()
+    for cluster in started:
+        print(f"--- {cluster.name} ---\n{cluster.text()}")

@@ -72,6 +72,33 @@ class ArchiveError(Exception):
         super().__init__("".join(c if c.isprintable() else ascii(c)[1:-1] for c in message))
 
 
+#: What a damaged member raises while it is unpacked: a broken ZIP or deflate stream, a CRC
+#: that does not match, a member cut short or starting at an impossible offset, encryption or
+#: an unknown compression method.
+UNPACK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
+
+
+def unpack_error(member, error):
+    """The ``ArchiveError`` of ``member``, which raised ``error`` (one of UNPACK_ERRORS)."""
+    return ArchiveError(
+        _("%(member)s: cannot be unpacked (%(error)s).")
+        % {"member": member, "error": _first_line(error)}
+    )
+
+
+def _first_line(error):
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 @dataclass(frozen=True)
 class ArchiveAccount:
     handle: str
@@ -249,17 +276,14 @@ class TweetArchive:
                 payload = _JsPayload(stream, member, variable, opening, on_read)
                 yield from ijson.items(payload, path, use_float=True)
         except ijson.JSONError as error:
-            first_line = str(error).splitlines()[0] if str(error) else ""
+            first_line = _first_line(error)
             if "premature EOF" in first_line:
                 problem = _("the JSON ends too early: is the file cut off?")
             else:
                 problem = _("invalid JSON (%(error)s)") % {"error": first_line}
             raise ArchiveError(f"{member}: {problem}") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as error:
-            raise ArchiveError(
-                _("%(member)s: cannot be unpacked (%(error)s).")
-                % {"member": member, "error": str(error).splitlines()[0]}
-            ) from None
+        except UNPACK_ERRORS as error:
+            raise unpack_error(member, error) from None
 
 
 def _account(item, handle_key, id_key):

@@ -156,7 +156,7 @@ def _read_api(raw, includes):
     reply_to = references.get("replied_to", "")
     reply_user = _id(raw, "in_reply_to_user_id")
     media = [
-        _api_media(_obj(_obj(includes.get("media")).get(str(key))) or {"media_key": key}, n)
+        _api_media(_obj(_obj(includes.get("media")).get(str(key))), key, n)
         for n, key in enumerate(_limited(media_keys))
     ]
     fields = {
@@ -268,10 +268,10 @@ def _v1_media(media, position, tweet_id):
     )
 
 
-def _api_media(media, position):
+def _api_media(media, media_key, position):
     url = _str(media.get("url")) or _str(media.get("preview_image_url"))
     return MediaRow(
-        media_key=_key(media.get("media_key"))[:40],
+        media_key=(_key(media.get("media_key")) or _key(media_key))[:40],
         kind=_media_kind(media.get("type")),
         position=position,
         alt_text=_str(media.get("alt_text")),
