@@ -148,15 +148,13 @@ def _read_api(raw, includes):
         _str(ref.get("type")): _id(ref, "id") for ref in _objs(raw.get("referenced_tweets"))
     }
     media_keys = [
-        key
-        for key in _list(_obj(raw.get("attachments")).get("media_keys"))
-        if isinstance(key, str | int) and not isinstance(key, bool)
+        key for key in map(_key, _list(_obj(raw.get("attachments")).get("media_keys"))) if key
     ]
     metrics = _obj(raw.get("public_metrics"))
     reply_to = references.get("replied_to", "")
     reply_user = _id(raw, "in_reply_to_user_id")
     media = [
-        _api_media(_obj(_obj(includes.get("media")).get(str(key))), key, n)
+        _api_media(_obj(_obj(includes.get("media")).get(key)), key, n)
         for n, key in enumerate(_limited(media_keys))
     ]
     fields = {
@@ -255,7 +253,7 @@ def _v1_media(media, position, tweet_id):
         reverse=True,
     )
     names = [_basename(v["url"]) for v in variants] + ([_basename(url)] if url else [])
-    media_key = _id(media, "id_str", "id") or f"{tweet_id}-{position}"
+    media_key = _key(media.get("id_str")) or _key(media.get("id")) or f"{tweet_id}-{position}"
     return MediaRow(
         media_key=media_key[:40],
         kind=_media_kind(media.get("type")),
@@ -271,7 +269,7 @@ def _v1_media(media, position, tweet_id):
 def _api_media(media, media_key, position):
     url = _str(media.get("url")) or _str(media.get("preview_image_url"))
     return MediaRow(
-        media_key=(_key(media.get("media_key")) or _key(media_key))[:40],
+        media_key=(_key(media.get("media_key")) or media_key)[:40],
         kind=_media_kind(media.get("type")),
         position=position,
         alt_text=_str(media.get("alt_text")),
