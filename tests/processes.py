@@ -90,13 +90,12 @@ def wait_for(condition, timeout, interval=0.2, message="condition"):
     raise AssertionError(f"timed out after {timeout} s waiting for {message}")
 
 
-def needs_postgresql():
-    """Skip the test unless it runs on PostgreSQL."""
+def needs_postgresql(
+    why="other processes of the site cannot reach the test's in-memory SQLite database",
+):
+    """Skip the test, saying ``why``, unless it runs on PostgreSQL."""
     if connection.vendor != "postgresql":
-        pytest.skip(
-            "other processes of the site need PostgreSQL (set DATABASE_URL): they cannot "
-            "reach the test's in-memory SQLite database"
-        )
+        pytest.skip(f"needs PostgreSQL (set DATABASE_URL): {why}")
 
 
 class Cluster:

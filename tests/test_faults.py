@@ -41,7 +41,10 @@ REDIS_MISSING = redis_missing()
 
 @pytest.fixture(autouse=True)
 def on_postgresql(settings):
-    needs_postgresql()
+    needs_postgresql(
+        "the killed processes run on the test database, and the lost connections are ended "
+        "by PostgreSQL's pg_terminate_backend"
+    )
     settings.SOCHEF_X_BEARER_TOKEN = "test-token"
     with translation.override("en"):
         yield
