@@ -191,3 +191,16 @@ def api_tweet(tweet_id, text="Hej från API:t", created_at=START, **fields):
     }
     tweet.update(fields)
     return tweet
+
+
+def write_archive_with_photos(path, count, every=10, handle="Skyddsombud"):
+    """A current archive of ``count`` tweets like ``write_large_archive``'s, one in ``every``
+    with a photo whose file is in the archive."""
+    tweets, media = [], {}
+    for n in range(count):
+        tweet = _large_tweet(n)
+        if n % every == 0:
+            tweet["extended_entities"] = {"media": [photo(tweet["id_str"], n)]}
+            media[f"{tweet['id_str']}-{n}.png"] = PNG
+        tweets.append(tweet)
+    return write_archive(path, current_archive(tweets, handle, media=media))

@@ -9,6 +9,7 @@ from django.utils import translation  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
 from tests.factories import make_accounts, make_index, make_site  # noqa: E402
+from tests.processes import REDIS_URL, Cluster, flush_redis, needs_postgresql, site_env  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and kept off the network it cannot reach here (the benchmark uses these too).
@@ -21,14 +22,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(autouse=True)
-def default_language():
-    """A request to /en/ leaves English active in the test's thread, and Wagtail builds page
-    URLs in the active language: every test starts in the default one."""
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
@@ -68,9 +61,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def swedish_by_default():
-    """A request under /en/ leaves English active in the thread: start each test in Swedish."""
-    from django.utils import translation
-
+    """A request under /en/ leaves English active in the thread, and Wagtail builds page URLs in
+    the active language: every test starts in Swedish, the default."""
     translation.activate("sv")
     yield
     translation.deactivate()
@@ -84,3 +76,42 @@ def empty_caches():
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def fetched_account(transactional_db):
+    """Only @Skyddsombud is fetched; its X user id is known, so X is asked for its tweets only."""
+    employer, worker = make_accounts()
+    employer.active = False
+    employer.save()
+    worker.x_user_id = "42"
+    worker.save()
+    return worker
+
+
+@pytest.fixture
+def redis():
+    """The tests' own Redis database, empty before and after the test."""
+    flush_redis()
+    yield REDIS_URL
+    flush_redis()
+
+
+@pytest.fixture
+def q_clusters(tmp_path, redis):
+    """Start q clusters on Redis and PostgreSQL: ``q_clusters(2)``; all stop after the test,
+    and their logs are printed (pytest shows them when the test fails)."""
+    needs_postgresql()
+    started = []
+
+    def start(count):
+        env = site_env(tmp_path / "media")
+        new = [Cluster(f"cluster-{len(started) + n}", tmp_path, env) for n in range(count)]
+        started.extend(new)
+        return new
+
+    yield start
+    for cluster in started:
+        cluster.stop()
+    for cluster in started:
+        print(f"--- {cluster.name} ---\n{cluster.text()}")

@@ -8,7 +8,7 @@ import requests
 import responses
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
+from django.utils import timezone, translation
 from django_q.models import Schedule
 from django_q.scheduler import scheduler
 from responses import matchers
@@ -326,7 +326,47 @@ def test_rate_limited_scheduled_fetch_schedules_one_retry_at_the_reset(api, work
     scheduler()
     retry = Schedule.objects.get(name=FETCH_RETRY_SCHEDULE)
     assert retry.schedule_type == Schedule.ONCE
-    assert abs(retry.next_run.timestamp() - reset) < 60
+    assert reset < retry.next_run.timestamp() < reset + 60  # just after the reset, not before
+    assert not Tweet.objects.exists()
+
+
+def rate_limited(api, reset=None):
+    headers = {"x-rate-limit-reset": str(int(reset.timestamp()))} if reset else {}
+    api.get(TWEETS_URL, status=429, headers=headers, json={"title": "Too Many Requests"})
+
+
+def test_retry_after_the_reset_fetches_what_the_rate_limit_stopped(api, worker):
+    add_user(api)
+    rate_limited(api, timezone.now() + datetime.timedelta(minutes=10))
+    fetch_tweets_task()
+    # Ten minutes later: the retry is due.
+    Schedule.objects.filter(name=FETCH_RETRY_SCHEDULE).update(
+        next_run=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    add_page(api, [api_tweet(12), api_tweet(11)])
+    scheduler()
+    assert sorted(Tweet.objects.values_list("tweet_id", flat=True)) == ["11", "12"]
+    assert Schedule.objects.get(name=FETCH_RETRY_SCHEDULE).repeats == 0  # spent
+
+
+def test_second_rate_limit_moves_the_one_retry_schedule(api, worker):
+    first = timezone.now() + datetime.timedelta(minutes=5)
+    second = timezone.now() + datetime.timedelta(minutes=20)
+    add_user(api)
+    rate_limited(api, first)
+    rate_limited(api, second)
+    fetch_tweets_task()
+    fetch_tweets_task()
+    retry = Schedule.objects.get(name=FETCH_RETRY_SCHEDULE)
+    assert (retry.repeats, retry.schedule_type) == (1, Schedule.ONCE)
+    assert second < retry.next_run < second + datetime.timedelta(minutes=1)
+
+
+def test_rate_limit_without_a_reset_time_leaves_the_fetch_to_the_next_interval(api, worker):
+    add_user(api)
+    rate_limited(api)
+    assert "it resets at an unknown time" in fetch_tweets_task()
+    assert not Schedule.objects.filter(name=FETCH_RETRY_SCHEDULE).exists()
     assert not Tweet.objects.exists()
 
 

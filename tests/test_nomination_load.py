@@ -4,7 +4,6 @@ import concurrent.futures
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from django.db import connection
 from sochef_wagtail.conf import app_settings
 from sochef_wagtail.nominations.models import Nomination
 from tests.factories import make_nomination_page, set_project
+from tests.processes import database_url, free_port
 
 pytestmark = [
     pytest.mark.slow,
@@ -30,19 +30,6 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 200
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url():
-    """The test database, for the server process."""
-    db = connection.settings_dict
-    credentials = f"{db['USER']}:{db['PASSWORD'] or ''}"
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

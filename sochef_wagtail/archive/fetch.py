@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import requests
 import tweepy
+from django.db import InterfaceError, OperationalError, connections, router
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
@@ -150,8 +151,32 @@ def fetch_account(account, client):
         token = (response.meta or {}).get("next_token")
         if not token:
             break
-    stored = store_tweets(account, rows)
+    stored = _store(account, rows)
     return FetchResult(account.handle, stored.created, stored.present, pages)
+
+
+def _store(account, rows):
+    """Store the fetched ``rows``, on a new database connection when the one in use is lost.
+
+    django-q2 does not run a task again that raised, and X's pages would cost another request
+    each: the rows read are kept and stored again. A commit whose answer was lost is no
+    duplicate, as ``store_tweets`` skips tweets stored already.
+    """
+    database = connections[router.db_for_write(Tweet)]
+    tries = max(app_settings.FETCH_MAX_TRIES, 1)
+    for attempt in range(1, tries + 1):
+        try:
+            return store_tweets(account, rows)
+        except (OperationalError, InterfaceError) as error:
+            if attempt == tries or database.in_atomic_block:
+                raise
+            logger.warning(
+                "Lost the database connection while storing @%s's tweets (%s); try %s",
+                account,
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__,
+                attempt + 1,
+            )
+            database.close()
 
 
 def _rows(response, account):

@@ -20,6 +20,7 @@ from ..conf import app_settings
 from .normalize import (
     InvalidTweet,
     TweetFormat,
+    is_id,
     normalize_tweet,
     parse_created_at,
     unescape_text,
@@ -61,7 +62,41 @@ _TRUNCATION_TAIL = re.compile(r"(?:\s*(?:…|https://t\.co/\S+))+\s*$")
 
 
 class ArchiveError(Exception):
-    """The archive cannot be imported; the message names the member and what is wrong."""
+    """The archive cannot be imported; the message names the member and what is wrong.
+
+    The message is one printable line whatever the archive holds: a line break, a terminal's
+    escape sequence or a NUL from a member's name or content is shown as its escape.
+    """
+
+    def __init__(self, message):
+        super().__init__("".join(c if c.isprintable() else ascii(c)[1:-1] for c in message))
+
+
+#: What a damaged member raises while it is unpacked: a broken ZIP or deflate stream, a CRC
+#: that does not match, a member cut short or starting at an impossible offset, encryption or
+#: an unknown compression method.
+UNPACK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    RuntimeError,
+    NotImplementedError,
+)
+
+
+def unpack_error(member, error):
+    """The ``ArchiveError`` of ``member``, which raised ``error`` (one of UNPACK_ERRORS)."""
+    return ArchiveError(
+        _("%(member)s: cannot be unpacked (%(error)s).")
+        % {"member": member, "error": _first_line(error)}
+    )
+
+
+def _first_line(error):
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 @dataclass(frozen=True)
@@ -177,14 +212,14 @@ class TweetArchive:
             member = self.root + "data/account.js"
             if member in self.names:
                 for item in self._items(member, _ACCOUNT_VARIABLE, "item.account"):
-                    if isinstance(item, dict) and item.get("username"):
-                        return ArchiveAccount(item["username"], str(item.get("accountId", "")))
+                    if account := _account(item, "username", "accountId"):
+                        return account
         else:
             member = self.root + "data/js/user_details.js"
             if member in self.names:
                 for item in self._items(member, _USER_DETAILS_VARIABLE, "", opening=b"{"):
-                    if isinstance(item, dict) and item.get("screen_name"):
-                        return ArchiveAccount(item["screen_name"], str(item.get("id", "")))
+                    if account := _account(item, "screen_name", "id"):
+                        return account
         return None
 
     def iter_tweets(self, on_read=None):
@@ -241,17 +276,26 @@ class TweetArchive:
                 payload = _JsPayload(stream, member, variable, opening, on_read)
                 yield from ijson.items(payload, path, use_float=True)
         except ijson.JSONError as error:
-            first_line = str(error).splitlines()[0] if str(error) else ""
+            first_line = _first_line(error)
             if "premature EOF" in first_line:
                 problem = _("the JSON ends too early: is the file cut off?")
             else:
                 problem = _("invalid JSON (%(error)s)") % {"error": first_line}
             raise ArchiveError(f"{member}: {problem}") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as error:
-            raise ArchiveError(
-                _("%(member)s: cannot be unpacked (%(error)s).")
-                % {"member": member, "error": str(error).splitlines()[0]}
-            ) from None
+        except UNPACK_ERRORS as error:
+            raise unpack_error(member, error) from None
+
+
+def _account(item, handle_key, id_key):
+    """The ``ArchiveAccount`` an account member describes, or None; a user id that is not
+    an X id is left out."""
+    if not isinstance(item, dict) or not isinstance(item.get(handle_key), str):
+        return None
+    handle, user_id = item[handle_key].strip(), item.get(id_key)
+    user_id = (
+        str(user_id) if isinstance(user_id, str | int) and not isinstance(user_id, bool) else ""
+    )
+    return ArchiveAccount(handle, user_id if is_id(user_id) else "") if handle else None
 
 
 class _JsPayload:
@@ -313,10 +357,9 @@ class _NoteIndex:
 
     def add(self, item):
         try:
-            created = datetime.datetime.fromisoformat(item.get("createdAt", ""))
-        except ValueError:
+            second = int(datetime.datetime.fromisoformat(item.get("createdAt")).timestamp())
+        except (TypeError, ValueError, OverflowError):
             return
-        second = int(created.timestamp())
         self._by_second.setdefault(second, []).append(item["core"])
 
     def find(self, raw):
@@ -331,10 +374,14 @@ class _NoteIndex:
         ]
         if not candidates:
             return None
-        text, _offsets = unescape_text(raw.get("full_text") or raw.get("text") or "")
-        start = _TRUNCATION_TAIL.sub("", text)[:100]
+        text = raw.get("full_text") or raw.get("text")
+        if not isinstance(text, str):
+            return None
+        start = _TRUNCATION_TAIL.sub("", unescape_text(text)[0])[:100]
         for note in candidates:
-            note_text = note.get("text") or ""
+            note_text = note.get("text")
+            if not isinstance(note_text, str):
+                continue
             if note_text.startswith(start) or unescape_text(note_text)[0].startswith(start):
                 return note
         return None

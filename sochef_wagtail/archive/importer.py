@@ -11,8 +11,6 @@ import pickle
 import posixpath
 import shutil
 import tempfile
-import zipfile
-import zlib
 import zoneinfo
 from dataclasses import dataclass
 
@@ -20,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ..accounts import RelayAccount
 from ..conf import app_settings
-from .formats import ArchiveError, TweetArchive
+from .formats import UNPACK_ERRORS, ArchiveError, TweetArchive, unpack_error
 from .store import BATCH_SIZE, batched, existing_tweet_ids, store_tweets
 
 # Media files up to this size are unpacked in memory, larger ones to a temporary file.
@@ -102,13 +100,7 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
 
         progress(SAVING, 0, scan.new)
         spool.seek(0)
-        try:
-            stored = store_tweets(account, _unspool(spool), open_media=opener, on_stored=on_stored)
-        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-            raise ArchiveError(
-                _("%(member)s: cannot be unpacked (%(error)s).")
-                % {"member": opener.current, "error": str(error).splitlines()[0]}
-            ) from None
+        stored = store_tweets(account, _unspool(spool), open_media=opener, on_stored=on_stored)
         if archive_user_id and not account.x_user_id:
             RelayAccount.objects.filter(pk=account.pk, x_user_id="").update(
                 x_user_id=archive_user_id
@@ -143,7 +135,7 @@ def _relay_account(archive, handle):
             )
             % {"handle": wanted, "known": known or "–"}
         )
-    return account, (own.user_id if own and own.user_id.isdigit() else "")
+    return account, (own.user_id if own else "")
 
 
 @dataclass
@@ -207,22 +199,25 @@ def _unspool(spool):
 
 
 class _MediaOpener:
-    """Hands ``store_tweets`` the archive's file of each media, remembering which it opened."""
+    """Hands ``store_tweets`` the archive's file of each media."""
 
     def __init__(self, archive):
-        self.archive, self.current = archive, ""
+        self.archive = archive
 
     def __call__(self, row, media, taken):
         member = self.archive.media_member(row.tweet_id, media, taken)
         if member is None:
             return None
         taken.add(member)
-        self.current = member
         # Unpacked (and its CRC checked) before it reaches the storage, which would keep half a
         # file if the member broke while being written.
         copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-        with self.archive.open_member(member) as source:
-            shutil.copyfileobj(source, copy)
+        try:
+            with self.archive.open_member(member) as source:
+                shutil.copyfileobj(source, copy)
+        except UNPACK_ERRORS as error:
+            copy.close()
+            raise unpack_error(member, error) from None
         copy.seek(0)
         return posixpath.basename(member), copy
 

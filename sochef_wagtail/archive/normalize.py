@@ -13,6 +13,11 @@ from urllib.parse import urlsplit
 
 from .models import MediaKind, TweetSource
 
+#: The largest count or size kept: PostgreSQL's ``integer`` columns hold no more.
+MAX_COUNT = 2**31 - 1
+#: Media kept per tweet (X attaches at most four).
+MAX_MEDIA = 16
+
 
 class TweetFormat(enum.StrEnum):
     #: ``data/tweets.js`` of a current archive: v1.1 tweet objects whose numbers are strings.
@@ -82,13 +87,16 @@ def normalize_tweet(raw, fmt, *, note=None, includes=None):
     ``note`` is the long post of ``data/note-tweet.js`` (its ``core`` object) whose text replaces
     the archive's cut one. ``includes`` holds the API answer's expansions:
     ``{"media": {media_key: dict}, "users": {user_id: username}}``.
+
+    Archives are outside input: a value of the wrong type where X writes an optional one is
+    read as absent, a wrong required one refuses the tweet; every string is made storable.
     """
     if not isinstance(raw, dict):
         raise InvalidTweet("a tweet is not a JSON object")
     if fmt == TweetFormat.API:
         fields, text, spans = _read_api(raw, includes or {})
     else:
-        fields, text, spans = _read_v1(raw, note)
+        fields, text, spans = _read_v1(raw, _obj(note))
     fields["text"], fields["entities"] = _place_entities(text, spans)
     return TweetRow(**fields)
 
@@ -99,14 +107,14 @@ def normalize_tweet(raw, fmt, *, note=None, includes=None):
 def _read_v1(raw, note):
     """The archive layouts hold v1.1 tweet objects; only their number types differ."""
     tweet_id = _id(raw, "id_str", "id", required=True)
-    text = _required(raw, tweet_id, "full_text", "text")
-    if not isinstance(text, str):
-        raise InvalidTweet(f"tweet {tweet_id}: the text is not a string")
-    entities = raw.get("entities") or {}
-    media_entities = (raw.get("extended_entities") or {}).get("media") or entities.get("media")
-    spans = _v1_spans(entities, media_entities or [])
-    if note:
-        text = note.get("text") or text
+    text = _required_text(raw, tweet_id, "full_text", "text")
+    entities = _obj(raw.get("entities"))
+    media_entities = _objs(_obj(raw.get("extended_entities")).get("media")) or _objs(
+        entities.get("media")
+    )
+    spans = _v1_spans(entities, media_entities)
+    if note and _str(note.get("text")):
+        text = _str(note.get("text"))
         spans = _note_spans(note) + [s for s in spans if s[0] == "media"]
     reply_to = _id(raw, "in_reply_to_status_id_str", "in_reply_to_status_id")
     quoted = _id(raw, "quoted_status_id_str", "quoted_status_id") or _quoted_id(spans)
@@ -118,10 +126,10 @@ def _read_v1(raw, note):
         "in_reply_to_handle": _handle(raw.get("in_reply_to_screen_name")) if reply_to else "",
         "is_retweet": "retweeted_status" in raw or text.startswith("RT @"),
         "quoted_tweet_id": quoted,
-        "lang": (raw.get("lang") or "")[:12],
+        "lang": _str(raw.get("lang"))[:12],
         "like_count": _count(raw.get("favorite_count"), tweet_id),
         "retweet_count": _count(raw.get("retweet_count"), tweet_id),
-        "media": [_v1_media(m, n, tweet_id) for n, m in enumerate(media_entities or [])],
+        "media": [_v1_media(m, n, tweet_id) for n, m in enumerate(_limited(media_entities))],
     }
     fields["is_quote"] = bool(quoted) and not fields["is_retweet"]
     if fields["is_retweet"]:
@@ -131,63 +139,73 @@ def _read_v1(raw, note):
 
 def _read_api(raw, includes):
     tweet_id = _id(raw, "id", required=True)
-    note = raw.get("note_tweet") or {}
-    text = note.get("text") or _required(raw, tweet_id, "text")
-    entities = (note.get("entities") if note.get("text") else None) or raw.get("entities") or {}
-    references = {ref.get("type"): str(ref.get("id")) for ref in raw.get("referenced_tweets") or []}
-    media_keys = (raw.get("attachments") or {}).get("media_keys") or []
-    metrics = raw.get("public_metrics") or {}
+    note = _obj(raw.get("note_tweet"))
+    text = _str(note.get("text")) or _required_text(raw, tweet_id, "text")
+    entities = _obj(note.get("entities") if _str(note.get("text")) else None) or _obj(
+        raw.get("entities")
+    )
+    references = {
+        _str(ref.get("type")): _id(ref, "id") for ref in _objs(raw.get("referenced_tweets"))
+    }
+    media_keys = [
+        key for key in map(_key, _list(_obj(raw.get("attachments")).get("media_keys"))) if key
+    ]
+    metrics = _obj(raw.get("public_metrics"))
     reply_to = references.get("replied_to", "")
-    reply_user = str(raw.get("in_reply_to_user_id") or "")
+    reply_user = _id(raw, "in_reply_to_user_id")
     media = [
-        _api_media(includes.get("media", {}).get(key) or {"media_key": key}, n)
-        for n, key in enumerate(media_keys)
+        _api_media(_obj(_obj(includes.get("media")).get(key)), key, n)
+        for n, key in enumerate(_limited(media_keys))
     ]
     fields = {
         "tweet_id": tweet_id,
         "created_at": parse_created_at(_required(raw, tweet_id, "created_at"), tweet_id),
         "source": TweetSource.API,
         "in_reply_to_tweet_id": reply_to,
-        "in_reply_to_handle": _handle(includes.get("users", {}).get(reply_user))
+        "in_reply_to_handle": _handle(_obj(includes.get("users")).get(reply_user))
         if reply_to
         else "",
         "is_retweet": "retweeted" in references,
         "is_quote": "quoted" in references and "retweeted" not in references,
         "quoted_tweet_id": references.get("quoted", "") if "retweeted" not in references else "",
-        "lang": (raw.get("lang") or "")[:12],
+        "lang": _str(raw.get("lang"))[:12],
         "like_count": _count(metrics.get("like_count"), tweet_id),
         "retweet_count": _count(metrics.get("retweet_count"), tweet_id),
         "media": media,
     }
     spans = [
-        ("url", _start_end(e, "start", "end"), _url_entity(e)) for e in entities.get("urls") or []
+        ("url", _start_end(e, "start", "end"), _url_entity(e)) for e in _objs(entities.get("urls"))
     ]
     spans += [
-        ("mention", _start_end(e, "start", "end"), {"handle": e.get("username", "")})
-        for e in entities.get("mentions") or []
+        ("mention", _start_end(e, "start", "end"), {"handle": _str(e.get("username"))})
+        for e in _objs(entities.get("mentions"))
     ]
     spans += [
-        ("hashtag", _start_end(e, "start", "end"), {"tag": e.get("tag", "")})
-        for e in entities.get("hashtags") or []
+        ("hashtag", _start_end(e, "start", "end"), {"tag": _str(e.get("tag"))})
+        for e in _objs(entities.get("hashtags"))
     ]
     return fields, text, spans
 
 
 def _v1_spans(entities, media_entities):
     spans = [
-        ("url", _indices(e), _url_entity(e)) for e in entities.get("urls") or [] if e.get("url")
+        ("url", _indices(e), _url_entity(e))
+        for e in _objs(entities.get("urls"))
+        if _str(e.get("url"))
     ]
     spans += [
-        ("mention", _indices(e), {"handle": e.get("screen_name", "")})
-        for e in entities.get("user_mentions") or []
+        ("mention", _indices(e), {"handle": _str(e.get("screen_name"))})
+        for e in _objs(entities.get("user_mentions"))
     ]
     spans += [
-        ("hashtag", _indices(e), {"tag": e.get("text", "")}) for e in entities.get("hashtags") or []
+        ("hashtag", _indices(e), {"tag": _str(e.get("text"))})
+        for e in _objs(entities.get("hashtags"))
     ]
     # Every photo of a tweet repeats the same t.co link: one entity for it.
-    media_urls = dict.fromkeys(m.get("url") for m in media_entities if m.get("url"))
-    by_url = {m.get("url"): m for m in media_entities}
-    spans += [("media", _indices(by_url[url]), {"url": url}) for url in media_urls]
+    by_url = {}
+    for media in media_entities:
+        by_url.setdefault(_str(media.get("url")), media)
+    spans += [("media", _indices(media), {"url": url}) for url, media in by_url.items() if url]
     return spans
 
 
@@ -197,48 +215,50 @@ def _note_spans(note):
             "url",
             _start_end(e, "fromIndex", "toIndex"),
             {
-                "url": e.get("shortUrl", ""),
-                "expanded_url": e.get("expandedUrl", ""),
-                "display_url": e.get("displayUrl", ""),
+                "url": _str(e.get("shortUrl")),
+                "expanded_url": _str(e.get("expandedUrl")),
+                "display_url": _str(e.get("displayUrl")),
             },
         )
-        for e in note.get("urls") or []
+        for e in _objs(note.get("urls"))
     ]
     spans += [
-        ("mention", _start_end(e, "fromIndex", "toIndex"), {"handle": e.get("screenName", "")})
-        for e in note.get("mentions") or []
+        ("mention", _start_end(e, "fromIndex", "toIndex"), {"handle": _str(e.get("screenName"))})
+        for e in _objs(note.get("mentions"))
     ]
     spans += [
-        ("hashtag", _start_end(e, "fromIndex", "toIndex"), {"tag": e.get("text", "")})
-        for e in note.get("hashtags") or []
+        ("hashtag", _start_end(e, "fromIndex", "toIndex"), {"tag": _str(e.get("text"))})
+        for e in _objs(note.get("hashtags"))
     ]
     return spans
 
 
 def _url_entity(entity):
+    url = _str(entity.get("url"))
     return {
-        "url": entity.get("url", ""),
-        "expanded_url": entity.get("expanded_url") or entity.get("url", ""),
-        "display_url": entity.get("display_url") or entity.get("url", ""),
+        "url": url,
+        "expanded_url": _str(entity.get("expanded_url")) or url,
+        "display_url": _str(entity.get("display_url")) or url,
     }
 
 
 def _v1_media(media, position, tweet_id):
-    size = media.get("original_info") or {}
-    large = (media.get("sizes") or {}).get("large") or {}
-    url = media.get("media_url_https") or media.get("media_url") or ""
+    size = _obj(media.get("original_info"))
+    large = _obj(_obj(media.get("sizes")).get("large"))
+    url = _str(media.get("media_url_https")) or _str(media.get("media_url"))
     # Videos and GIFs are stored as the .mp4 of their best variant; media_url is a thumbnail.
     variants = sorted(
-        (v for v in (media.get("video_info") or {}).get("variants") or [] if v.get("url")),
+        (v for v in _objs(_obj(media.get("video_info")).get("variants")) if _str(v.get("url"))),
         key=lambda v: _count(v.get("bitrate"), tweet_id),
         reverse=True,
     )
     names = [_basename(v["url"]) for v in variants] + ([_basename(url)] if url else [])
+    media_key = _key(media.get("id_str")) or _key(media.get("id")) or f"{tweet_id}-{position}"
     return MediaRow(
-        media_key=str(media.get("id_str") or media.get("id") or f"{tweet_id}-{position}")[:40],
+        media_key=media_key[:40],
         kind=_media_kind(media.get("type")),
         position=position,
-        alt_text=media.get("ext_alt_text") or media.get("alt_text") or "",
+        alt_text=_str(media.get("ext_alt_text")) or _str(media.get("alt_text")),
         width=_optional_int(size.get("width") or large.get("w")),
         height=_optional_int(size.get("height") or large.get("h")),
         original_url=url[:500],
@@ -246,13 +266,13 @@ def _v1_media(media, position, tweet_id):
     )
 
 
-def _api_media(media, position):
-    url = media.get("url") or media.get("preview_image_url") or ""
+def _api_media(media, media_key, position):
+    url = _str(media.get("url")) or _str(media.get("preview_image_url"))
     return MediaRow(
-        media_key=str(media.get("media_key", ""))[:40],
+        media_key=(_key(media.get("media_key")) or media_key)[:40],
         kind=_media_kind(media.get("type")),
         position=position,
-        alt_text=media.get("alt_text") or "",
+        alt_text=_str(media.get("alt_text")),
         width=_optional_int(media.get("width")),
         height=_optional_int(media.get("height")),
         original_url=url[:500],
@@ -260,21 +280,29 @@ def _api_media(media, position):
 
 
 def _media_kind(value):
-    return value if value in MediaKind.values else MediaKind.PHOTO
+    return value if isinstance(value, str) and value in MediaKind.values else MediaKind.PHOTO
+
+
+def _limited(media):
+    """X attaches at most four pictures or one video; an archive claiming more is cut."""
+    return media[:MAX_MEDIA]
 
 
 def _handle(value):
     """An X handle as the model stores it: at most 15 characters, without @."""
-    return (value or "").removeprefix("@")[:15]
+    return _str(value).removeprefix("@")[:15]
 
 
 def _basename(url):
-    return posixpath.basename(urlsplit(url).path)
+    try:
+        return posixpath.basename(urlsplit(url).path)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 host
+        return ""
 
 
 _STATUS_URL = re.compile(
     r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:#!/)?\w+/status(?:es)?/(\d{1,25})(?!\d)",
-    re.I,
+    re.I | re.ASCII,
 )
 
 
@@ -290,6 +318,9 @@ def _quoted_id(spans):
 # Values ---------------------------------------------------------------------------------------
 
 _MONTHS = {m: n for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+# Characters no database column takes (PostgreSQL refuses NUL in text and lone surrogates in
+# any string); each becomes U+FFFD, one code point for one, so entity offsets stay right.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def parse_created_at(value, tweet_id=""):
@@ -311,17 +342,46 @@ def parse_created_at(value, tweet_id=""):
             moment = datetime.datetime.strptime(value, "%Y-%m-%d %H:%M:%S %z")
         else:
             moment = datetime.datetime.fromisoformat(value)
-    except (AttributeError, KeyError, ValueError):
-        raise InvalidTweet(f"tweet {tweet_id}: unknown date {value!r}") from None
-    if moment.tzinfo is None:
-        raise InvalidTweet(f"tweet {tweet_id}: date {value!r} has no time zone")
-    return moment.astimezone(datetime.UTC)
+        if moment.tzinfo is None:
+            raise InvalidTweet(f"tweet {tweet_id}: date {value!r} has no time zone")
+        return moment.astimezone(datetime.UTC)
+    except (AttributeError, KeyError, ValueError, OverflowError) as error:
+        if isinstance(error, InvalidTweet):
+            raise
+        raise InvalidTweet(f"tweet {tweet_id}: unknown date {str(value)[:40]!r}") from None
 
 
 def _zone(offset):
     if offset == "+0000":
         return datetime.UTC
     return datetime.datetime.strptime(offset, "%z").tzinfo
+
+
+def _str(value):
+    """``value`` if it is a string (made storable), else ""."""
+    if not isinstance(value, str):
+        return ""
+    return _UNSTORABLE.sub("\ufffd", value)
+
+
+def _key(value):
+    """A string or number as a string, else "" (``True`` is no key)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return _str(str(value))
+
+
+def _obj(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
+
+
+def _objs(value):
+    """The JSON objects of a list, or [] when ``value`` is no list."""
+    return [item for item in _list(value) if isinstance(item, dict)]
 
 
 def _required(raw, tweet_id, *names):
@@ -331,12 +391,24 @@ def _required(raw, tweet_id, *names):
     raise InvalidTweet(f"tweet {tweet_id or '?'} has no “{names[0]}”")
 
 
+def _required_text(raw, tweet_id, *names):
+    text = _required(raw, tweet_id, *names)
+    if not isinstance(text, str):
+        raise InvalidTweet(f"tweet {tweet_id}: the text is not a string")
+    return _str(text)
+
+
+def is_id(value):
+    """Whether ``value`` (a string) is written like an X id: ASCII digits, at most 25."""
+    return value.isascii() and value.isdigit() and len(value) <= 25
+
+
 def _id(raw, *names, required=False):
     for name in names:
         value = raw.get(name)
         if value not in (None, ""):
-            value = str(value)
-            if not value.isdigit() or len(value) > 25:
+            value = str(value) if isinstance(value, str | int) else repr(value)
+            if not is_id(value):
                 raise InvalidTweet(f"“{name}” is not a tweet id: {value[:30]!r}")
             return value
     if required:
@@ -345,23 +417,25 @@ def _id(raw, *names, required=False):
 
 
 def _count(value, tweet_id):
+    """A count as the database holds it: from 0 to the largest integer of its column."""
     if value in (None, ""):
         return 0
     try:
-        return max(int(value), 0)
-    except (TypeError, ValueError):
-        raise InvalidTweet(f"tweet {tweet_id}: {value!r} is not a number") from None
+        return min(max(int(value), 0), MAX_COUNT)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidTweet(f"tweet {tweet_id}: {str(value)[:30]!r} is not a number") from None
 
 
 def _optional_int(value):
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        number = int(value) if value not in (None, "") else None
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if number is not None and 0 <= number <= MAX_COUNT else None
 
 
 def _indices(entity):
-    indices = entity.get("indices") or (None, None)
+    indices = _list(entity.get("indices")) or (None, None)
     return _as_int(indices[0]), _as_int(indices[-1])
 
 
@@ -372,7 +446,7 @@ def _start_end(entity, start, end):
 def _as_int(value):
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -425,7 +499,7 @@ def _place_entities(escaped, spans):
         if not needle:
             continue
         guesses = [(start, end)]
-        if offsets and start is not None and end is not None and end < len(offsets):
+        if offsets and start is not None and end is not None and 0 <= start <= end < len(offsets):
             guesses.insert(0, (offsets[start], offsets[end]))
         placed = _place(text, kind, needle, guesses, taken)
         if placed:

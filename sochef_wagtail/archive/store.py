@@ -113,11 +113,11 @@ def _media_row(tweet, media_and_file, saved_files):
     name = ""
     if opened:
         file_name, file_object = opened
+        name = MEDIA_FILE.generate_filename(None, get_valid_filename(file_name))
+        _delete_leftover(name)
         with file_object:
             name = MEDIA_FILE.storage.save(
-                MEDIA_FILE.generate_filename(None, get_valid_filename(file_name)),
-                File(file_object),
-                max_length=MEDIA_FILE.max_length,
+                name, File(file_object), max_length=MEDIA_FILE.max_length
             )
         saved_files.append(name)
     return TweetMedia(
@@ -131,6 +131,18 @@ def _media_row(tweet, media_and_file, saved_files):
         original_url=item.original_url,
         position=item.position,
     )
+
+
+def _delete_leftover(name):
+    """Delete the file at ``name`` if no media row holds it.
+
+    Names start with the tweet's id, and a tweet's media are stored only with the tweet: such a
+    file is what a process killed while storing (which could not delete its files) left behind.
+    Storing over it keeps no orphan file and the name the import would have given.
+    """
+    storage = MEDIA_FILE.storage
+    if storage.exists(name) and not TweetMedia.objects.filter(file=name).exists():
+        storage.delete(name)
 
 
 def _index(tweets):

@@ -1,0 +1,123 @@
+"""Plain helpers for tests that run the site in other processes: servers, q clusters, commands."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("SOCHEF_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url():
+    """The test database, for another process."""
+    db = connection.settings_dict
+    credentials = f"{db['USER']}:{db['PASSWORD'] or ''}"
+    return f"postgres://{credentials}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def redis_missing():
+    """Why Redis cannot be used at REDIS_URL, or "" when it can."""
+    try:
+        import redis
+    except ImportError:
+        return "the redis package is not installed (pip install -e '.[test]')"
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return f"Redis does not answer at {REDIS_URL} ({error})"
+    return ""
+
+
+def flush_redis():
+    """Empty the tests' own Redis database (REDIS_URL), and only it."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def site_env(media_root=None, settings_module="tests.redis_settings"):
+    """The environment of a process of the site on the test database."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "SOCHEF_TEST_REDIS_URL": REDIS_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    if media_root:
+        env["SOCHEF_TEST_MEDIA_ROOT"] = str(media_root)
+    return env
+
+
+def manage(*args, **popen_args):
+    """``manage.py`` of the example site with ``args``, as a started process."""
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "example_site" / "manage.py"), *args], cwd=ROOT, **popen_args
+    )
+
+
+def python(code, env, **popen_args):
+    """A new Python process running ``code`` after django.setup(), with ``env``."""
+    return subprocess.Popen(
+        [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"],
+        cwd=ROOT,
+        env=env,
+        **popen_args,
+    )
+
+
+def wait_for(condition, timeout, interval=0.2, message="condition"):
+    """Poll ``condition()`` until it returns something true; return that."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+
+
+def needs_postgresql(
+    why="other processes of the site cannot reach the test's in-memory SQLite database",
+):
+    """Skip the test, saying ``why``, unless it runs on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip(f"needs PostgreSQL (set DATABASE_URL): {why}")
+
+
+class Cluster:
+    """A ``manage.py qcluster`` process, its log in a file."""
+
+    def __init__(self, name, log_dir, env):
+        self.name, self.log = name, log_dir / f"{name}.log"
+        with self.log.open("w") as log:
+            self.process = manage("qcluster", env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def text(self):
+        return self.log.read_text()
+
+    def wait_until_running(self, timeout=90):
+        wait_for(lambda: "running." in self.text(), timeout, message=f"{self.name} to start")
+        return time.monotonic()
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
