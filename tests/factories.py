@@ -318,3 +318,21 @@ def make_evaluation_response(page=None, **fields):
     values = {"respondent": "follower", "side": "worker", "usefulness": 4}
     values.update(fields)
     return EvaluationResponse.objects.create(page=page, **values)
+
+
+# -- Permissions and hostile input --------------------------------------------------------------
+
+
+def grant_page_permission(user, page, codename="change_page"):
+    """Give ``user`` (through a group of its own) a Wagtail page permission on ``page``."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group, _ = Group.objects.get_or_create(name=f"{user.get_username()} pages")
+    GroupPagePermission.objects.create(
+        group=group,
+        page=page,
+        permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+    )
+    user.groups.add(group)
+    return user
