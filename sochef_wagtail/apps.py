@@ -9,8 +9,12 @@ class SochefWagtailConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_delete, post_migrate, post_save
+        from wagtail.models import Locale
 
+        from .languages import forget_locale_languages
         from .public_forms import ensure_purge_schedule
 
         post_migrate.connect(ensure_purge_schedule, sender=self)
+        post_save.connect(forget_locale_languages, sender=Locale)
+        post_delete.connect(forget_locale_languages, sender=Locale)
