@@ -12,12 +12,9 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from sochef_wagtail.public_forms import PublicFormPage
-from tests.factories import set_project
+from tests.factories import example_home, set_project
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -65,7 +62,8 @@ def axe_violations(page):
 
 @pytest.fixture
 def demo(live_server):
-    """The demo content on the example site as migrated (its home page and site restored)."""
+    """The demo content (sochef_demo) on the example site's home page."""
+    example_home()
     call_command("sochef_demo", verbosity=0)
 
 

@@ -45,9 +45,9 @@ def tweet_langs(client, url, accounts, x_lang):
 
 
 @pytest.mark.parametrize("prefix, language", [("", "sv"), ("/en", "en")])
-@pytest.mark.parametrize("page", ["home", "index", "week", "search", "nomination"])
+@pytest.mark.parametrize("view", ["home", "index", "week", "search", "nomination"])
 def test_html_element_has_the_language_the_page_is_served_in(
-    client, week, index_page, prefix, language, page
+    client, week, index_page, prefix, language, view
 ):
     path = {
         "home": "/",
@@ -55,7 +55,7 @@ def test_html_element_has_the_language_the_page_is_served_in(
         "week": week.url,
         "search": f"{index_page.url}sok/?q=ensamarbete",
         "nomination": make_nomination_page().url,
-    }[page]
+    }[view]
     assert parse(client.get(prefix + path)).get("lang") == language
 
 
