@@ -19,7 +19,9 @@ from django.db import models
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -199,7 +201,11 @@ class PublicFormPage(RoutablePageMixin, SochefPageMixin, Page):
         response.status_code = status
         return response
 
+    # What visitors send (names, e-mail addresses) stays out of Django's error reports: the
+    # POST data and the variables of every function below this one show as stars.
     @path("")
+    @method_decorator(sensitive_post_parameters())
+    @method_decorator(sensitive_variables())
     def form_view(self, request):
         if ProjectSettings.for_request(request).is_closed:
             return self.render_form(

@@ -432,3 +432,38 @@ def project_settings(site=None, guides=(), **fields):
         settings.guide_links = [GuideLink(title=title, url=url) for title, url in guides]
     settings.save()
     return settings
+
+
+# -- Permissions and hostile input --------------------------------------------------------------
+
+
+def grant_page_permission(user, page, codename="change_page"):
+    """Give ``user`` (through a group of its own) a Wagtail page permission on ``page``."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    group, _ = Group.objects.get_or_create(name=f"{user.get_username()} pages")
+    GroupPagePermission.objects.create(
+        group=group,
+        page=page,
+        permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+    )
+    user.groups.add(group)
+    return user
+
+
+def example_home():
+    """The example site's home page as migrations make it, made again after a flush (a
+    transactional test empties the database when it ends)."""
+    from example_site.home.models import HomePage
+
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site:
+        return site.root_page
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    tree_root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", locale=locale)
+    )
+    home = tree_root.add_child(instance=HomePage(title="NyArbetsmiljö", slug="home", locale=locale))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
+    return home

@@ -325,6 +325,16 @@ def test_not_a_zip_is_refused(accounts, tmp_path, assert_refused):
     assert_refused(path, "not a ZIP")
 
 
+def test_zip_of_an_unknown_version_is_refused(accounts, tmp_path, assert_refused):
+    # Found by hypothesis: a central directory entry claiming ZIP version 8.4.
+    data = bytearray(zip_bytes({"data/tweets.js": js("window.YTD.tweets.part0", [])}))
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 84  # "version needed to extract"
+    path = tmp_path / "archive.zip"
+    path.write_bytes(bytes(data))
+    assert_refused(path, "not a ZIP")
+
+
 def test_truncated_json_is_refused(accounts, archive_path, assert_refused):
     members = current_archive([archive_tweet(1), archive_tweet(2)])
     members["data/tweets.js"] = members["data/tweets.js"][:-40]

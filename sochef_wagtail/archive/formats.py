@@ -112,7 +112,8 @@ class TweetArchive:
         try:
             self.zip = zipfile.ZipFile(file)
             self.names = set(self.zip.namelist())
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        except (zipfile.LargeZipFile, *UNPACK_ERRORS):
+            # A central directory naming an unknown ZIP version raises NotImplementedError.
             raise ArchiveError(_("The file is not a ZIP archive.")) from None
         try:
             self._check_members()

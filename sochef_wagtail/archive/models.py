@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from ..accounts import RelayAccount
+from .rendering import tweet_language
 
 
 class TweetSource(models.TextChoices):
@@ -64,6 +65,11 @@ class Tweet(index.Indexed, models.Model):
     @property
     def permalink(self):
         return f"https://x.com/{self.account.handle}/status/{self.tweet_id}"
+
+    @property
+    def language(self):
+        """The tweet's language as a BCP 47 tag (from X's ``lang``), or "" when unknown."""
+        return tweet_language(self.lang)
 
 
 class MediaKind(models.TextChoices):

@@ -1,5 +1,6 @@
 """A tweet's text as HTML: escaped once, its entities turned into links by code-point offsets."""
 
+import re
 from urllib.parse import quote, urlsplit
 
 from django.utils.html import escape, format_html
@@ -9,6 +10,19 @@ from ..handles import validate_handle
 
 SAFE_SCHEMES = {"http", "https"}
 X = "https://x.com"
+# X's ``lang`` for tweets in no detectable language: undetermined, only media, hashtags,
+# mentions or cashtags, too short, no linguistic content. And two of its outdated codes.
+X_NO_LANGUAGE = {"und", "qme", "qht", "qam", "qct", "qst", "zxx"}
+X_OUTDATED = {"in": "id", "iw": "he"}
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", re.IGNORECASE)
+
+
+def tweet_language(x_lang):
+    """The BCP 47 tag of the language X detected in a tweet, or "" when there is none."""
+    code = (x_lang or "").strip()
+    if code.lower() in X_NO_LANGUAGE or not LANGUAGE_TAG.fullmatch(code):
+        return ""
+    return X_OUTDATED.get(code.lower(), code)
 
 
 def safe_url(url):

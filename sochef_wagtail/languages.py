@@ -1,0 +1,53 @@
+"""The language of what editors, guests and tweets say, and ``lang`` attributes for it.
+
+A page served in English (``/en/``) still shows what was written in Swedish: page titles and
+intros, guest bios, tweets. Each such part is marked with its own ``lang`` so that screen
+readers pronounce it right (WCAG 3.1.2); text in the page's own language gets no attribute.
+"""
+
+import functools
+
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from wagtail.coreutils import get_supported_content_language_variant
+
+
+def default_content_language():
+    """The language the site's content is written in (Wagtail's default content language)."""
+    return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+
+
+@functools.cache
+def locale_languages():
+    """{Wagtail locale id: its language code}, read once (cleared when a locale changes)."""
+    from wagtail.models import Locale
+
+    return dict(Locale.objects.values_list("pk", "language_code"))
+
+
+def forget_locale_languages(**kwargs):
+    locale_languages.cache_clear()
+
+
+def content_language(obj=None):
+    """The language ``obj`` (a page, a snippet, a site setting, or None) is written in.
+
+    With Wagtail's internationalisation on, a page is written in its locale's language;
+    otherwise everything is written in the default content language.
+    """
+    locale_id = getattr(obj, "locale_id", None)
+    if locale_id is not None and getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return locale_languages().get(locale_id) or default_content_language()
+    return default_content_language()
+
+
+def primary_subtag(language):
+    return language.split("-")[0].lower()
+
+
+def lang_attribute(language):
+    """`` lang="…"`` for text in ``language`` if that is not the page's language, else ""."""
+    if not language or primary_subtag(language) == primary_subtag(get_language() or ""):
+        return ""
+    return format_html(' lang="{}"', language)

@@ -1,0 +1,108 @@
+"""axe-core on every public page type of the demo, in Chromium: no serious or critical violation.
+
+axe-core comes from the npm registry into node_modules/ (`./run test` installs it when missing:
+`npm install --no-save --prefix . axe-core@4`) and is injected into each page with Playwright.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from wagtail.models import Page
+
+from sochef_wagtail.public_forms import PublicFormPage
+from tests.factories import example_home, set_project
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+
+
+def public_page_types(base=Page):
+    """Every concrete page model of the installed apps based on ``base``, but Wagtail's Page."""
+    return sorted(
+        model._meta.label
+        for model in apps.get_models()
+        if issubclass(model, base) and model is not Page
+    )
+
+
+# Routes and states of the demo's pages that the page types alone do not reach. A new state
+# worth checking is one line here; new page types are found by public_page_types().
+DEMO_STATES = [
+    "/en/",
+    "/en/sochef/",
+    "/sochef/?side=worker&role=safety_rep&year=2012",
+    "/sochef/sok/?q=arbetsmilj%C3%B6",
+    "/sochef/sok/?q=ingentingalls",
+    "/sochef/kommande-1/",
+    "/en/sochef/vecka-2012-36/",
+    "/foresla/tack/",
+    "/utvardering/tack/",
+]
+
+
+def axe_violations(page):
+    """axe's serious and critical violations on the loaded page, as readable lines."""
+    if not AXE.exists():
+        pytest.fail(
+            f"axe-core is missing at {AXE}: run `npm install --no-save --prefix . axe-core@4`"
+        )
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document)")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in result["violations"]
+        if violation["impact"] in BLOCKING
+    ]
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo content (sochef_demo) on the example site's home page."""
+    example_home()
+    call_command("sochef_demo", verbosity=0)
+
+
+def first_live_url(label):
+    model = apps.get_model(label)
+    page = model.objects.live().public().order_by("path").first()
+    assert page is not None, f"the demo has no live {label} page: add one to sochef_demo"
+    return page.url
+
+
+@pytest.mark.parametrize("label", public_page_types())
+def test_page_type_has_no_serious_accessibility_violation(live_server, page, demo, label):
+    page.goto(live_server.url + first_live_url(label))
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", DEMO_STATES)
+def test_page_state_has_no_serious_accessibility_violation(live_server, page, demo, path):
+    response = page.goto(live_server.url + path)
+    assert response.status == 200
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("label", public_page_types(PublicFormPage))
+def test_form_with_errors_has_no_serious_accessibility_violation(live_server, page, demo, label):
+    page.goto(live_server.url + first_live_url(label))
+    page.locator("button[type=submit]").click()
+    page.wait_for_selector(".sochef-error-summary")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("label", public_page_types(PublicFormPage))
+def test_closed_form_has_no_serious_accessibility_violation(live_server, page, demo, label):
+    set_project(status="closed", status_message="SOchef är avslutat. Tack alla gäster!")
+    page.goto(live_server.url + first_live_url(label))
+    page.wait_for_selector(".sochef-closed")
+    assert axe_violations(page) == []
+
+
+def test_axe_check_reports_a_known_violation(page):
+    page.set_content('<html lang="sv"><body><main><img src="x.png"></main></body></html>')
+    assert any(line.startswith("image-alt (critical)") for line in axe_violations(page))
