@@ -43,7 +43,10 @@ def make_guest(name="Anna Lindqvist", role=Role.MANAGER, sector=Sector.PUBLIC, *
 
 
 def site_root():
-    """The default site's root page, made again when a transactional test flushed it."""
+    """The default site's root page: the example site's home page as migrations make it, made
+    again when a transactional test flushed the database."""
+    from example_site.home.models import HomePage
+
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
     if site:
         return site.root_page
@@ -51,7 +54,7 @@ def site_root():
     tree_root = Page.get_first_root_node() or Page.add_root(
         instance=Page(title="Root", locale=locale)
     )
-    home = tree_root.add_child(instance=Page(title="Hem", slug="home", locale=locale))
+    home = tree_root.add_child(instance=HomePage(title="NyArbetsmiljö", slug="home", locale=locale))
     Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
     return home
 
@@ -450,20 +453,3 @@ def grant_page_permission(user, page, codename="change_page"):
     )
     user.groups.add(group)
     return user
-
-
-def example_home():
-    """The example site's home page as migrations make it, made again after a flush (a
-    transactional test empties the database when it ends)."""
-    from example_site.home.models import HomePage
-
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site:
-        return site.root_page
-    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
-    tree_root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", locale=locale)
-    )
-    home = tree_root.add_child(instance=HomePage(title="NyArbetsmiljö", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-    return home

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from sochef_wagtail.public_forms import PublicFormPage
-from tests.factories import example_home, set_project
+from tests.factories import set_project, site_root
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,7 @@ def axe_violations(page):
 @pytest.fixture
 def demo(live_server):
     """The demo content (sochef_demo) on the example site's home page."""
-    example_home()
+    site_root()
     call_command("sochef_demo", verbosity=0)
 
 
