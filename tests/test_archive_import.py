@@ -13,6 +13,8 @@ from django.utils import translation
 from wagtail.search.backends import get_search_backend
 
 from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
+from sochef_wagtail.archive.store import pk_ranges
+from sochef_wagtail.archive.tasks import index_tweets
 from sochef_wagtail.management.commands.sochef_import_archive import Command
 from tests.archives import (
     PNG,
@@ -27,6 +29,7 @@ from tests.archives import (
     write_archive,
     zip_bytes,
 )
+from tests.factories import make_tweets, stockholm
 
 pytestmark = pytest.mark.django_db
 
@@ -403,10 +406,31 @@ def test_corrupt_member_data_is_refused(accounts, tmp_path, assert_refused):
     assert_refused(path, "data/tweets.js")
 
 
-def test_imported_tweets_are_found_by_wagtail_search(accounts, archive_path):
-    run_import(archive_path(current_archive([archive_tweet(1, "Skyddsronden på lagret")])))
+def test_imported_tweets_are_indexed_for_search_by_a_task_after_commit(
+    accounts, archive_path, django_capture_on_commit_callbacks
+):
+    archive = archive_path(current_archive([archive_tweet(1, "Skyddsronden på lagret")]))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run_import(archive)
+    # Not before the import has committed: indexing in it would double its time.
+    assert list(get_search_backend().search("skyddsronden", Tweet)) == []
+    for callback in callbacks:
+        callback()  # the tests' django-q2 runs the queued task at once (sync)
     found = get_search_backend().search("skyddsronden", Tweet)
     assert [tweet.tweet_id for tweet in found] == ["1"]
+
+
+def test_the_indexing_task_indexes_every_tweet_of_its_ranges(accounts):
+    employer, _worker = accounts
+    tweets = make_tweets(employer, 7, stockholm(2013, 3, 4, 9))  # bulk_create: not indexed
+    backend = get_search_backend()
+    assert backend.search("nummer", Tweet).count() == 0
+    pks = sorted(tweet.pk for tweet in tweets)
+    ranges = pk_ranges(pks[:3] + pks[4:])
+    assert ranges == [(pks[0], pks[2]), (pks[4], pks[6])]
+    assert index_tweets(ranges) == "6 tweets indexed for search"
+    found = {tweet.pk for tweet in backend.search("nummer", Tweet)}
+    assert found == set(pks) - {pks[3]}
 
 
 def test_trailing_semicolon_and_byte_order_mark_are_tolerated(accounts, archive_path):
@@ -443,3 +467,16 @@ def test_unreadable_media_file_refuses_the_archive_and_leaves_no_file(
         assert archive.testzip() == "data/tweets_media/2-72.png"
     assert_refused(path, "data/tweets_media/2-72.png")
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+
+
+def test_a_broker_that_cannot_queue_the_indexing_leaves_the_import_done(
+    accounts, archive_path, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("the broker does not answer")
+
+    monkeypatch.setattr("sochef_wagtail.archive.store.async_task", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(archive_path(current_archive([archive_tweet(1), archive_tweet(2)])))
+    assert Tweet.objects.count() == 2
+    assert "Could not queue the search indexing of 2 new tweets" in caplog.text

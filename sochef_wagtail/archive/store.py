@@ -1,22 +1,23 @@
 """One storing function: ``TweetRow``s become ``Tweet`` and ``TweetMedia`` rows, idempotently."""
 
+import logging
 from dataclasses import dataclass
 from itertools import islice
 
 from django.core.files import File
 from django.db import transaction
 from django.utils.text import get_valid_filename
-from wagtail.search.backends import get_search_backends
+from django_q.tasks import async_task
 
 from ..accounts import RelayAccount
 from .cache import invalidate_week_cache
 from .models import Tweet, TweetMedia
 
 BATCH_SIZE = 500
-# Tweets indexed for Wagtail search at once: each call of the database backend scans its whole
-# index once, so fewer, larger calls are much faster.
-INDEX_BATCH_SIZE = 5000
+INDEX_TASK = "sochef_wagtail.archive.tasks.index_tweets"
 MEDIA_FILE = TweetMedia._meta.get_field("file")
+
+logger = logging.getLogger(__name__)
 
 
 def batched(iterable, size):
@@ -53,7 +54,7 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
     ``on_stored(count)`` is told how many rows were handled after each batch.
     """
     result = StoreResult()
-    saved_files, to_index = [], []
+    saved_files, stored_pks = [], []
     seen = set()
     times = []  # the earliest and latest new tweet
     try:
@@ -73,9 +74,7 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
                 tweets = Tweet.objects.bulk_create(
                     [Tweet(account=account, **row.model_fields()) for row in new]
                 )
-                to_index += tweets
-                if len(to_index) >= INDEX_BATCH_SIZE:
-                    _index(to_index)
+                stored_pks += [tweet.pk for tweet in tweets]
                 media = [
                     _media_row(tweet, item, saved_files)
                     for tweet, row in zip(tweets, new, strict=True)
@@ -88,7 +87,8 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
                 times = [min(times), max(times)] if times else []
                 if on_stored:
                     on_stored(len(batch))
-            _index(to_index)
+            if stored_pks:
+                _queue_indexing(stored_pks)
             if times:
                 # bulk_create sends no signals: the cached week renderings are told here.
                 invalidate_week_cache(account, *times)
@@ -145,9 +145,34 @@ def _delete_leftover(name):
         storage.delete(name)
 
 
-def _index(tweets):
-    """Index (and forget) ``tweets`` for Wagtail search: bulk_create sends no signals."""
-    if tweets:
-        for backend in get_search_backends(with_auto_update=True):
-            backend.add_bulk(Tweet, tweets)
-        tweets.clear()
+def _queue_indexing(pks):
+    """Have the new tweets indexed for Wagtail search by a django-q2 task once they are committed.
+
+    bulk_create sends no signals, and indexing costs more than storing (the database backend
+    builds a search vector per row): done here it would double an import's time.
+    """
+    ranges = pk_ranges(pks)
+
+    def queue():
+        try:
+            async_task(INDEX_TASK, ranges)
+        except Exception:
+            # The tweets are stored; only the search misses them until the index is rebuilt.
+            logger.exception(
+                "Could not queue the search indexing of %s new tweets (broker down?); "
+                "run `manage.py update_index` to find them by search",
+                len(pks),
+            )
+
+    transaction.on_commit(queue)
+
+
+def pk_ranges(pks):
+    """Sorted ``pks`` as a short list of inclusive ``(first, last)`` ranges of consecutive ones."""
+    ranges = []
+    for pk in sorted(pks):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return [tuple(r) for r in ranges]

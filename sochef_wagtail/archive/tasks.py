@@ -7,17 +7,22 @@ import time
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
+from wagtail.search.backends import get_search_backends
 
 from ..conf import app_settings
 from .fetch import FetchError, FetchStopped, fetch_tweets
 from .formats import ArchiveError
 from .importer import import_archive
-from .models import ArchiveImport, ArchiveImportStatus
+from .models import ArchiveImport, ArchiveImportStatus, Tweet
+from .store import batched
 
 logger = logging.getLogger(__name__)
 
 # Seconds between two progress writes of a running import.
 PROGRESS_INTERVAL = 1.0
+# Tweets indexed for Wagtail search at once: each call of the database backend scans its whole
+# index once, so fewer, larger calls are much faster.
+INDEX_BATCH_SIZE = 5000
 
 
 def run_archive_import(import_id):
@@ -47,6 +52,20 @@ def run_archive_import(import_id):
         job.finished_at = timezone.now()
         job.save()
     return job.summary or job.error
+
+
+def index_tweets(pk_ranges):
+    """Index the tweets whose primary keys lie in ``pk_ranges`` (inclusive ``(first, last)``
+    pairs) for Wagtail search: queued by ``store_tweets`` after it stored them."""
+    pks = (pk for first, last in pk_ranges for pk in range(first, last + 1))
+    backends = list(get_search_backends(with_auto_update=True))
+    indexed = 0
+    for batch in batched(pks, INDEX_BATCH_SIZE):
+        tweets = list(Tweet.objects.filter(pk__in=batch))
+        for backend in backends:
+            backend.add_bulk(Tweet, tweets)
+        indexed += len(tweets)
+    return f"{indexed} tweets indexed for search"
 
 
 class _ProgressWriter:
