@@ -12,7 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/sochef_bench"
+from .database import DEFAULT_DATABASE
+
 RESULTS = Path(__file__).with_name("results.md")
 
 
@@ -104,7 +105,7 @@ def run(args):
 
     from tests.conftest import CHROMIUM
 
-    from . import archive_import, page_weight, queries, throughput
+    from . import import_bench, page_weight, queries, throughput
     from .load import generator_name
     from .machine import chromium_version, describe, load_average
     from .report import as_text, write_results
@@ -113,7 +114,7 @@ def run(args):
         "queries": queries.measure,
         "throughput": throughput.measure,
         "page-weight": page_weight.measure,
-        "import": archive_import.measure,
+        "import": import_bench.measure,
     }
     machine = describe(generator_name(), chromium_version(CHROMIUM))
     print("\n".join(f"{key}: {value}" for key, value in machine.items()))

@@ -1,13 +1,31 @@
-"""The benchmark's PostgreSQL database, made afresh for each run and migrated."""
+"""The benchmark's database, made afresh for each run and migrated."""
+
+from pathlib import Path
 
 import dj_database_url
 import psycopg
 from psycopg import sql
 
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/sochef_bench"
+
 
 def recreate(url):
-    """Drop and create the database named in ``url``, then set Django up and migrate it."""
+    """Drop and create the database named in ``url`` (PostgreSQL, or a SQLite file), then set
+    Django up and migrate it."""
     config = dj_database_url.parse(url)
+    if config["ENGINE"].endswith("sqlite3"):
+        Path(config["NAME"]).unlink(missing_ok=True)
+    else:
+        _recreate_postgres(config)
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def _recreate_postgres(config):
     with psycopg.connect(
         host=config["HOST"] or "127.0.0.1",
         port=config["PORT"] or 5432,
@@ -19,9 +37,3 @@ def recreate(url):
         name = sql.Identifier(config["NAME"])
         maintenance.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         maintenance.execute(sql.SQL("CREATE DATABASE {}").format(name))
-
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)

@@ -2,25 +2,14 @@
 
 import contextlib
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import gunicorn as serve
+
 # One process per core, each with a few threads (gthread workers keep connections alive).
 WORKERS = os.cpu_count() or 2
 THREADS = 4
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -62,45 +51,10 @@ class Server:
 @contextlib.contextmanager
 def gunicorn(**environment):
     """Serve the site with the benchmark's settings (and ``environment``); yields a Server."""
-    port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", **environment}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "example_site.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={WORKERS}",
-            f"--threads={THREADS}",
-            "--worker-class=gthread",
-            "--keep-alive=30",
-            "--backlog=2048",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, process)
+    options = ["--keep-alive=30", "--backlog=2048"]
+    with serve(env, workers=WORKERS, threads=THREADS, options=options) as (process, url):
         yield Server(url, process.pid)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-
-
-def wait_until_serving(url, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url + "/", timeout=20).close()
-            return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
 
 
 def fetch(url, times=1):
