@@ -1,11 +1,14 @@
 """Plain helpers for tests that run the site in other processes: servers, q clusters, commands."""
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -77,6 +80,51 @@ def python(code, env, **popen_args):
         env=env,
         **popen_args,
     )
+
+
+@contextlib.contextmanager
+def gunicorn(env, *, workers, threads, options=()):
+    """The example site served by gunicorn (gthread workers) with ``env`` for the duration of a
+    ``with``; yields its process and URL once it answers."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "example_site.wsgi:application",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            "--worker-class=gthread",
+            "--log-level=warning",
+            *options,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(url, process)
+        yield process, url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+
+
+def wait_until_serving(url, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url + "/", timeout=20).close()
+            return
+        except urllib.error.HTTPError:  # an error page is an answer all the same
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer in time")
 
 
 def wait_for(condition, timeout, interval=0.2, message="condition"):

@@ -3,9 +3,6 @@
 import concurrent.futures
 import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -17,7 +14,7 @@ from django.db import connection
 from sochef_wagtail.conf import app_settings
 from sochef_wagtail.nominations.models import Nomination
 from tests.factories import make_nomination_page, set_project
-from tests.processes import database_url, free_port
+from tests.processes import database_url, gunicorn
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,53 +31,14 @@ CLIENTS = 200
 
 @pytest.fixture
 def server(transactional_db):
-    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "tests.load_settings",
     }
     # 2 processes x 8 threads: at most 16 database connections, the rest wait in the backlog.
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "example_site.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "8",
-            "--backlog",
-            "1024",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(url, process)
+    with gunicorn(env, workers=2, threads=8, options=["--backlog=1024"]) as (_process, url):
         yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def wait_until_serving(url, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}")
-        try:
-            requests.get(url + "/admin/login/", timeout=20)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
 
 
 def open_form(url):
