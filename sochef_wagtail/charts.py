@@ -235,6 +235,7 @@ class LineChart(Chart):
             ],
             "tick_bottom": coordinate(plot_bottom + 4),
             "tick_label_y": coordinate(plot_bottom + 18),
+            "height": self.height,
         }
 
     def table_rows(self):
