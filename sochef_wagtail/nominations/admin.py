@@ -25,22 +25,14 @@ from ..accounts import RelayAccount
 from ..choices import Sector
 from ..public_forms import SafeExportMixin
 from ..weeks import GuestWeekIndexPage, current_week_start
+from .forms import NominationForm
 from .models import Nomination, NominationStatus, accept_nomination
 
+# What a nominator sent, between the admin's own fields.
 EXPORT_FIELDS = [
     "created_at",
     "status",
-    "nominee_name",
-    "nominee_handle",
-    "side",
-    "role",
-    "role_other",
-    "organisation",
-    "why",
-    "nominee_contact",
-    "is_self_nomination",
-    "nominator_name",
-    "nominator_email",
+    *NominationForm.Meta.fields,
     "submission_count",
     "notes",
 ]
