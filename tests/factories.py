@@ -69,12 +69,10 @@ def make_week(index, monday, slots, title=None, live=True):
         title=title or f"Vecka {monday.isocalendar().week} {monday.year}",
         slug=f"vecka-{monday.isoformat()}",
         week_start=monday,
-        live=live,
     )
     for account, guest in slots:
         page.slots.add(page.slots.model(account=account, guest=guest))
-    index.add_child(instance=page)
-    return page
+    return publish(index, page, live)
 
 
 def monday(weeks_from_now=0):
@@ -350,6 +348,7 @@ def publish(parent, page, live=True):
     parent.add_child(instance=page)
     if live:
         page.save_revision().publish()
+        page.refresh_from_db()  # publishing saved a copy made from the revision
     return page
 
 
