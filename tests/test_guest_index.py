@@ -105,6 +105,7 @@ def test_index_paginates_and_keeps_the_filters_in_page_links(client, index_page,
 
 
 @pytest.mark.django_db
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the index; cached: test_page_cache.py
 def test_index_runs_a_constant_number_of_queries(client, index_page, accounts):
     def queries():
         client.get(index_page.url)

@@ -281,7 +281,7 @@ def add_tweets(accounts, count, monday_):
     make_reply(question, worker, "Förtydligande")
 
 
-@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the tweets; cached: test_tweet_cache.py
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the page; cached: test_page_cache.py
 def count_queries(client, url):
     client.get(url)  # warm Wagtail's site and page caches
     with CaptureQueriesContext(connection) as queries:
