@@ -11,6 +11,8 @@ find and delete the old entries, which simply expire.
   tokens through signals (connected in ``apps.py``).
 - Writes that send no signals (``bulk_create``, ``update()``, an archive import) must call
   :func:`invalidate_week_cache` for the accounts and days they wrote.
+- Every invalidation also replaces the page cache's content version (page_cache.py): the
+  week pages show tweets and the guest index counts them.
 - Publishing a page needs nothing: a week published with other accounts or dates asks for
   another key.
 
