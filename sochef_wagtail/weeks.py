@@ -129,12 +129,18 @@ class WeekListing:
         self.query = query
         self.this_week = current_week_start()
 
+    @cached_property
+    def all_weeks(self):
+        # Once: Wagtail's public() reads the view restrictions when the queryset is made.
+        return self.index.weeks()
+
+    @cached_property
     def begun_weeks(self):
-        return self.index.weeks().filter(week_start__lte=self.this_week)
+        return self.all_weeks.filter(week_start__lte=self.this_week)
 
     @cached_property
     def filter_form(self):
-        years = self.begun_weeks().dates("week_start", "year")
+        years = self.begun_weeks.dates("week_start", "year")
         return WeekFilterForm(
             self.query or None, years=sorted({d.year for d in years}, reverse=True)
         )
@@ -142,7 +148,7 @@ class WeekListing:
     @cached_property
     def past_weeks(self):
         """The weeks that have begun, filtered, newest first."""
-        return self.filter_form.filter(self.begun_weeks()).order_by("-week_start")
+        return self.filter_form.filter(self.begun_weeks).order_by("-week_start")
 
     @cached_property
     def weeks(self):
@@ -168,7 +174,7 @@ class WeekListing:
 
     @cached_property
     def upcoming_weeks(self):
-        weeks = self.index.weeks().filter(week_start__gt=self.this_week)
+        weeks = self.all_weeks.filter(week_start__gt=self.this_week)
         return list(with_slots(weeks.order_by("week_start")))
 
 
