@@ -93,7 +93,7 @@ def count_queries(client, url):
 
 
 def counts(client, url):
-    """(queries with the tweet cache off, queries with it warm)."""
+    """(queries with SOchef's caches off, queries with them warm)."""
     with override_settings(SOCHEF_CACHE_TIMEOUT=0):
         uncached = count_queries(client, url)
     return uncached, count_queries(client, url)
@@ -104,8 +104,8 @@ def measure(bench):
         TITLE,
         [
             "page",
-            f"{SMALL.name}: queries (cache off / warm)",
-            f"{LARGE.name}: queries (cache off / warm)",
+            f"{SMALL.name}: queries (SOchef caches off / warm)",
+            f"{LARGE.name}: queries (SOchef caches off / warm)",
             "equal",
         ],
     )
@@ -140,7 +140,9 @@ def measure(bench):
         "of the measured weeks has a picture; the guests have photos. The blog category and "
         "the press list hold as many posts and mentions as the index has weeks.",
         "Counted on the second GET of each page as an anonymous visitor (the first fills "
-        "Wagtail's own caches); 'warm' = the week's rendered tweets come from the tweet cache.",
+        "Wagtail's own caches); 'off' = SOCHEF_CACHE_TIMEOUT = 0, 'warm' = SOchef's caches "
+        "filled: the week page and the index come from the page cache, so only Wagtail's "
+        "routing queries remain.",
     ]
     if absent:
         section.notes.append(

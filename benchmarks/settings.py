@@ -21,6 +21,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-# SOCHEF_BENCH_TWEET_CACHE=off serves every page without the app's tweet cache (the cold case).
-if os.environ.get("SOCHEF_BENCH_TWEET_CACHE") == "off":
+# SOCHEF_BENCH_CACHES=off serves every page without SOchef's caches (tweets and pages: the cold
+# case).
+if os.environ.get("SOCHEF_BENCH_CACHES") == "off":
     SOCHEF_CACHE_TIMEOUT = 0

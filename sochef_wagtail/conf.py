@@ -50,8 +50,9 @@ DEFAULTS = {
     "FEED_ITEMS": 20,
     # Also list guest weeks that have begun as items of the blog feed.
     "FEED_INCLUDE_WEEKS": False,
-    # The rendered tweets of weeks that are over are kept this many seconds in the cache
-    # named CACHE_ALIAS (see archive/cache.py); 0 turns that cache off.
+    # The SOchef content of the week pages and the guest index (page_cache.py) and the
+    # rendered tweets of weeks that are over (archive/cache.py) are kept this many seconds in
+    # the cache named CACHE_ALIAS; 0 turns both caches off.
     "CACHE_TIMEOUT": 7 * 24 * 3600,
     "CACHE_ALIAS": "default",
 }

@@ -1,6 +1,7 @@
 """Guest weeks: who took over which relay account, which week, and the index of them all."""
 
 import datetime
+from functools import cached_property
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from django.db.models import Count, Prefetch, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -67,7 +69,8 @@ class SochefPageMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sochef_base_template"] = app_settings.BASE_TEMPLATE
-        context["sochef_settings"] = ProjectSettings.for_request(request)
+        # Lazy: a page served from the cache (page_cache.py) does not read them.
+        context["sochef_settings"] = SimpleLazyObject(lambda: ProjectSettings.for_request(request))
         return context
 
 
@@ -117,6 +120,64 @@ def tweet_counts(weeks):
     return {week.pk: totals.get(f"week_{week.pk}", 0) for week in weeks}
 
 
+class WeekListing:
+    """What the guest index lists for the query ``query`` (filters, page number), read from the
+    database only when the template asks: a page served from the cache reads nothing."""
+
+    def __init__(self, index, query):
+        self.index = index
+        self.query = query
+        self.this_week = current_week_start()
+
+    @cached_property
+    def all_weeks(self):
+        # Once: Wagtail's public() reads the view restrictions when the queryset is made.
+        return self.index.weeks()
+
+    @cached_property
+    def begun_weeks(self):
+        return self.all_weeks.filter(week_start__lte=self.this_week)
+
+    @cached_property
+    def filter_form(self):
+        years = self.begun_weeks.dates("week_start", "year")
+        return WeekFilterForm(
+            self.query or None, years=sorted({d.year for d in years}, reverse=True)
+        )
+
+    @cached_property
+    def past_weeks(self):
+        """The weeks that have begun, filtered, newest first."""
+        return self.filter_form.filter(self.begun_weeks).order_by("-week_start")
+
+    @cached_property
+    def weeks(self):
+        """The asked-for page of past weeks, each with its ``tweet_count``."""
+        paginator = Paginator(with_slots(self.past_weeks), app_settings.INDEX_PAGE_SIZE)
+        page_of_weeks = paginator.get_page(self.query.get("page"))
+        listed = list(page_of_weeks)
+        counts = tweet_counts(listed)
+        for week in listed:
+            week.tweet_count = counts[week.pk]
+        return page_of_weeks
+
+    @cached_property
+    def filter_query(self):
+        """The query without the page number, for the pagination links."""
+        query = self.query.copy()
+        query.pop("page", None)
+        return query.urlencode()
+
+    @cached_property
+    def counts(self):
+        return self.index.counts(self.past_weeks)
+
+    @cached_property
+    def upcoming_weeks(self):
+        weeks = self.all_weeks.filter(week_start__gt=self.this_week)
+        return list(with_slots(weeks.order_by("week_start")))
+
+
 class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     intro = RichTextField(_("intro"), blank=True)
 
@@ -136,30 +197,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        this_week = current_week_start()
-        weeks = self.weeks()
-        past = weeks.filter(week_start__lte=this_week)
-        years = sorted({d.year for d in past.dates("week_start", "year")}, reverse=True)
-        filter_form = WeekFilterForm(request.GET or None, years=years)
-        past = filter_form.filter(past).order_by("-week_start")
-        paginator = Paginator(with_slots(past), app_settings.INDEX_PAGE_SIZE)
-        page_of_weeks = paginator.get_page(request.GET.get("page"))
-        listed = list(page_of_weeks)
-        counts = tweet_counts(listed)
-        for week in listed:
-            week.tweet_count = counts[week.pk]
-        query = request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter_form=filter_form,
-            weeks=page_of_weeks,
-            filter_query=query.urlencode(),
-            counts=self.counts(past),
-            search_form=SearchForm(),
-            upcoming_weeks=with_slots(
-                weeks.filter(week_start__gt=this_week).order_by("week_start")
-            ),
-        )
+        context.update(listing=WeekListing(self, request.GET), search_form=SearchForm())
         return context
 
     @path("calendar/", name="calendar")
@@ -340,16 +378,7 @@ class GuestWeekPage(SochefPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # A preview shows the unsaved slots held in memory by the page.
-        in_preview = getattr(request, "is_preview", False)
-        slots = list(self.slots.all() if in_preview else slots_queryset().filter(page=self))
-        context["slots"] = slots
-        # An editor who places a tweet block in the body decides where the tweets go.
-        if not self.is_upcoming and not self.has_tweet_block():
-            accounts = [slot.account for slot in slots]
-            context["week_tweets"] = tweet_archive_html(
-                request, accounts, self.week_start, self.week_end
-            )
+        context["week_content"] = WeekContent(self, request)
         return context
 
     def has_tweet_block(self):
@@ -360,6 +389,32 @@ class GuestWeekPage(SochefPageMixin, Page):
         account_ids = [slot.account_id for slot in self.slots.all()]
         accounts = list(RelayAccount.objects.filter(pk__in=account_ids))
         return accounts, self.week_start, self.week_end
+
+
+class WeekContent:
+    """A week page's guests and tweets, read from the database only when the template asks: a
+    page served from the cache reads nothing."""
+
+    def __init__(self, page, request):
+        self.page = page
+        self.request = request
+
+    @cached_property
+    def slots(self):
+        # A preview shows the unsaved slots held in memory by the page.
+        if getattr(self.request, "is_preview", False):
+            return list(self.page.slots.all())
+        return list(slots_queryset().filter(page=self.page))
+
+    @cached_property
+    def tweets(self):
+        """The week's tweets as HTML (tweet_archive.html), or None before the week or when an
+        editor placed a tweet block in the body to decide where they go."""
+        page = self.page
+        if page.is_upcoming or page.has_tweet_block():
+            return None
+        accounts = [slot.account for slot in self.slots]
+        return tweet_archive_html(self.request, accounts, page.week_start, page.week_end)
 
 
 class GuestSlot(Orderable):

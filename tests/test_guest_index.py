@@ -9,7 +9,7 @@ from tests.factories import make_guest, make_week, make_weeks, monday
 
 
 def week_titles(response):
-    return [week.title for week in response.context["weeks"]]
+    return [week.title for week in response.context["listing"].weeks]
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def relay_history(index_page, accounts):
 def test_index_lists_past_weeks_newest_first_and_upcoming_apart(client, relay_history):
     response = client.get(relay_history.url)
     assert week_titles(response) == ["Stress", "Premiär"]
-    assert [w.title for w in response.context["upcoming_weeks"]] == ["Nästa vecka"]
+    assert [w.title for w in response.context["listing"].upcoming_weeks] == ["Nästa vecka"]
     html = response.content.decode()
     assert "Kommande gäster" in html
     assert html.index("Nästa vecka") < html.index("Stress")
@@ -63,7 +63,7 @@ def test_index_groups_weeks_by_year(client, relay_history):
 
 @pytest.mark.django_db
 def test_index_counts_weeks_guests_and_sides(client, relay_history):
-    counts = client.get(relay_history.url).context["counts"]
+    counts = client.get(relay_history.url).context["listing"].counts
     assert counts == {"weeks": 2, "guests": 3, "employer": 1, "worker": 2}
 
 
@@ -97,14 +97,15 @@ def test_unknown_filter_values_are_ignored_with_a_message(client, relay_history)
 def test_index_paginates_and_keeps_the_filters_in_page_links(client, index_page, accounts):
     make_weeks(index_page, accounts, 5)
     first = client.get(f"{index_page.url}?side=worker")
-    assert len(first.context["weeks"]) == 2
+    assert len(first.context["listing"].weeks) == 2
     assert "?side=worker&amp;page=2" in first.content.decode()
     last = client.get(f"{index_page.url}?side=worker&page=3")
-    assert len(last.context["weeks"]) == 1
-    assert client.get(f"{index_page.url}?page=999").context["weeks"].number == 3
+    assert len(last.context["listing"].weeks) == 1
+    assert client.get(f"{index_page.url}?page=999").context["listing"].weeks.number == 3
 
 
 @pytest.mark.django_db
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the index; cached: test_page_cache.py
 def test_index_runs_a_constant_number_of_queries(client, index_page, accounts):
     def queries():
         client.get(index_page.url)

@@ -281,7 +281,7 @@ def add_tweets(accounts, count, monday_):
     make_reply(question, worker, "Förtydligande")
 
 
-@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the tweets; cached: test_tweet_cache.py
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the page; cached: test_page_cache.py
 def count_queries(client, url):
     client.get(url)  # warm Wagtail's site and page caches
     with CaptureQueriesContext(connection) as queries:
@@ -331,7 +331,7 @@ def test_index_shows_each_weeks_tweet_count(client, index_page, accounts):
     make_tweet(worker, "RT @x: inte räknad", is_retweet=True)  # the week page leaves it out
     make_tweet(employer, "Chefen tweetar inte i Karins vecka", created_at=stockholm(2013, 5, 14))
     response = client.get(index_page.url)
-    counts = {week.pk: week.tweet_count for week in response.context["weeks"]}
+    counts = {week.pk: week.tweet_count for week in response.context["listing"].weeks}
     assert counts == {busy.pk: 2, quiet.pk: 0}
     html = response.content.decode()
     assert "2 tweets" in html and "0 tweets" in html

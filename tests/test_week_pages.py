@@ -86,7 +86,7 @@ def test_guest_text_is_escaped(client, index_page, accounts):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the tweets; cached: test_tweet_cache.py
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)  # rendering the page; cached: test_page_cache.py
 def count_queries(client, url):
     client.get(url)  # warm Wagtail's site and rendition caches
     with CaptureQueriesContext(connection) as queries:

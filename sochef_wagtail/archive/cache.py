@@ -11,6 +11,8 @@ find and delete the old entries, which simply expire.
   tokens through signals (connected in ``apps.py``).
 - Writes that send no signals (``bulk_create``, ``update()``, an archive import) must call
   :func:`invalidate_week_cache` for the accounts and days they wrote.
+- Every invalidation also replaces the page cache's content version (page_cache.py): the
+  week pages show tweets and the guest index counts them.
 - Publishing a page needs nothing: a week published with other accounts or dates asks for
   another key.
 
@@ -21,17 +23,15 @@ a preview; for logged-in users the tweets are rendered afresh and the cache is r
 import datetime
 import hashlib
 import logging
-import uuid
 from zoneinfo import ZoneInfo
 
-from django.core.cache import caches
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .. import __version__
+from .. import __version__, page_cache
+from ..caching import cache_enabled, current_tokens, get_cache, replace_tokens
 from ..conf import app_settings
 from .models import Tweet
 from .timeline import current_week_start, tweet_archive, week_start_of
@@ -43,14 +43,6 @@ ARCHIVE_TEMPLATE = "sochef_wagtail/includes/tweet_archive.html"
 # Longer ranges (a tweet block showing years of tweets) would need a token for every week: they
 # are rendered without the cache.
 MAX_CACHED_WEEKS = 60
-
-
-def cache_enabled():
-    return app_settings.CACHE_TIMEOUT != 0
-
-
-def get_cache():
-    return caches[app_settings.CACHE_ALIAS]
 
 
 def _account_pk(account):
@@ -84,12 +76,11 @@ def invalidate_week_cache(account, start=None, end=None):
 
     ``account`` is a RelayAccount or its primary key; ``start`` and ``end`` are dates or aware
     datetimes (read in SOCHEF_TIME_ZONE), both included. Without both, every week of the
-    account is forgotten. Call it after writing tweets without signals (``bulk_create``,
-    ``update()``); inside a transaction is fine: the tokens are replaced at once and again when
-    it commits, so a request that read the old rows meanwhile cannot keep them cached.
+    account is forgotten, and so are the cached pages (see page_cache.py). Call it after
+    writing tweets without signals (``bulk_create``, ``update()``); inside a transaction is
+    fine: the tokens are replaced at once and again when it commits, so a request that read the
+    old rows meanwhile cannot keep them cached.
     """
-    if not cache_enabled():
-        return
     account_pk = _account_pk(account)
     if start is None or end is None:
         keys = [_account_key(account_pk)]
@@ -99,32 +90,17 @@ def invalidate_week_cache(account, start=None, end=None):
             keys = [_account_key(account_pk)]
         else:
             keys = [_week_key(account_pk, monday) for monday in _mondays(first, last)]
-    _replace_tokens(keys)
-    transaction.on_commit(lambda: _replace_tokens(keys))
-
-
-def _replace_tokens(keys):
-    try:
-        get_cache().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
-    except Exception:
-        # A cache that cannot be written to cannot serve the old tokens either, unless it
-        # comes back with them: say so loudly.
-        logger.exception("The tweet cache could not be invalidated for %s", keys)
+    replace_tokens(keys)
+    # The guest index counts the tweets and the week pages show them.
+    page_cache.invalidate()
 
 
 def _tokens(account_pks, first_day, last_day):
-    """The current token of each account and of each account's weeks; missing ones are made."""
+    """The current token of each account and of each account's weeks."""
     keys = [_account_key(pk) for pk in account_pks] + [
         _week_key(pk, monday) for pk in account_pks for monday in _mondays(first_day, last_day)
     ]
-    cache = get_cache()
-    tokens = cache.get_many(keys)
-    for key in keys:
-        if key not in tokens:
-            # A token never comes back, so a lost one can only cause a miss, never a stale hit.
-            tokens[key] = uuid.uuid4().hex
-            cache.add(key, tokens[key], timeout=None)
-    return [tokens[key] for key in keys]
+    return current_tokens(keys)
 
 
 def is_cacheable(first_day, last_day):

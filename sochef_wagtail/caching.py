@@ -1,0 +1,55 @@
+"""What SOchef's caches share: the cache, whether it is on, and version tokens.
+
+Each cached entry's key holds version tokens. Replacing a token (by a new uuid) makes every
+entry keyed with the old one unreachable, so nothing has to find and delete old entries: they
+simply expire. The tweet cache (archive/cache.py) keeps a token per account and week, the page
+cache (page_cache.py) one for all SOchef content.
+"""
+
+import logging
+import uuid
+
+from django.core.cache import caches
+from django.db import transaction
+
+from .conf import app_settings
+
+logger = logging.getLogger(__name__)
+
+
+def cache_enabled():
+    return app_settings.CACHE_TIMEOUT != 0
+
+
+def get_cache():
+    return caches[app_settings.CACHE_ALIAS]
+
+
+def current_tokens(keys):
+    """The current token under each of ``keys``; missing ones are made."""
+    cache = get_cache()
+    tokens = cache.get_many(keys)
+    for key in keys:
+        if key not in tokens:
+            # A token never comes back, so a lost one can only cause a miss, never a stale hit.
+            tokens[key] = uuid.uuid4().hex
+            cache.add(key, tokens[key], timeout=None)
+    return [tokens[key] for key in keys]
+
+
+def replace_tokens(keys):
+    """Give each of ``keys`` a new token, at once and again when the current transaction
+    commits: a request that read the old rows meanwhile cannot keep them cached."""
+    if not cache_enabled():
+        return
+    _set_new_tokens(keys)
+    transaction.on_commit(lambda: _set_new_tokens(keys))
+
+
+def _set_new_tokens(keys):
+    try:
+        get_cache().set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    except Exception:
+        # A cache that cannot be written to cannot serve the old tokens either, unless it
+        # comes back with them: say so loudly.
+        logger.exception("SOchef's cache could not be invalidated for %s", keys)
