@@ -9,6 +9,7 @@ cache (page_cache.py) one for all SOchef content.
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
@@ -17,8 +18,26 @@ from .conf import app_settings
 logger = logging.getLogger(__name__)
 
 
+#: Backends whose entries live in each server process: an invalidation made by one process
+#: does not reach the others, which keep serving their entries until these expire.
+PER_PROCESS_BACKENDS = ("django.core.cache.backends.locmem.LocMemCache",)
+#: The default lifetime of entries in such a cache: how late a change may show elsewhere.
+PER_PROCESS_TIMEOUT = 60
+#: The default lifetime of entries in a shared cache (Redis, Memcached, database).
+SHARED_TIMEOUT = 7 * 24 * 3600
+
+
+def cache_timeout():
+    """Seconds an entry stays cached: SOCHEF_CACHE_TIMEOUT, or when it is None (the default)
+    7 days in a shared cache and a minute in a per-process one; 0 means no caching."""
+    if app_settings.CACHE_TIMEOUT is not None:
+        return app_settings.CACHE_TIMEOUT
+    backend = settings.CACHES.get(app_settings.CACHE_ALIAS, {}).get("BACKEND", "")
+    return PER_PROCESS_TIMEOUT if backend in PER_PROCESS_BACKENDS else SHARED_TIMEOUT
+
+
 def cache_enabled():
-    return app_settings.CACHE_TIMEOUT != 0
+    return cache_timeout() != 0
 
 
 def get_cache():

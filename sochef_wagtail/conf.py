@@ -52,8 +52,9 @@ DEFAULTS = {
     "FEED_INCLUDE_WEEKS": False,
     # The SOchef content of the week pages and the guest index (page_cache.py) and the
     # rendered tweets of weeks that are over (archive/cache.py) are kept this many seconds in
-    # the cache named CACHE_ALIAS; 0 turns both caches off.
-    "CACHE_TIMEOUT": 7 * 24 * 3600,
+    # the cache named CACHE_ALIAS; 0 turns both caches off. None: 7 days in a shared cache,
+    # a minute in a per-process one (LocMemCache), see caching.py.
+    "CACHE_TIMEOUT": None,
     "CACHE_ALIAS": "default",
 }
 

@@ -2,7 +2,7 @@
 
 Their templates wrap the ``sochef_content`` block in ``{% sochef_page_cache %}``: Wagtail's
 ``{% wagtailpagecache %}`` (never in a preview; the key varies on ``page.cache_key`` and the
-site) in ``SOCHEF_CACHE_ALIAS`` for ``SOCHEF_CACHE_TIMEOUT`` seconds (0: off). The key also
+site) in ``SOCHEF_CACHE_ALIAS`` for ``caching.cache_timeout()`` seconds (0: off). The key also
 varies on the language, today's date in ``SOCHEF_TIME_ZONE`` (weeks become current, then past)
 and one version token for all SOchef content, kept in the cache. The host's base template
 around the block is rendered on every request.
@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.templatetags.wagtail_cache import WagtailPageCacheNode
 
-from .caching import cache_enabled, current_tokens, get_cache, replace_tokens
+from .caching import cache_enabled, cache_timeout, current_tokens, get_cache, replace_tokens
 from .conf import app_settings
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ class SochefCacheNode(CacheNode):
         if html is None:
             html = self.nodelist.render(context)
             try:
-                get_cache().set(key, html, timeout=app_settings.CACHE_TIMEOUT)
+                get_cache().set(key, html, timeout=cache_timeout())
             except Exception:
                 logger.exception("The page cache could not be written")
         return html

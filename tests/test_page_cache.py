@@ -15,7 +15,7 @@ from sochef_wagtail.archive.cache import invalidate_week_cache
 from sochef_wagtail.archive.models import TweetSource
 from sochef_wagtail.archive.normalize import TweetRow
 from sochef_wagtail.archive.store import store_tweets
-from sochef_wagtail.caching import current_tokens
+from sochef_wagtail.caching import cache_timeout, current_tokens
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.project import GuideLink
 from sochef_wagtail.weeks import GuestSlot
@@ -281,3 +281,22 @@ def test_a_cache_that_is_down_still_serves_the_pages(client, index_page, week, s
     Guest.objects.filter(name="Anna").update(name="Anna Ny")
     assert "Anna Ny" in html(client, week.url)
     assert "The page cache could not be read" in caplog.text
+
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ""}}
+
+
+@pytest.mark.parametrize(
+    "caches, timeout, expected",
+    [
+        # Each process keeps its own entries: a change saved elsewhere shows within a minute.
+        (LOCMEM, None, 60),
+        (REDIS, None, 7 * 24 * 3600),
+        (LOCMEM, 3600, 3600),
+        (REDIS, 0, 0),
+    ],
+)
+def test_the_default_timeout_depends_on_whether_the_cache_is_shared(caches, timeout, expected):
+    with override_settings(CACHES=caches, SOCHEF_CACHE_TIMEOUT=timeout):
+        assert cache_timeout() == expected

@@ -1,7 +1,7 @@
 """The rendered tweets of weeks that are over, kept in Django's cache.
 
 A past week's tweets hardly change, while rendering fifty of them costs more than the rest of
-the page. Their HTML is cached (``SOCHEF_CACHE_ALIAS``, ``SOCHEF_CACHE_TIMEOUT``) under a key
+the page. Their HTML is cached (``SOCHEF_CACHE_ALIAS``, ``caching.cache_timeout()``) under a key
 made of everything the rendering shows — the accounts, the days, the options, the template, the
 language and time zone — and of a version token per account and week. Changing a tweet
 replaces the token of its account's week, so the next request renders afresh; nothing has to
@@ -31,7 +31,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import __version__, page_cache
-from ..caching import cache_enabled, current_tokens, get_cache, replace_tokens
+from ..caching import cache_enabled, cache_timeout, current_tokens, get_cache, replace_tokens
 from ..conf import app_settings
 from .models import Tweet
 from .timeline import current_week_start, tweet_archive, week_start_of
@@ -149,7 +149,7 @@ def cached_tweets_html(request, accounts, first_day, last_day, parts, render):
     if html is None:
         html = render()
         try:
-            cache.set(key, html, timeout=app_settings.CACHE_TIMEOUT)
+            cache.set(key, html, timeout=cache_timeout())
         except Exception:
             logger.exception("The tweet cache could not be written")
     return mark_safe(html)
