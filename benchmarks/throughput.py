@@ -127,7 +127,9 @@ def measure(bench):
         "a ratio is the median of the per-round ratios (their range in brackets). The target "
         "is judged on the measured throughput ratio. "
         f"gunicorn: {WORKERS} processes × {THREADS} threads (gthread) per server; the cache "
-        "is Django's default (LocMemCache, one per process).",
+        "is Django's default (LocMemCache, one per process), so SOchef's entries live 60 s "
+        "(its default for a per-process cache): each process misses about once a minute, "
+        "counted in.",
         "CPU ms per request: the user + system CPU time of gunicorn's workers and of the "
         "PostgreSQL backends of the benchmark's database during a run, divided by its requests "
         "(from /proc); the load generator is not counted. Requests per second suffer from "
