@@ -46,15 +46,16 @@ def measure_import(handle, count=COUNT):
         size_mb = archive.stat().st_size / 1024 / 1024
         runs = {}
         for step in ("baseline", "import"):
-            output = subprocess.run(
+            done = subprocess.run(
                 [sys.executable, "-m", "benchmarks.import_bench", "--child", step, str(archive)],
                 cwd=ROOT,
                 env={**os.environ, "SOCHEF_BENCH_HANDLE": handle},
                 capture_output=True,
                 text=True,
-                check=True,
-            ).stdout
-            runs.update(json.loads(output.strip().splitlines()[-1]))
+            )
+            if done.returncode:
+                raise RuntimeError(f"the {step} step failed:\n{done.stderr}")
+            runs.update(json.loads(done.stdout.strip().splitlines()[-1]))
     return section(runs, count, size_mb)
 
 
@@ -172,15 +173,16 @@ def timed_baseline(path, account):
     return {"seconds": time.perf_counter() - started, "written": len(rows)}
 
 
-def delete_tweets(account):
-    """Delete the account's tweets with a raw DELETE (no signal per row), and let PostgreSQL
-    reclaim the space so that the import starts on a table as empty as the baseline's."""
+def delete_tweets_after(last_pk):
+    """Delete the tweets stored after ``last_pk`` with a raw DELETE (no signal per row), and let
+    PostgreSQL reclaim the space so that the import starts on a table as empty as the
+    baseline's."""
     from django.db import connection
 
     from sochef_wagtail.archive.models import Tweet
 
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {Tweet._meta.db_table} WHERE account_id = %s", [account.pk])
+        cursor.execute(f"DELETE FROM {Tweet._meta.db_table} WHERE id > %s", [last_pk])
         if connection.vendor == "postgresql":
             cursor.execute(f"VACUUM ANALYZE {Tweet._meta.db_table}")
 
@@ -191,13 +193,16 @@ def child(step, path):
 
     django.setup()
     from django.db import connection
+    from django.db.models import Max
 
     from sochef_wagtail.accounts import RelayAccount
+    from sochef_wagtail.archive.models import Tweet
 
     account = RelayAccount.objects.get(handle=os.environ["SOCHEF_BENCH_HANDLE"])
     if step == "baseline":
+        last_pk = Tweet.objects.aggregate(last=Max("pk"))["last"] or 0
         runs = {"baseline": timed_baseline(path, account)}
-        delete_tweets(account)
+        delete_tweets_after(last_pk)
     else:
         runs = {"import": timed_command(path, account), "reimport": timed_command(path, account)}
         runs["database"] = f"{connection.vendor} ({connection.settings_dict['NAME']})"
