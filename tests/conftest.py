@@ -1,3 +1,4 @@
+import datetime
 import os
 
 import pytest
@@ -8,7 +9,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from django.utils import translation  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
-from tests.factories import make_accounts, make_index, make_site  # noqa: E402
+from tests.factories import make_accounts, make_guest, make_index, make_site, make_week  # noqa: E402
 from tests.processes import REDIS_URL, Cluster, flush_redis, needs_postgresql, site_env  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,6 +33,18 @@ def accounts(db):
 @pytest.fixture
 def index_page(db):
     return make_index()
+
+
+@pytest.fixture
+def week(index_page, accounts):
+    """The published week of 3 September 2012: Anna on the employer side, Bo on the worker
+    side (test modules may define a week of their own)."""
+    employer, worker = accounts
+    return make_week(
+        index_page,
+        datetime.date(2012, 9, 3),
+        [(employer, make_guest("Anna")), (worker, make_guest("Bo"))],
+    )
 
 
 @pytest.fixture

@@ -38,12 +38,6 @@ WEEK = datetime.date(2012, 9, 3)
 TABLE = re.compile(r'(?:FROM|JOIN) "(\w+)"')
 
 
-@pytest.fixture
-def week(index_page, accounts):
-    employer, worker = accounts
-    return make_week(index_page, WEEK, [(employer, make_guest("Anna")), (worker, make_guest("Bo"))])
-
-
 def get(client, url):
     """The page's HTML and the tables its queries read."""
     with CaptureQueriesContext(connection) as queries:

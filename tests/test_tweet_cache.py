@@ -19,20 +19,11 @@ from tests.factories import (
     make_tweet,
     make_tweets,
     make_user,
-    make_week,
     monday,
     site_root,
     stockholm,
     tweet_block,
 )
-
-WEEK = datetime.date(2012, 9, 3)
-
-
-@pytest.fixture
-def week(index_page, accounts):
-    employer, worker = accounts
-    return make_week(index_page, WEEK, [(employer, make_guest("Anna")), (worker, make_guest("Bo"))])
 
 
 def get(client, url):
