@@ -42,6 +42,27 @@ def archive_tweet(tweet_id, text="Hej från skyddsombudet", created_at=START, **
     return tweet
 
 
+def entity_tweet(tweet_id=1):
+    """A current-archive tweet with an escaped ampersand, an emoji before its entities, and a
+    mention, a hashtag and a link whose indices count code points of the escaped text."""
+    return archive_tweet(
+        tweet_id,
+        "Q&amp;A med @ArbetsmiljoChef 🙂 #arbetsmiljo https://t.co/abc",
+        entities={
+            "user_mentions": [{"screen_name": "ArbetsmiljoChef", "indices": ["12", "28"]}],
+            "hashtags": [{"text": "arbetsmiljo", "indices": ["31", "43"]}],
+            "urls": [
+                {
+                    "url": "https://t.co/abc",
+                    "expanded_url": "https://www.nyarbetsmiljo.se/a",
+                    "display_url": "nyarbetsmiljo.se/a",
+                    "indices": ["44", "60"],
+                }
+            ],
+        },
+    )
+
+
 def grailbird_tweet(tweet_id, text="Hej från 2013", created_at=START, **fields):
     """A tweet of a Grailbird archive: integer indices, an inline user."""
     tweet = {

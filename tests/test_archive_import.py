@@ -22,6 +22,7 @@ from tests.archives import (
     account_member,
     archive_tweet,
     current_archive,
+    entity_tweet,
     grailbird_archive,
     grailbird_tweet,
     js,
@@ -117,23 +118,7 @@ def test_html_entities_are_unescaped_exactly_once(accounts, archive_path):
 
 
 def test_entities_get_offsets_into_the_unescaped_text(accounts, archive_path):
-    text = "Q&amp;A med @ArbetsmiljoChef 🙂 #arbetsmiljo https://t.co/abc"
-    tweet = archive_tweet(
-        1,
-        text,
-        entities={
-            "user_mentions": [{"screen_name": "ArbetsmiljoChef", "indices": ["12", "28"]}],
-            "hashtags": [{"text": "arbetsmiljo", "indices": ["31", "43"]}],
-            "urls": [
-                {
-                    "url": "https://t.co/abc",
-                    "expanded_url": "https://www.nyarbetsmiljo.se/a",
-                    "display_url": "nyarbetsmiljo.se/a",
-                    "indices": ["44", "60"],
-                }
-            ],
-        },
-    )
+    tweet = entity_tweet()
     run_import(archive_path(current_archive([tweet])))
     stored = Tweet.objects.get()
     entities = stored.entities

@@ -34,6 +34,7 @@ from tests.archives import (
     api_tweet,
     archive_tweet,
     current_archive,
+    entity_tweet,
     grailbird_archive,
     grailbird_tweet,
     photo,
@@ -54,24 +55,8 @@ MAX_INT = 2**31 - 1  # the largest count PostgreSQL's integer columns hold
 
 def rich_tweets():
     """Tweets of a current archive with every kind of entity, a reply, a photo and a long post."""
-    text = "Q&amp;A med @ArbetsmiljoChef 🙂 #arbetsmiljo https://t.co/abc"
     return [
-        archive_tweet(
-            1,
-            text,
-            entities={
-                "user_mentions": [{"screen_name": "ArbetsmiljoChef", "indices": ["12", "28"]}],
-                "hashtags": [{"text": "arbetsmiljo", "indices": ["31", "43"]}],
-                "urls": [
-                    {
-                        "url": "https://t.co/abc",
-                        "expanded_url": "https://www.nyarbetsmiljo.se/a",
-                        "display_url": "nyarbetsmiljo.se/a",
-                        "indices": ["44", "60"],
-                    }
-                ],
-            },
-        ),
+        entity_tweet(1),
         archive_tweet(
             2,
             "Skyddsrond https://t.co/pic",
