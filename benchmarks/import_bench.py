@@ -72,8 +72,7 @@ def _child_step(step, archive, handle):
 
 
 def section(runs, count, size_mb):
-    def median(figures):
-        return statistics.median(figures)
+    median = statistics.median
 
     def spread(figures):
         return f"{median(figures):.2f}× ({min(figures):.2f}–{max(figures):.2f})"
@@ -159,7 +158,8 @@ def timed_command(path, account):
     before = Tweet.objects.filter(account=account).count()
     reset_peak()
     started = time.perf_counter()
-    call_command("sochef_import_archive", str(path), stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("sochef_import_archive", str(path), stdout=quiet)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
