@@ -1,5 +1,6 @@
 """The example site's settings, made fast and self-contained for the test suite."""
 
+import os
 import tempfile
 
 from example_site.settings import *  # noqa: F403
@@ -15,3 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Blogs of other shapes (puput-style categories, taggit tags) for the blog adapters' tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
+
+# Several checkouts on one machine share its PostgreSQL: each may name its own test database.
+if os.environ.get("SOCHEF_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SOCHEF_TEST_DB_NAME"]}  # noqa: F405
