@@ -18,5 +18,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
 # Several checkouts on one machine share its PostgreSQL: each may name its own test database.
-if os.environ.get("SOCHEF_TEST_DB_NAME"):
+# (SQLite's test database is in memory and needs no name.)
+if os.environ.get("SOCHEF_TEST_DB_NAME") and "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SOCHEF_TEST_DB_NAME"]}  # noqa: F405
