@@ -103,7 +103,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 WAGTAIL_SITE_NAME = "NyArbetsmiljö (exempel)"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, given only queries it can answer (README, "Search").
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "sochef_wagtail.search_backend"}}
 
 # django-q2 with its database broker: nothing to install beside the site.
 Q_CLUSTER = {

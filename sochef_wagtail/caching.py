@@ -1,4 +1,5 @@
-"""What SOchef's caches share: the cache, whether it is on, and version tokens.
+"""What SOchef's caches share: the cache, whether it is on, version tokens, and the answer to
+a conditional GET.
 
 Each cached entry's key holds version tokens. Replacing a token (by a new uuid) makes every
 entry keyed with the old one unreachable, so nothing has to find and delete old entries: they
@@ -12,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.views.decorators.http import condition
 
 from .conf import app_settings
 
@@ -72,3 +74,11 @@ def _set_new_tokens(keys):
         # A cache that cannot be written to cannot serve the old tokens either, unless it
         # comes back with them: say so loudly.
         logger.exception("SOchef's cache could not be invalidated for %s", keys)
+
+
+def conditional_response(request, respond, etag, last_modified=None):
+    """``respond(request)`` with these validators (ETag, Last-Modified when given), or 304 Not
+    Modified when the client's If-None-Match / If-Modified-Since says it has that version."""
+    return condition(
+        etag_func=lambda request: etag, last_modified_func=lambda request: last_modified
+    )(respond)(request)

@@ -20,6 +20,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .guests import Guest
+from .nominations.admin import can_see_nominations
 from .project import ProjectSettings
 from .weeks import GuestWeekPage, current_week_start, slots_queryset
 
@@ -61,11 +62,15 @@ def week_is_open_for_handover(week):
     return week.week_start >= current_week_start()
 
 
-def known_address(guest):
-    """The address a guest's last handover went to, or their nomination's contact if it is one."""
+def known_address(guest, user):
+    """The address a guest's last handover went to, or, for a ``user`` who may see nominations,
+    their nomination's contact if it is one (what a nominator sent stays with those who may
+    read nominations)."""
     last = guest.handovers.order_by("-sent_at").first()
     if last:
         return last.email
+    if not can_see_nominations(user):
+        return ""
     for nomination in guest.nominations.all():
         try:
             validate_email(nomination.nominee_contact.strip())
@@ -139,7 +144,7 @@ class HandoverForm(forms.Form):
         help_text=_("Added to every e-mail sent now."),
     )
 
-    def __init__(self, *args, slots, handovers, **kwargs):
+    def __init__(self, *args, slots, handovers, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.slots = slots
         self.rows = []
@@ -148,7 +153,7 @@ class HandoverForm(forms.Form):
             self.fields[f"email_{slot.pk}"] = forms.EmailField(
                 label=_("E-mail address of %(guest)s") % {"guest": slot.guest},
                 required=False,
-                initial=known_address(slot.guest),
+                initial=known_address(slot.guest, user),
             )
             # A different field name when resending, so that a repeated post of the first
             # form cannot send a second e-mail.
@@ -212,7 +217,9 @@ class HandoverView(WagtailAdminTemplateMixin, FormView):
         if not (self.is_open and self.slots):
             return None
         handovers = {h.guest_id: h for h in GuestHandover.objects.filter(week=self.week)}
-        return HandoverForm(**self.get_form_kwargs(), slots=self.slots, handovers=handovers)
+        return HandoverForm(
+            **self.get_form_kwargs(), slots=self.slots, handovers=handovers, user=self.request.user
+        )
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()

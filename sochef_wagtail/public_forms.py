@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import models
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.crypto import salted_hmac
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -193,6 +194,13 @@ class PublicFormPage(RoutablePageMixin, SochefPageMixin, Page):
         context["project_settings"] = ProjectSettings.for_request(request)
         context["retention_days"] = app_settings.RETENTION_DAYS
         return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # The form carries a CSRF token and a time-trap token for this visitor, the answers
+        # shown again hold what they typed: no shared cache may keep or serve any of it.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def render_form(self, request, form=None, status=200, **context):
         response = self.render(

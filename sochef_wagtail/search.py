@@ -5,14 +5,24 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
 
 from .archive.timeline import tweets_to_show
+from .search_backend import MAX_QUERY_LENGTH
 
 
 class SearchForm(forms.Form):
+    """The public search box; a query too long or holding a NUL is refused with a message."""
+
     q = forms.CharField(
         label=_("Search tweets and guests"),
-        max_length=200,
+        max_length=MAX_QUERY_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
+
+    def full_clean(self):
+        super().full_clean()
+        if "q" in self.errors:
+            self.fields["q"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{self['q'].auto_id}_error"}
+            )
 
     @property
     def query(self):

@@ -7,7 +7,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .accounts import RelayAccount
-from .archive.views import ArchiveImportViewSet
+from .archive.views import ArchiveImportViewSet, fetch_warning_panels
 from .evaluation.admin import EvaluationViewSet
 from .guests import Guest
 from .handover import HandoverView, handover_url, week_is_open_for_handover
@@ -60,6 +60,7 @@ class SochefViewSetGroup(SnippetViewSetGroup):
 register_snippet(SochefViewSetGroup)
 
 hooks.register("register_bulk_action", SetNominationStatus)
+hooks.register("construct_homepage_panels", fetch_warning_panels)
 
 
 @hooks.register("register_admin_urls")

@@ -8,6 +8,7 @@ import requests
 import responses
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_q.models import Schedule
 from django_q.scheduler import scheduler
@@ -17,6 +18,7 @@ from sochef_wagtail.archive.fetch import FetchError
 from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
 from sochef_wagtail.archive.tasks import FETCH_RETRY_SCHEDULE, FETCH_SCHEDULE, fetch_tweets_task
 from tests.archives import START, api_tweet
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -368,6 +370,48 @@ def test_rate_limit_without_a_reset_time_leaves_the_fetch_to_the_next_interval(a
     assert "it resets at an unknown time" in fetch_tweets_task()
     assert not Schedule.objects.filter(name=FETCH_RETRY_SCHEDULE).exists()
     assert not Tweet.objects.exists()
+
+
+@pytest.fixture
+def no_token(settings, monkeypatch):
+    settings.SOCHEF_X_BEARER_TOKEN = ""
+    monkeypatch.delenv("SOCHEF_X_BEARER_TOKEN", raising=False)
+
+
+def test_schedule_command_without_token_schedules_nothing(no_token):
+    with pytest.raises(CommandError) as raised:
+        call_command("sochef_schedule", stdout=io.StringIO())
+    assert "SOCHEF_X_BEARER_TOKEN" in str(raised.value) and "not scheduled" in str(raised.value)
+    assert raised.value.returncode == 1
+    assert not Schedule.objects.filter(name=FETCH_SCHEDULE).exists()
+
+
+def test_editors_are_told_on_the_dashboard_and_import_page_that_the_fetch_fails(
+    client, settings, monkeypatch
+):
+    call_command("sochef_schedule", stdout=io.StringIO())  # scheduled while a token was set
+    settings.SOCHEF_X_BEARER_TOKEN = ""
+    monkeypatch.delenv("SOCHEF_X_BEARER_TOKEN", raising=False)
+    client.force_login(make_user("importer", ["sochef_wagtail.import_archive"]))
+    for url in (reverse("wagtailadmin_home"), reverse("sochef_archive_import:index")):
+        html = client.get(url).content.decode()
+        assert "SOCHEF_X_BEARER_TOKEN" in html and FETCH_SCHEDULE in html, url
+
+
+def test_the_dashboard_says_nothing_with_a_token_or_without_a_schedule(client, settings):
+    client.force_login(make_user("importer", ["sochef_wagtail.import_archive"]))
+    call_command("sochef_schedule", stdout=io.StringIO())
+    assert FETCH_SCHEDULE not in client.get(reverse("wagtailadmin_home")).content.decode()
+    settings.SOCHEF_X_BEARER_TOKEN = ""
+    Schedule.objects.all().delete()
+    assert FETCH_SCHEDULE not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_the_warning_is_for_those_who_can_import_archives(client, settings):
+    call_command("sochef_schedule", stdout=io.StringIO())
+    settings.SOCHEF_X_BEARER_TOKEN = ""
+    client.force_login(make_user("redaktor"))
+    assert FETCH_SCHEDULE not in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 def test_scheduled_fetch_without_token_fails_with_a_log_line(worker, settings, monkeypatch, caplog):

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from sochef_wagtail.handover import GuestHandover
 from tests.factories import (
+    grant_page_permission,
     make_guest,
     make_nomination,
     make_user,
@@ -115,6 +116,25 @@ def test_address_is_proposed_from_the_nomination(editor, coming_week):
     form = editor.get(url(coming_week)).context["form"]
     slot = coming_week.slots.get(guest=guest)
     assert form[f"email_{slot.pk}"].value() == "bo.e@example.com"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("permissions", "proposed"),
+    [([], ""), (["sochef_wagtail.view_nomination"], "bo.e@example.com")],
+    ids=["page-editor", "may-see-nominations"],
+)
+def test_nominations_contact_is_proposed_only_to_users_who_may_see_nominations(
+    client, coming_week, permissions, proposed
+):
+    guest = coming_week.slots.get(guest__name="Bo Eriksson").guest
+    make_nomination(nominee_name="Bo Eriksson", nominee_contact="bo.e@example.com", guest=guest)
+    client.force_login(grant_page_permission(make_user(permissions=permissions), coming_week))
+    response = client.get(url(coming_week))
+    assert response.status_code == 200
+    slot = coming_week.slots.get(guest=guest)
+    assert (response.context["form"][f"email_{slot.pk}"].value() or "") == proposed
+    assert ("bo.e@example.com" in response.content.decode()) == bool(proposed)
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from sochef_wagtail.blocks import UpcomingWeeksBlock
 from sochef_wagtail.choices import Role
+from sochef_wagtail.guests import Guest
 from sochef_wagtail.weeks import GuestWeekPage
 from tests.factories import make_guest, make_week, make_weeks, monday, week_form
 
@@ -176,6 +177,40 @@ def test_calendar_runs_a_constant_number_of_queries(client, index_page, accounts
     large, large_events = queries()
     assert (small_events, large_events) == (5, 66)
     assert large == small
+
+
+@pytest.mark.django_db
+def test_unchanged_calendar_answers_304_to_its_etag(client, index_page, schedule):
+    first = client.get(calendar_url(index_page))
+    assert first["ETag"]
+    again = client.get(calendar_url(index_page), HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda schedule: schedule["stress"].save_revision().publish(), id="publish"),
+        pytest.param(lambda schedule: schedule["stress"].unpublish(), id="unpublish"),
+        pytest.param(
+            lambda schedule: Guest.objects.filter(name="Bo Eriksson").update(name="Bo Ny"),
+            id="guest-renamed",
+        ),
+    ],
+)
+def test_a_changed_calendar_answers_200_with_a_new_etag(client, index_page, schedule, change):
+    etag = client.get(calendar_url(index_page))["ETag"]
+    change(schedule)
+    response = client.get(calendar_url(index_page), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+
+
+@pytest.mark.django_db
+def test_calendar_etag_differs_between_languages(client, index_page, schedule):
+    etag = client.get(calendar_url(index_page))["ETag"]
+    assert client.get("/en" + calendar_url(index_page), HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 # The upcoming-weeks block

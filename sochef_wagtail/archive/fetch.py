@@ -88,7 +88,8 @@ def active_accounts(handle=""):
     return [account]
 
 
-def make_client():
+def bearer_token():
+    """The X API bearer token; FetchError, saying where to set it, when there is none."""
     token = app_settings.X_BEARER_TOKEN
     if not token:
         raise FetchError(
@@ -97,7 +98,11 @@ def make_client():
                 "environment."
             )
         )
-    client = tweepy.Client(bearer_token=token, wait_on_rate_limit=False)
+    return token
+
+
+def make_client():
+    client = tweepy.Client(bearer_token=bearer_token(), wait_on_rate_limit=False)
     client.session = _TimeoutSession(app_settings.FETCH_TIMEOUT_SECONDS)
     return client
 

@@ -10,7 +10,7 @@ from django_q.models import Schedule
 from wagtail.search.backends import get_search_backends
 
 from ..conf import app_settings
-from .fetch import FetchError, FetchStopped, fetch_tweets
+from .fetch import FetchError, FetchStopped, bearer_token, fetch_tweets
 from .formats import ArchiveError
 from .importer import import_archive
 from .models import ArchiveImport, ArchiveImportStatus, Tweet
@@ -113,7 +113,10 @@ def fetch_tweets_task():
 
 
 def ensure_schedules():
-    """Create or update the django-q2 schedule of the fetch; returns (schedule, created)."""
+    """Create or update the django-q2 schedule of the fetch; returns (schedule, created).
+
+    Raises FetchError without an X token: every scheduled run could only fail."""
+    bearer_token()
     return Schedule.objects.update_or_create(
         name=FETCH_SCHEDULE,
         defaults={
@@ -123,3 +126,10 @@ def ensure_schedules():
             "repeats": -1,
         },
     )
+
+
+def fetch_schedule_without_token():
+    """The fetch schedule if it exists while no X token is set (each run fails), else None."""
+    if app_settings.X_BEARER_TOKEN:
+        return None
+    return Schedule.objects.filter(name=FETCH_SCHEDULE).first()

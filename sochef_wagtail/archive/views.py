@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 from wagtail.admin.auth import permission_required
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSet
 
 from ..accounts import RelayAccount
 from .importer import READING
 from .models import ArchiveImport
+from .tasks import fetch_schedule_without_token
 
 PERMISSION = "sochef_wagtail.import_archive"
 RECENT_IMPORTS = 10
@@ -45,6 +47,26 @@ class ArchiveImportForm(forms.Form):
         return archive
 
 
+class FetchWithoutTokenPanel(Component):
+    """Tells the editors on the admin's dashboard that the scheduled fetch fails each time."""
+
+    name = "sochef_fetch_without_token"
+    order = 10  # above Wagtail's own panels
+    template_name = "sochef_wagtail/admin/fetch_without_token_panel.html"
+
+    def __init__(self, schedule):
+        self.schedule = schedule
+
+    def get_context_data(self, parent_context):
+        return {"schedule": self.schedule}
+
+
+def fetch_warning_panels(request, panels):
+    """For the hook construct_homepage_panels: the warning, to those who can import archives."""
+    if request.user.has_perm(PERMISSION) and (schedule := fetch_schedule_without_token()):
+        panels.append(FetchWithoutTokenPanel(schedule))
+
+
 @permission_required(PERMISSION)
 def import_view(request):
     form = ArchiveImportForm(request.POST or None, request.FILES or None)
@@ -72,6 +94,7 @@ def import_view(request):
             "header_icon": "upload",
             "form": form,
             "imports": ArchiveImport.objects.select_related("requested_by")[:RECENT_IMPORTS],
+            "fetch_schedule_without_token": fetch_schedule_without_token(),
         },
     )
 

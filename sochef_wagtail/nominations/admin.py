@@ -42,6 +42,13 @@ def nomination_permission(user, action):
     return policy_registry.get_by_type(Nomination).user_has_permission(user, action)
 
 
+def can_see_nominations(user):
+    """What opens the listing and inspect views: any of the model's permissions."""
+    return policy_registry.get_by_type(Nomination).user_has_any_permission(
+        user, ["add", "change", "delete", "view"]
+    )
+
+
 def can_accept(user, nomination=None):
     """Accepting needs the right to change nominations and to add guests."""
     if nomination is not None and nomination.guest_id:

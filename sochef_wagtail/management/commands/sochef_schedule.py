@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from sochef_wagtail.archive.fetch import FetchError
 from sochef_wagtail.archive.tasks import ensure_schedules
 
 
@@ -8,7 +9,12 @@ class Command(BaseCommand):
     help = "Create or update the django-q2 schedule that fetches every active account's tweets."
 
     def handle(self, *args, verbosity, **options):
-        schedule, created = ensure_schedules()
+        try:
+            schedule, created = ensure_schedules()
+        except FetchError as error:
+            raise CommandError(
+                _("%(error)s The fetch is not scheduled.") % {"error": error}
+            ) from None
         if verbosity >= 1:
             message = (
                 _("Created the schedule “%(name)s”: every %(minutes)s minutes.")
