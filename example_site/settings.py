@@ -1,18 +1,46 @@
 """Settings of the example host site (a stand-in for NyArbetsmiljo.se).
 
-SQLite by default; DATABASE_URL=postgres://... selects PostgreSQL.
+SQLite by default; DATABASE_URL=postgres://... selects PostgreSQL. A development site by default;
+the environment makes it a production one (README, "The example site in production"):
+DJANGO_DEBUG=0 with DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS=1 when it is served
+over HTTPS, DJANGO_SECURE_PROXY_SSL_HEADER=1 behind a proxy that ends TLS, DJANGO_ADMINS,
+WAGTAILADMIN_BASE_URL.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+import django
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-site-only-not-secret")
+
+def env_list(name, default=""):
+    """A comma-separated environment variable as a list, blanks left out."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+if DEBUG:
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "example-site-only-not-secret")
+elif os.environ.get("DJANGO_SECRET_KEY"):
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+else:
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is not 1")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+# Served over HTTPS: cookies only over HTTPS, plain HTTP redirected, HSTS (one hour unless
+# DJANGO_HSTS_SECONDS says more; raise it once HTTPS works everywhere on the host).
+if os.environ.get("DJANGO_HTTPS") == "1":
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))
+# Only behind a proxy that ends TLS and sets X-Forwarded-Proto itself, whatever the client sent.
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "example_site.home",
@@ -45,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "example_site.csp_middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,7 +82,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.security.SecurityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -97,14 +126,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "static_collected"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
 WAGTAIL_SITE_NAME = "NyArbetsmiljö (exempel)"
-WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+# The admin's address in e-mails to editors (nomination notifications, handovers).
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's database backend, given only queries it can answer (README, "Search").
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "sochef_wagtail.search_backend"}}
+# The admin asks no third party: no Gravatar pictures (the editors' hashed e-mail addresses),
+# no check for new Wagtail releases (releases.wagtail.org); both outside the CSP too.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # django-q2 with its database broker: nothing to install beside the site.
 Q_CLUSTER = {
@@ -117,6 +152,49 @@ Q_CLUSTER = {
 }
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# Errors with their traceback on stderr, whatever DEBUG: Django's (requests, security) and the
+# app's; also mailed to DJANGO_ADMINS ("ops@example.com,…") when DEBUG is off. Other loggers
+# keep Python's and django-q2's defaults.
+ADMINS = env_list("DJANGO_ADMINS")
+if django.VERSION < (6, 0):
+    ADMINS = [(address, address) for address in ADMINS]
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {
+        name: {
+            "handlers": ["stderr", "mail_admins"],
+            "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+        }
+        for name in ("django", "sochef_wagtail")
+    },
+}
+
+# Content Security Policy (django-csp): scripts, styles, fonts, images and frames from this site
+# only; no inline script or style, no plugin, no form posted elsewhere, no framing by others.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
 
 # The blog category that SOchef's feeds and landing page read (the default adapter, which
 # reads BlogPage's date, author, summary, image and categories fields).

@@ -6,10 +6,18 @@ import pytest
 # Playwright runs an event loop in the test thread; Django would refuse its ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.core.management import call_command  # noqa: E402
 from django.utils import translation  # noqa: E402
 from wagtail.models import Site  # noqa: E402
 
-from tests.factories import make_accounts, make_guest, make_index, make_site, make_week  # noqa: E402
+from tests.factories import (  # noqa: E402
+    make_accounts,
+    make_guest,
+    make_index,
+    make_site,
+    make_week,
+    site_root,
+)
 from tests.processes import REDIS_URL, Cluster, flush_redis, needs_postgresql, site_env  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -45,6 +53,13 @@ def week(index_page, accounts):
         datetime.date(2012, 9, 3),
         [(employer, make_guest("Anna")), (worker, make_guest("Bo"))],
     )
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo content (sochef_demo) on the example site's home page."""
+    site_root()
+    call_command("sochef_demo", verbosity=0)
 
 
 @pytest.fixture

@@ -107,7 +107,7 @@ def test_status_page_of_a_running_import_reloads_itself(importer_client, account
     )  # fmt: skip
     response = importer_client.get(reverse("sochef_archive_import:status", args=[job.pk]))
     assert 'value="25"' in response.text
-    assert "window.location.reload" in response.text
+    assert "sochef_wagtail/js/archive_import_status.js" in response.text
 
 
 def test_task_delivered_twice_imports_once(importer_client, accounts):
