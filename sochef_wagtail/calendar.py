@@ -13,6 +13,7 @@ from icalendar import Calendar, Event, vDuration
 from wagtail.models import Site
 
 from .caching import conditional_response
+from .text import clean_text
 
 PRODUCT_ID = "-//sochef_wagtail//SOchef guest weeks//EN"
 # How often calendar apps should fetch the feed again.
@@ -32,15 +33,20 @@ def week_event(week, slot, url, hostname):
     # All-day events: DTEND is exclusive, so the Sunday is included.
     event.add("dtstart", week.week_start)
     event.add("dtend", week.week_start + datetime.timedelta(days=7))
+    # iCal text holds no control character but tab (line breaks are escaped by icalendar).
     event.add(
         "summary",
-        _("%(guest)s (%(role)s) tweets as @%(handle)s")
-        % {"guest": guest.name, "role": guest.role_label, "handle": account.handle},
+        clean_text(
+            _("%(guest)s (%(role)s) tweets as @%(handle)s")
+            % {"guest": guest.name, "role": guest.role_label, "handle": account.handle}
+        ),
     )
     who = ", ".join(filter(None, [guest.name, guest.role_label, guest.organisation]))
     event.add(
         "description",
-        "\n".join([who, f"{account.get_side_display()}: @{account.handle}", week.title, url]),
+        clean_text(
+            "\n".join([who, f"{account.get_side_display()}: @{account.handle}", week.title, url])
+        ),
     )
     event.add("url", url)
     event.add("categories", [str(account.get_side_display())])
@@ -56,6 +62,7 @@ def week_calendar(weeks, request, name):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
+    name = clean_text(name)
     calendar.add("name", name)
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})

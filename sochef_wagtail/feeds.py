@@ -21,6 +21,7 @@ from wagtail.models import Site
 from .blog import FeedItem, get_blog_adapter, plain_text, start_of_day
 from .caching import conditional_response
 from .conf import app_settings
+from .text import clean_values
 from .weeks import GuestWeekPage, current_week_start, with_slots
 
 FEED_LINKS = [
@@ -149,6 +150,14 @@ class BlogCategoryFeed(Feed):
 
     def get_object(self, request, source=None):
         return source or BlogFeedSource(request)
+
+    def get_feed(self, obj, request):
+        # Titles and texts come from editors and the host's blog: what XML 1.0 cannot hold
+        # would make the writer fail for every reader.
+        feed = super().get_feed(obj, request)
+        feed.feed = clean_values(feed.feed)
+        feed.items = [clean_values(item) for item in feed.items]
+        return feed
 
     def title(self, source):
         return f"{source.label} – {source.site.site_name or source.site.hostname}"

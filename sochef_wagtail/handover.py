@@ -22,6 +22,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from .guests import Guest
 from .nominations.admin import can_see_nominations
 from .project import ProjectSettings
+from .text import clean_text, single_line
 from .weeks import GuestWeekPage, current_week_start, slots_queryset
 
 
@@ -106,14 +107,16 @@ def handover_message(week, slot, email, sender, note=""):
             "handle": slot.account.handle,
             "start": date_format(week.week_start, "j F Y"),
         }
+        # Names, titles and the note are editors' text: none of its controls in the e-mail.
         message = EmailMultiAlternatives(
-            subject=str(subject),
-            body=render_to_string("sochef_wagtail/emails/handover.txt", context),
+            subject=single_line(str(subject)),
+            body=clean_text(render_to_string("sochef_wagtail/emails/handover.txt", context)),
             to=[email],
             reply_to=[sender.email] if sender.email else None,
         )
         message.attach_alternative(
-            render_to_string("sochef_wagtail/emails/handover.html", context), "text/html"
+            clean_text(render_to_string("sochef_wagtail/emails/handover.html", context)),
+            "text/html",
         )
     return message
 

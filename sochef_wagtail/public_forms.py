@@ -1,11 +1,11 @@
 """What every public form of the app shares, so that all follow the same rules.
 
-Nominations and the evaluation survey both use: a honeypot and a time trap
-(:class:`ProtectedFormMixin`), a per-IP rate limit on Django's cache (:func:`is_rate_limited`,
-:func:`count_submission`), errors announced to screen readers, a page that serves the form and
-redirects to its thank-you text (:class:`PublicFormPage`), CSV cells that spreadsheets cannot
-run as formulas (:func:`neutralise_csv_cell`) and the retention rule (:class:`PublicSubmission`,
-:func:`purge_expired`).
+Nominations and the evaluation survey both use: a honeypot, a time trap and no control
+characters in what visitors send (:class:`ProtectedFormMixin`), a per-IP rate limit on Django's
+cache (:func:`is_rate_limited`, :func:`count_submission`), errors announced to screen readers, a
+page that serves the form and redirects to its thank-you text (:class:`PublicFormPage`), CSV
+cells that spreadsheets cannot run as formulas (:func:`neutralise_csv_cell`) and the retention
+rule (:class:`PublicSubmission`, :func:`purge_expired`).
 """
 
 import datetime
@@ -30,6 +30,7 @@ from wagtail.models import Page
 
 from .conf import app_settings
 from .project import ProjectSettings
+from .text import clean_text, clean_values
 from .weeks import SochefPageMixin
 
 TIME_TRAP_SALT = "sochef_wagtail.public_forms.started"
@@ -45,8 +46,24 @@ def time_trap_token(started=None):
     return signing.dumps(time.time() if started is None else started, salt=TIME_TRAP_SALT)
 
 
+def without_control_characters(data):
+    """A copy of a form's data with :func:`~sochef_wagtail.text.clean_text` applied to each value.
+
+    Removed rather than refused: the characters are invisible, so a person shown an error about
+    them could not find them (they come with text pasted from documents). NUL too, which Django
+    would otherwise refuse with a message about a character no one typed.
+    """
+    if not hasattr(data, "setlist"):  # a dict, as from code
+        return clean_values(dict(data))
+    data = data.copy()  # a QueryDict, as from a request
+    for key, values in data.lists():
+        data.setlist(key, [clean_text(value) for value in values])
+    return data
+
+
 class ProtectedFormMixin:
-    """Adds a honeypot and a time trap to a form, and ties each field to its error and help text.
+    """Adds a honeypot and a time trap to a form, removes control characters from what is sent
+    (:func:`without_control_characters`) and ties each field to its error and help text.
 
     Use it before ``forms.Form`` or ``forms.ModelForm`` in the bases.
     """
@@ -58,6 +75,8 @@ class ProtectedFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = without_control_characters(self.data)
         # People never see the honeypot (hidden by CSS, out of the tab order, aria-hidden);
         # simple bots fill in every field they find.
         self.fields[HONEYPOT_FIELD] = forms.CharField(
@@ -254,10 +273,11 @@ def neutralise_csv_cell(value):
 
 
 class SafeExportMixin:
-    """For a Wagtail IndexView with ``list_export``: no CSV cell can start a formula."""
+    """For a Wagtail IndexView with ``list_export``: no cell holds a character XLSX (XML) cannot,
+    and no CSV cell can start a formula."""
 
     def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
+        value = clean_values(super().preprocess_field_value(field, value, export_format))
         return neutralise_csv_cell(value) if export_format == self.FORMAT_CSV else value
 
 

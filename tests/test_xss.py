@@ -20,6 +20,7 @@ from sochef_wagtail.guests import Guest
 from sochef_wagtail.nominations.admin import EXPORT_FIELDS
 from sochef_wagtail.nominations.notify import notify_editors
 from sochef_wagtail.public_forms import neutralise_csv_cell
+from sochef_wagtail.text import clean_text
 from tests import xss_corpus
 from tests.factories import (
     evaluation_post,
@@ -336,7 +337,7 @@ def csv_columns(response, fields):
 def test_hostile_nominations_are_exported_as_inert_text(superuser):
     hostile_nominations()
     response = superuser.get(reverse("sochef_nominations:index"), {"export": "csv"})
-    expected = sorted(neutralise_csv_cell(payload) for payload in ALL)
+    expected = sorted(neutralise_csv_cell(clean_text(payload)) for payload in ALL)
     columns = csv_columns(response, EXPORT_FIELDS)
     for field in ("why", "nominator_email"):
         assert sorted(columns[field]) == expected
@@ -385,7 +386,7 @@ def test_hostile_search_in_the_evaluation_listing_is_escaped(superuser):
 def test_hostile_answers_are_exported_as_inert_text(superuser):
     hostile_answers()
     response = superuser.get(reverse("sochef_evaluation:index"), {"export": "csv"})
-    expected = sorted(neutralise_csv_cell(payload) for payload in ALL)
+    expected = sorted(neutralise_csv_cell(clean_text(payload)) for payload in ALL)
     columns = csv_columns(response, EVALUATION_FIELDS)
     for field in ("what_worked", "what_to_change"):
         assert sorted(columns[field]) == expected

@@ -11,6 +11,8 @@ import re
 
 import html5lib
 
+from sochef_wagtail.text import clean_text
+
 MARKER = "SOCHEFXSS"
 JS = f"alert('{MARKER}')"
 _B64_PAGE = base64.b64encode(f"<script>{JS}</script>".encode()).decode()
@@ -168,12 +170,15 @@ def link_targets(html):
 
 
 def _normalised(text):
-    return " ".join(text.split())
+    # Control characters aside: where the app removes them (sochef_wagtail/text.py) the reader
+    # gets the rest of the payload.
+    return " ".join(clean_text(text).split())
 
 
 def not_shown_as_text(payloads, html):
     """The payloads that do not reach the reader as the same characters, in the page's text or
-    an attribute's value (escaped exactly once; a run of whitespace counts as one space)."""
+    an attribute's value (escaped exactly once; a run of whitespace counts as one space, and
+    control characters as none)."""
     if isinstance(html, bytes):
         html = html.decode()
     root = html5lib.parse(html, namespaceHTMLElements=False)

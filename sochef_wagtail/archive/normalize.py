@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ..text import replace_control_characters
 from .models import MediaKind, TweetSource
 
 #: The largest count or size kept: PostgreSQL's ``integer`` columns hold no more.
@@ -318,9 +319,6 @@ def _quoted_id(spans):
 # Values ---------------------------------------------------------------------------------------
 
 _MONTHS = {m: n for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-# Characters no database column takes (PostgreSQL refuses NUL in text and lone surrogates in
-# any string); each becomes U+FFFD, one code point for one, so entity offsets stay right.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def parse_created_at(value, tweet_id=""):
@@ -361,7 +359,9 @@ def _str(value):
     """``value`` if it is a string (made storable), else ""."""
     if not isinstance(value, str):
         return ""
-    return _UNSTORABLE.sub("\ufffd", value)
+    # No database column or output takes them (PostgreSQL refuses NUL, XML the C0 controls):
+    # each becomes U+FFFD, one code point for one, so that entity offsets stay right.
+    return replace_control_characters(value)
 
 
 def _key(value):

@@ -8,6 +8,7 @@ from wagtail.admin.utils import get_admin_base_url
 from wagtail.models import Site
 
 from ..project import ProjectSettings
+from ..text import clean_text, single_line
 from .models import Nomination
 
 
@@ -30,15 +31,17 @@ def notify_editors(nomination_id):
         "admin_url": get_admin_base_url()
         + reverse("sochef_nominations:edit", args=[nomination.pk]),
     }
-    # The nominee's name goes into a header: no line breaks, and not too long.
-    name = " ".join(nomination.nominee_name.split())[:80]
+    # The nominee's name goes into a header: one line, no control characters, not too long.
+    name = single_line(nomination.nominee_name, 80)
     message = EmailMultiAlternatives(
         subject=_("New SOchef nomination: %(name)s") % {"name": name},
-        body=render_to_string("sochef_wagtail/emails/nomination_notification.txt", context),
+        body=clean_text(
+            render_to_string("sochef_wagtail/emails/nomination_notification.txt", context)
+        ),
         to=recipients,
     )
     message.attach_alternative(
-        render_to_string("sochef_wagtail/emails/nomination_notification.html", context),
+        clean_text(render_to_string("sochef_wagtail/emails/nomination_notification.html", context)),
         "text/html",
     )
     message.send()
