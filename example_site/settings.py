@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # sochef_wagtail: a week refused by the one-guest-per-account rule becomes an admin message.
+    "sochef_wagtail.middleware.AccountBookedMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"
