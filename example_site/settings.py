@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # sochef_wagtail: a week refused by the one-guest-per-account rule becomes an admin message.
+    "sochef_wagtail.middleware.AccountBookedMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"

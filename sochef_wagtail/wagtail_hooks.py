@@ -1,8 +1,12 @@
 from django.contrib.auth.models import Permission
+from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -14,7 +18,7 @@ from .handover import HandoverView, handover_url, week_is_open_for_handover
 from .nominations.admin import NominationViewSet, SetNominationStatus
 from .press import PressMention
 from .statistics import StatisticsViewSet
-from .weeks import GuestWeekPage
+from .weeks import REFUSED_GO_LIVE, GuestWeekPage, booking_message, live_slots
 
 
 class RelayAccountViewSet(SnippetViewSet):
@@ -84,3 +88,34 @@ def register_archive_import_permission():
     return Permission.objects.filter(
         content_type__app_label="sochef_wagtail", codename="import_archive"
     )
+
+
+@hooks.register("register_log_actions")
+def register_refused_go_live(actions):
+    @actions.register_action(REFUSED_GO_LIVE)
+    class RefusedGoLive(LogFormatter):
+        label = _("Refuse scheduled publishing")
+
+        def format_message(self, log_entry):
+            return _("Scheduled publishing refused: %(reason)s") % {
+                "reason": log_entry.data.get("reason", "")
+            }
+
+
+@hooks.register("before_copy_page")
+def refuse_live_copies_of_live_weeks(request, page):
+    """A published copy of a published week would book its accounts twice, its source being
+    the other week: refused with the booking rule's message before anything is copied."""
+    if request.method != "POST" or not request.POST.get("publish_copies"):
+        return None
+    if request.POST.get("alias"):
+        return None  # An alias is the same week again.
+    copied = Page.objects.filter(pk=page.pk)
+    if request.POST.get("copy_subpages"):
+        copied = page.get_descendants(inclusive=True)
+    refusals = [booking_message(slot) for slot in live_slots().filter(page__in=copied)]
+    if not refusals:
+        return None
+    for message in refusals:
+        messages.error(request, message)
+    return redirect(request.get_full_path())

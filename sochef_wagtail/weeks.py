@@ -1,13 +1,15 @@
 """Guest weeks: who took over which relay account, which week, and the index of them all."""
 
 import datetime
+import logging
 from functools import cached_property
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,7 +22,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page
+from wagtail.log_actions import log
+from wagtail.models import Orderable, Page, Revision
 from wagtail.search import index
 
 from .accounts import RelayAccount
@@ -36,6 +39,14 @@ from .project import ProjectSettings
 from .search import SearchForm, search_guests, search_tweets
 
 GUEST_PHOTO_SPEC = "fill-96x96"
+WEEK = datetime.timedelta(weeks=1)
+# The log action of Wagtail's publish_scheduled, and ours for a go-live it may not do.
+SCHEDULED_GO_LIVE = "wagtail.publish.scheduled"
+REFUSED_GO_LIVE = "sochef_wagtail.publish.refused"
+# Writing one of these of a live week decides which accounts it holds on which days.
+BOOKING_FIELDS = {"live", "week_start", "slots", "alias_of", "alias_of_id"}
+
+logger = logging.getLogger(__name__)
 
 
 def slots_queryset():
@@ -283,49 +294,99 @@ class GuestWeekPageForm(WagtailAdminPageForm):
             )
             week_start = None
         slots = self.formsets["slots"]
-        seen = set()
+        slot_forms = {}
         for form in slots.forms:
             # Each slot form is cleaned here, before the formset's own duplicate check
             # would remove the account from a duplicated slot's cleaned_data.
             form.is_valid()
-            if not form.has_changed() or slots._should_delete_form(form):
+            # An extra form left empty is no slot; a slot left as it was still books its account.
+            if slots._should_delete_form(form) or (form.empty_permitted and not form.has_changed()):
                 continue
             account = form.cleaned_data.get("account")
             if account is None:
                 continue
-            if account.pk in seen:
+            if account.pk in slot_forms:
                 form.add_error(
                     "account",
                     _("%(account)s already has a guest this week.") % {"account": account},
                 )
-            seen.add(account.pk)
-            if week_start:
-                self.check_account_is_free(form, account, week_start)
+                continue
+            slot_forms[account.pk] = form
+        if week_start and slot_forms:
+            for slot in booked_slots(week_start, slot_forms, week=self.instance):
+                slot_forms[slot.account_id].add_error("account", booking_message(slot))
         return cleaned_data
 
-    def check_account_is_free(self, form, account, week_start):
-        """Refuse an account that already has a live week on these dates."""
-        # Every week starts on a Monday and lasts seven days, so overlapping means same start.
-        clash = (
-            GuestSlot.objects.filter(account=account, page__live=True, page__week_start=week_start)
-            .exclude(page_id=self.instance.pk)
-            .select_related("page", "guest")
-            .first()
-        )
-        if clash:
-            form.add_error(
-                "account",
-                _(
-                    "%(account)s already has a published week from %(date)s: “%(title)s” with "
-                    "%(guest)s. Choose another account or another week."
-                )
-                % {
-                    "account": account,
-                    "date": week_start.isoformat(),
-                    "title": clash.page.title,
-                    "guest": clash.guest,
-                },
-            )
+
+class AccountBooked(ValidationError):
+    """A week may not go live: another live week has one of its relay accounts on those days."""
+
+    def __init__(self, week, booked):
+        self.week = week
+        super().__init__([booking_message(slot) for slot in booked])
+
+
+def booking_message(slot):
+    """Why a week is refused: ``slot``'s account, its week and its guest hold those days."""
+    return _(
+        "%(account)s already has a published week from %(date)s: “%(title)s” with "
+        "%(guest)s. Choose another account or another week."
+    ) % {
+        "account": slot.account,
+        "date": slot.page.week_start.isoformat(),
+        "title": slot.page.title,
+        "guest": slot.guest,
+    }
+
+
+def live_slots():
+    """The slots of live weeks, with week, guest and account. An alias shows its original's
+    week again, so it books nothing of its own."""
+    return GuestSlot.objects.filter(page__live=True, page__alias_of__isnull=True).select_related(
+        "page", "guest", "account"
+    )
+
+
+def booked_slots(week_start, account_ids, week=None):
+    """Per account of ``account_ids``, the first live slot of another week that overlaps the
+    week from ``week_start``. ``week`` itself and its translations (the same week in another
+    locale) are not another week. The rule is global: weeks of every index and site count, as
+    the relay accounts are the same everywhere."""
+    slots = live_slots().filter(
+        account_id__in=account_ids,
+        page__week_start__gt=week_start - WEEK,
+        page__week_start__lt=week_start + WEEK,
+    )
+    if week is not None:
+        slots = slots.exclude(page__translation_key=week.translation_key)
+    first = {}
+    for slot in slots.order_by("page__week_start", "page_id"):
+        first.setdefault(slot.account_id, slot)
+    return list(first.values())
+
+
+def lock_accounts(account_ids):
+    """Hold the accounts' rows until the transaction ends. Of two weeks published at the same
+    moment on one account, the second waits here until the first is committed, then sees it
+    (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    rows = RelayAccount.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")
+    list(rows.values_list("pk", flat=True))
+
+
+def first_free_week(account, start):
+    """The first Monday from ``start`` on which ``account`` has no live week, and the live
+    slots of the weeks skipped on the way."""
+    monday, skipped = start, []
+    slots = live_slots().filter(account=account, page__week_start__gt=start - WEEK)
+    for slot in slots.order_by("page__week_start"):
+        begins = slot.page.week_start
+        if begins >= monday + WEEK:
+            break
+        if begins > monday - WEEK:
+            skipped.append(slot)
+            while begins > monday - WEEK:
+                monday += WEEK
+    return monday, skipped
 
 
 class GuestWeekPage(SochefPageMixin, Page):
@@ -367,6 +428,68 @@ class GuestWeekPage(SochefPageMixin, Page):
     @property
     def week_end(self):
         return self.week_start + datetime.timedelta(days=6)
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        """Refuse to write a live week onto relay accounts that another live week holds on
+        those days, however it got here: an editor, a revision published by code or by a
+        workflow, a scheduled go-live, a revert, a copy, an alias made a page of its own."""
+        update_fields = kwargs.get("update_fields")
+        if (
+            self.live
+            and not self.alias_of_id
+            and (update_fields is None or BOOKING_FIELDS.intersection(update_fields))
+        ):
+            self.refuse_booked_accounts()
+        return super().save(*args, **kwargs)
+
+    def refuse_booked_accounts(self):
+        """Raise AccountBooked if another live week holds one of this week's accounts."""
+        account_ids = {slot.account_id for slot in self.slots.all()} - {None}
+        if not account_ids:
+            return
+        lock_accounts(account_ids)
+        booked = booked_slots(self.week_start, account_ids, week=self)
+        if booked:
+            raise AccountBooked(self, booked)
+
+    def publish(
+        self,
+        revision,
+        user=None,
+        changed=True,
+        log_action=True,
+        previous_revision=None,
+        skip_permission_checks=False,
+    ):
+        """Publish ``revision`` whole or not at all. A scheduled go-live that the booking rule
+        refuses is unscheduled and reported, so that publish_scheduled goes on with the others."""
+        try:
+            with transaction.atomic():
+                return super().publish(
+                    revision,
+                    user=user,
+                    changed=changed,
+                    log_action=log_action,
+                    previous_revision=previous_revision,
+                    skip_permission_checks=skip_permission_checks,
+                )
+        except AccountBooked as refusal:
+            if log_action != SCHEDULED_GO_LIVE:
+                raise
+            self.refuse_go_live(revision, refusal)
+
+    def refuse_go_live(self, revision, refusal):
+        """Leave ``revision`` an unscheduled draft; say why in the page's history and the log."""
+        Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+        reason = " ".join(refusal.messages)
+        log(instance=self, action=REFUSED_GO_LIVE, revision=revision, data={"reason": reason})
+        logger.error(
+            "Scheduled publishing of “%s” (page %s) refused: %s",
+            refusal.week.title,
+            self.pk,
+            reason,
+        )
 
     @property
     def week_number(self):

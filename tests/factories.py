@@ -63,11 +63,11 @@ def make_index(title="Vilka har twittrat och vad", slug="sochef"):
     return site_root().add_child(instance=GuestWeekIndexPage(title=title, slug=slug))
 
 
-def make_week(index, monday, slots, title=None, live=True):
+def make_week(index, monday, slots, title=None, live=True, slug=None):
     """A week below `index`; `slots` is a list of (account, guest)."""
     page = GuestWeekPage(
         title=title or f"Vecka {monday.isocalendar().week} {monday.year}",
-        slug=f"vecka-{monday.isoformat()}",
+        slug=slug or f"vecka-{monday.isoformat()}",
         week_start=monday,
     )
     for account, guest in slots:
@@ -98,8 +98,14 @@ def make_weeks(index, accounts, count, start=datetime.date(2012, 9, 3)):
     return weeks
 
 
-def week_form(title, week_start, slots, action=None):
-    """POST data of the admin's guest week form; `slots` is a list of (account, guest)."""
+def week_form(title, week_start, slots, action=None, slot_ids=()):
+    """POST data of the admin's guest week form; `slots` is a list of (account, guest).
+
+    With `slot_ids` (of the slots in the page or revision edited) the slots are sent as the
+    editor was shown them, as a browser sends slots that nobody touched."""
+    items = [{"account": account.pk, "guest": guest.pk} for account, guest in slots]
+    for n, slot_id in enumerate(slot_ids):
+        items[n].update(id=slot_id, ORDER=str(n + 1))
     data = nested_form_data(
         {
             "title": title,
@@ -107,9 +113,7 @@ def week_form(title, week_start, slots, action=None):
             "week_start": week_start,
             "intro": rich_text("<p>Veckans gäster.</p>"),
             "body": streamfield([]),
-            "slots": inline_formset(
-                [{"account": account.pk, "guest": guest.pk} for account, guest in slots], min=1
-            ),
+            "slots": inline_formset(items, initial=len(slot_ids), min=1),
         }
     )
     if action:

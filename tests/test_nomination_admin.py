@@ -13,10 +13,12 @@ from sochef_wagtail.nominations.models import Nomination
 from sochef_wagtail.nominations.notify import notify_editors
 from sochef_wagtail.weeks import GuestWeekPage
 from tests.factories import (
+    make_guest,
     make_index,
     make_nomination,
     make_nomination_page,
     make_user,
+    make_week,
     monday,
     nomination_post,
     set_project,
@@ -243,6 +245,68 @@ def test_accept_form_proposes_the_first_index_and_an_account_of_the_nominees_sid
     assert form["index"].value() == first.pk
     assert form["account"].value() == accounts[0].pk
     assert list(form.fields["index"].queryset) == [first, second]
+
+
+@pytest.mark.django_db
+def test_accept_proposes_the_first_free_monday_of_the_account_and_names_the_skipped_weeks(
+    superuser, accounts
+):
+    index, worker = make_index(), accounts[1]
+    for weeks_ahead, name in [(1, "Bo"), (2, "Karin"), (4, "Lisa")]:
+        make_week(index, monday(weeks_ahead), [(worker, make_guest(name))])
+    make_week(index, monday(3), [(accounts[0], make_guest("Anna"))])  # the other account
+    draft = [(worker, make_guest("Utkast"))]
+    make_week(index, monday(3), draft, title="Utkast", live=False, slug="utkast")
+    nomination = make_nomination(side="worker")
+    response = superuser.get(reverse("sochef_nominations:accept", args=[nomination.pk]))
+    form = response.context["form"]
+    assert form["account"].value() == worker.pk
+    assert form["week_start"].value() == monday(3)
+    assert form.fields["week_start"].help_text == (
+        "Den första måndagen efter i dag då @Skyddsombud inte har någon publicerad vecka. "
+        f"Hoppade över, redan bokade: {monday(1).isoformat()} (Bo), "
+        f"{monday(2).isoformat()} (Karin)."
+    )
+
+
+@pytest.mark.django_db
+def test_accept_proposes_the_next_monday_when_it_is_free(superuser, accounts):
+    make_index()
+    form = superuser.get(
+        reverse("sochef_nominations:accept", args=[make_nomination(side="worker").pk])
+    ).context["form"]
+    assert form["week_start"].value() == monday(1)
+    assert "Hoppade över" not in form.fields["week_start"].help_text
+
+
+@pytest.mark.django_db
+def test_accept_refuses_a_booked_monday_with_the_booking_rule_message(superuser, accounts):
+    index, worker = make_index(), accounts[1]
+    make_week(index, monday(2), [(worker, make_guest("Bo"))], title="Bo tar över")
+    response = accept(
+        superuser,
+        make_nomination(),
+        index=index.pk,
+        account=worker.pk,
+        week_start=monday(2).isoformat(),
+        sector="public",
+    )
+    assert response.context["form"].errors["week_start"] == [
+        f"@Skyddsombud har redan en publicerad vecka från {monday(2).isoformat()}: ”Bo tar över” "
+        "med Bo. Välj ett annat konto eller en annan vecka."
+    ]
+    assert not Guest.objects.filter(name="Maja Berg").exists()
+
+
+@pytest.mark.django_db
+def test_skipped_weeks_are_escaped_on_the_accept_page(superuser, accounts):
+    index, worker = make_index(), accounts[1]
+    make_week(index, monday(1), [(worker, make_guest("<b>Bo</b>"))])
+    response = superuser.get(
+        reverse("sochef_nominations:accept", args=[make_nomination(side="worker").pk])
+    )
+    page = response.content.decode()
+    assert "(&lt;b&gt;Bo&lt;/b&gt;)" in page and "<b>Bo</b>" not in page
 
 
 @pytest.mark.django_db

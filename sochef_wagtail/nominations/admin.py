@@ -1,7 +1,5 @@
 """Moderating nominations in the Wagtail admin: listing, bulk status change, export, accept."""
 
-import datetime
-
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
@@ -24,7 +22,14 @@ from wagtail.permissions import policy_registry
 from ..accounts import RelayAccount
 from ..choices import Sector
 from ..public_forms import SafeExportMixin
-from ..weeks import GuestWeekIndexPage, current_week_start
+from ..weeks import (
+    WEEK,
+    GuestWeekIndexPage,
+    booked_slots,
+    booking_message,
+    current_week_start,
+    first_free_week,
+)
 from .forms import NominationForm
 from .models import Nomination, NominationStatus, accept_nomination
 
@@ -118,13 +123,36 @@ class AcceptForm(forms.Form):
         self.fields["index"].initial = indexes[0].pk
         same_side = RelayAccount.objects.filter(side=nomination.side).first()
         self.fields["account"].initial = same_side.pk if same_side else None
-        self.fields["week_start"].initial = current_week_start() + datetime.timedelta(weeks=1)
+        week_start = current_week_start() + WEEK  # the first Monday after today
+        if same_side:
+            week_start, skipped = first_free_week(same_side, week_start)
+            self.fields["week_start"].help_text = proposal_help(same_side, skipped)
+        self.fields["week_start"].initial = week_start
 
     def clean_week_start(self):
         week_start = self.cleaned_data["week_start"]
         if week_start.weekday() != 0:
             raise forms.ValidationError(_("A guest week starts on a Monday."))
         return week_start
+
+    def clean(self):
+        cleaned_data = super().clean()
+        account, week_start = cleaned_data.get("account"), cleaned_data.get("week_start")
+        if account and week_start:
+            for slot in booked_slots(week_start, [account.pk]):
+                self.add_error("week_start", booking_message(slot))
+        return cleaned_data
+
+
+def proposal_help(account, skipped):
+    """What the proposed Monday is, and which booked weeks were passed over to find it."""
+    text = _("The first Monday after today on which %(account)s has no published week.") % {
+        "account": account
+    }
+    if skipped:
+        weeks = ", ".join(f"{slot.page.week_start.isoformat()} ({slot.guest})" for slot in skipped)
+        text += " " + _("Skipped, already booked: %(weeks)s.") % {"weeks": weeks}
+    return text
 
 
 class AcceptNominationView(WagtailAdminTemplateMixin, FormView):
