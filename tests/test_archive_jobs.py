@@ -154,7 +154,7 @@ def test_an_import_whose_heartbeat_stopped_is_shown_failed_and_the_page_stops_po
 ):
     job = running_import(heartbeat_age=61)
     response = importer_client.get(reverse(STATUS_URL, args=[job.pk]))
-    assert "its worker stopped" in response.text
+    assert "dess worker stannade" in response.text
     assert "window.location.reload" not in response.text
     job.refresh_from_db()
     assert job.status == ArchiveImportStatus.FAILED and job.finished_at is not None
@@ -164,7 +164,7 @@ def test_an_import_whose_heartbeat_stopped_is_shown_failed_and_the_page_stops_po
 def test_the_import_listing_shows_a_stopped_import_as_failed(importer_client, accounts):
     running_import(heartbeat_age=3600)
     response = importer_client.get(reverse("sochef_archive_import:index"))
-    assert "its worker stopped" in response.text
+    assert "dess worker stannade" in response.text
     assert ArchiveImport.objects.get().status == ArchiveImportStatus.FAILED
 
 
