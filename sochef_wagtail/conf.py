@@ -42,6 +42,14 @@ DEFAULTS = {
     "ARCHIVE_MAX_MEMBER_SIZE": 2 * 1024**3,
     # Largest compression ratio of a member larger than 1 MB (text JSON compresses ~10×).
     "ARCHIVE_MAX_COMPRESSION_RATIO": 100,
+    # Largest JSON (bytes) of one entry of a member (a tweet, a long post, the account), which
+    # bounds its longest string: a tweet is a few KB, a long post of 25,000 characters under
+    # 200 KB. Parsing one string takes time growing with the square of its length (a 200 MB
+    # string: minutes), so a larger entry is refused as soon as this much of it is read.
+    "ARCHIVE_MAX_ENTRY_SIZE": 1024**2,
+    # Seconds without a heartbeat (written every second by the task of a running admin import)
+    # after which that import is shown as failed: its worker stopped (killed, restarted).
+    "IMPORT_HEARTBEAT_TIMEOUT": 60,
     # The host's blog, read through an adapter (see sochef_wagtail/blog.py):
     # {"adapter": "dotted.path.Class", "post_model": "app.Model", "category": "SOchef", ...}.
     # Empty: no blog feed and no blog posts on the landing page.

@@ -74,3 +74,13 @@ def fetch_timeline(count, hold_path=""):
     with responses.RequestsMock() as api:
         api.add_callback(responses.GET, TWEETS_URL, callback=timeline_answer(timeline(count), hold))
         return fetch_tweets_task()
+
+
+def import_noting_pid(import_id, pid_path):
+    """The admin's archive import task, after writing the worker's process id into
+    ``pid_path``, for the test to kill it."""
+    from sochef_wagtail.archive.tasks import run_archive_import
+
+    with open(pid_path, "w") as file:
+        file.write(str(os.getpid()))
+    return run_archive_import(import_id)

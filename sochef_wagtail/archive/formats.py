@@ -275,7 +275,9 @@ class TweetArchive:
         try:
             with self.zip.open(member) as stream:
                 payload = _JsPayload(stream, member, variable, opening, on_read)
-                yield from ijson.items(payload, path, use_float=True)
+                for item in ijson.items(payload, path, use_float=True):
+                    payload.entry_read()
+                    yield item
         except ijson.JSONError as error:
             first_line = _first_line(error)
             if "premature EOF" in first_line:
@@ -302,7 +304,9 @@ def _account(item, handle_key, id_key):
 class _JsPayload:
     """A file-like view of a member after its ``name =``, without a trailing ``;``.
 
-    Checks the variable name, so that e.g. ``window.YTD.like.part0`` is not taken for tweets.
+    Checks the variable name, so that e.g. ``window.YTD.like.part0`` is not taken for tweets,
+    and refuses an entry (told by ``entry_read()``) larger than ``ARCHIVE_MAX_ENTRY_SIZE``
+    before the parser has it all.
     """
 
     def __init__(self, stream, member, variable, opening, on_read):
@@ -328,15 +332,37 @@ class _JsPayload:
         if on_read:
             on_read(len(head) - len(rest))
         self._pending, self._held = rest, b""
+        self._member, self._max_entry = member, app_settings.ARCHIVE_MAX_ENTRY_SIZE
+        self._entries = self._read = self._entry_start = 0
+
+    def entry_read(self):
+        """The parser has handed out one more entry: the next one starts here (give or take
+        the rest of the chunk read last)."""
+        self._entries += 1
+        self._entry_start = self._read
 
     def read(self, size=-1):
         if size == 0:
             return b""
         while True:
+            if self._read - self._entry_start > self._max_entry:
+                raise ArchiveError(
+                    _(
+                        "%(member)s, entry number %(number)s: larger than %(limit)s bytes "
+                        "(SOCHEF_ARCHIVE_MAX_ENTRY_SIZE), which no tweet of X is; refusing "
+                        "the archive."
+                    )
+                    % {
+                        "member": self._member,
+                        "number": self._entries + 1,
+                        "limit": self._max_entry,
+                    }
+                )
             chunk = self._pending or self._stream.read(CHUNK_SIZE)
             self._pending = b""
             if not chunk:
                 return b""  # the held tail was only white space and ";"
+            self._read += len(chunk)
             if self._on_read:
                 self._on_read(len(chunk))
             data = self._held + chunk

@@ -35,6 +35,7 @@ class ImportResult:
     present: int = 0
     duplicates: int = 0
     media: int = 0
+    media_not_archived: int = 0
     first: datetime.datetime | None = None
     last: datetime.datetime | None = None
     dry_run: bool = False
@@ -58,13 +59,19 @@ class ImportResult:
                 )
                 % values
             )
-        return (
+        summary = (
             _(
                 "Imported %(imported)s, already present %(present)s, media %(media)s, "
                 "for @%(handle)s, %(first)s – %(last)s."
             )
             % values
         )
+        if self.media_not_archived:
+            summary += " " + _(
+                "Media not archived: %(count)s (missing from the archive, or not a JPEG, PNG, "
+                "GIF, WebP or MP4 file)."
+            ) % {"count": self.media_not_archived}
+        return summary
 
 
 def import_archive(file, *, handle="", dry_run=False, progress=None):
@@ -106,6 +113,7 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
                 x_user_id=archive_user_id
             )
         result.imported, result.media = stored.created, stored.media
+        result.media_not_archived = stored.media_not_archived
         result.present += stored.present
         return result
 

@@ -1,11 +1,14 @@
 """Tweets as stored by the site: one row per tweet, whatever source it came from."""
 
+import posixpath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from ..accounts import RelayAccount
+from .media_types import EXTENSIONS
 from .rendering import tweet_language
 
 
@@ -102,6 +105,13 @@ class TweetMedia(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.media_key}"
 
+    @property
+    def servable_file(self):
+        """The stored file, or None when there is none or its name is not one a media file is
+        stored under (a file stored before their content was checked could be an SVG)."""
+        extension = posixpath.splitext(self.file.name)[1][1:].lower() if self.file else ""
+        return self.file if extension in EXTENSIONS else None
+
 
 class ArchiveImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
@@ -142,6 +152,8 @@ class ArchiveImport(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Written every second by the task while it runs: an old one means its worker died.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

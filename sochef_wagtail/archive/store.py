@@ -1,6 +1,7 @@
 """One storing function: ``TweetRow``s become ``Tweet`` and ``TweetMedia`` rows, idempotently."""
 
 import logging
+import posixpath
 from dataclasses import dataclass
 from itertools import islice
 
@@ -11,7 +12,8 @@ from django_q.tasks import async_task
 
 from ..accounts import RelayAccount
 from .cache import invalidate_week_cache
-from .models import Tweet, TweetMedia
+from .media_types import media_type
+from .models import MediaKind, Tweet, TweetMedia
 
 BATCH_SIZE = 500
 INDEX_TASK = "sochef_wagtail.archive.tasks.index_tweets"
@@ -33,6 +35,7 @@ class StoreResult:
     present: int = 0
     duplicates: int = 0
     media: int = 0
+    media_not_archived: int = 0  # media rows without a file: none given, or not a media file
 
 
 def existing_tweet_ids(tweet_ids):
@@ -83,6 +86,7 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
                 TweetMedia.objects.bulk_create(media, ignore_conflicts=True)
                 result.created += len(new)
                 result.media += len(media)
+                result.media_not_archived += sum(1 for item in media if not item.file)
                 times += [row.created_at for row in new]
                 times = [min(times), max(times)] if times else []
                 if on_stored:
@@ -113,13 +117,25 @@ def _media_row(tweet, media_and_file, saved_files):
     name = ""
     if opened:
         file_name, file_object = opened
-        name = MEDIA_FILE.generate_filename(None, get_valid_filename(file_name))
-        _delete_leftover(name)
         with file_object:
-            name = MEDIA_FILE.storage.save(
-                name, File(file_object), max_length=MEDIA_FILE.max_length
-            )
-        saved_files.append(name)
+            kind = media_type(file_object, video=item.kind != MediaKind.PHOTO)
+            if kind is None:
+                logger.warning(
+                    "Tweet %s: %s is not a %s as X exports them; not stored",
+                    tweet.tweet_id,
+                    file_name,
+                    "picture" if item.kind == MediaKind.PHOTO else "video",
+                )
+            else:
+                # The extension of what the file holds, never the one its name claims.
+                stem = posixpath.splitext(file_name)[0]
+                name = f"{get_valid_filename(stem)}.{kind.extension}"
+                name = MEDIA_FILE.generate_filename(None, name)
+                _delete_leftover(name)
+                name = MEDIA_FILE.storage.save(
+                    name, File(file_object), max_length=MEDIA_FILE.max_length
+                )
+                saved_files.append(name)
     return TweetMedia(
         tweet=tweet,
         media_key=item.media_key,

@@ -2,10 +2,13 @@
 
 import datetime
 import logging
-import time
+import threading
 
+from django.db import DatabaseError, connections
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.exceptions import TimeoutException
 from django_q.models import Schedule
 from wagtail.search.backends import get_search_backends
 
@@ -18,7 +21,7 @@ from .store import batched
 
 logger = logging.getLogger(__name__)
 
-# Seconds between two progress writes of a running import.
+# Seconds between two heartbeats (with the progress) of a running import.
 PROGRESS_INTERVAL = 1.0
 # Tweets indexed for Wagtail search at once: each call of the database backend scans its whole
 # index once, so fewer, larger calls are much faster.
@@ -26,17 +29,23 @@ INDEX_BATCH_SIZE = 5000
 
 
 def run_archive_import(import_id):
-    """Import the archive uploaded as ``ArchiveImport`` ``import_id``, then delete the upload."""
+    """Import the archive uploaded as ``ArchiveImport`` ``import_id``, then delete the upload.
+
+    However the task ends, the row ends finished with a message: done, refused, failed, or
+    stopped by django-q2's time-out (``TimeoutException``, a ``SystemExit``) or a shutdown,
+    which are re-raised. A worker killed outright cannot say so: its heartbeat stops, and
+    ``fail_stopped_imports`` marks the row failed.
+    """
     # Claim the job, so that a task the broker delivers twice does not run twice.
     claimed = ArchiveImport.objects.filter(pk=import_id, status=ArchiveImportStatus.QUEUED).update(
-        status=ArchiveImportStatus.RUNNING
+        status=ArchiveImportStatus.RUNNING, heartbeat_at=timezone.now()
     )
     if not claimed:
         return ""
     job = ArchiveImport.objects.get(pk=import_id)
     try:
-        with job.archive.open("rb") as archive:
-            result = import_archive(archive, handle=job.handle, progress=_ProgressWriter(job))
+        with _Heartbeat(job) as heartbeat, job.archive.open("rb") as archive:
+            result = import_archive(archive, handle=job.handle, progress=heartbeat.progress)
     except ArchiveError as error:
         job.status, job.error = ArchiveImportStatus.FAILED, str(error)
     except Exception as error:
@@ -45,13 +54,66 @@ def run_archive_import(import_id):
         job.error = _("The import stopped on an unexpected error (%(error)s).") % {
             "error": type(error).__name__
         }
+    except BaseException as stop:
+        job.status, job.error = ArchiveImportStatus.FAILED, _stopped_message(stop)
+        raise
     else:
         job.status, job.summary = ArchiveImportStatus.DONE, result.summary
     finally:
-        job.archive.delete(save=False)
+        _delete_upload(job)
         job.finished_at = timezone.now()
         job.save()
     return job.summary or job.error
+
+
+def _stopped_message(stop):
+    """What the row of an import says when ``stop`` (not an ``Exception``) ended it."""
+    if isinstance(stop, TimeoutException):
+        return _(
+            "The import took longer than the time-out of the q cluster and was stopped; "
+            "nothing was written. Raise “timeout” (and “retry” above it) in Q_CLUSTER, or "
+            "import the archive with the command sochef_import_archive."
+        )
+    return _(
+        "The import was stopped before it had finished (%(reason)s); nothing was written. "
+        "Upload the archive again."
+    ) % {"reason": type(stop).__name__}
+
+
+def _delete_upload(job):
+    """Delete the uploaded archive (a copy of someone's personal data); a storage that fails
+    to is logged, and does not keep the row from saying how the import ended."""
+    try:
+        job.archive.delete(save=False)
+    except Exception:
+        logger.exception("Could not delete the upload of archive import %s", job.pk)
+
+
+def fail_stopped_imports():
+    """Mark failed the running imports whose heartbeat is older than
+    ``SOCHEF_IMPORT_HEARTBEAT_TIMEOUT``: their worker died (killed, its server restarted)
+    without being able to say so. Their uploads are deleted. Returns how many there were."""
+    now = timezone.now()
+    limit = now - datetime.timedelta(seconds=app_settings.IMPORT_HEARTBEAT_TIMEOUT)
+    stopped = ArchiveImport.objects.alias(last_sign=Coalesce("heartbeat_at", "created_at")).filter(
+        status=ArchiveImportStatus.RUNNING, last_sign__lt=limit
+    )
+    failed = 0
+    for job in stopped:
+        # Only if no worker has finished it meanwhile.
+        if stopped.filter(pk=job.pk).update(
+            status=ArchiveImportStatus.FAILED,
+            error=_(
+                "The import stopped without finishing: its worker stopped (killed, restarted, "
+                "or past the time-out of the q cluster). An import stores the whole archive or "
+                "nothing: upload the archive again; tweets already stored are skipped."
+            ),
+            finished_at=now,
+        ):
+            failed += 1
+            _delete_upload(job)
+            ArchiveImport.objects.filter(pk=job.pk).update(archive="")
+    return failed
 
 
 def index_tweets(pk_ranges):
@@ -68,21 +130,50 @@ def index_tweets(pk_ranges):
     return f"{indexed} tweets indexed for search"
 
 
-class _ProgressWriter:
-    """Writes an import's progress to its row, at most once a second and at each new phase."""
+class _Heartbeat:
+    """While an import runs, a thread writes its progress and the time to its row every
+    ``PROGRESS_INTERVAL`` seconds, on a database connection of its own: outside the import's
+    transaction, so that the status page sees it, and also while the import waits for a lock
+    or stores a batch of files. Use as a context manager; ``progress`` is the importer's
+    ``progress(phase, done, total)``."""
 
     def __init__(self, job):
-        self.job, self.phase, self.written = job, "", 0.0
-
-    def __call__(self, phase, done, total):
-        now = time.monotonic()
-        if phase == self.phase and done < total and now - self.written < PROGRESS_INTERVAL:
-            return
-        self.phase, self.written = phase, now
-        ArchiveImport.objects.filter(pk=self.job.pk).update(
-            phase=phase, progress_done=done, progress_total=total
+        self.job = job
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"sochef-import-{job.pk}-heartbeat", daemon=True
         )
+
+    def progress(self, phase, done, total):
         self.job.phase, self.job.progress_done, self.job.progress_total = phase, done, total
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self):
+        try:
+            while not self._stop.wait(PROGRESS_INTERVAL):
+                job = self.job
+                try:
+                    ArchiveImport.objects.filter(
+                        pk=job.pk, status=ArchiveImportStatus.RUNNING
+                    ).update(
+                        heartbeat_at=timezone.now(),
+                        phase=job.phase,
+                        progress_done=job.progress_done,
+                        progress_total=job.progress_total,
+                    )
+                except DatabaseError as error:
+                    logger.warning(
+                        "Could not write the heartbeat of archive import %s: %s", job.pk, error
+                    )
+        finally:
+            connections.close_all()  # this thread's own
 
 
 FETCH_SCHEDULE = "sochef-fetch-tweets"

@@ -1,7 +1,5 @@
 """The admin's "Import archive": upload a ZIP → a django-q2 task imports it → its summary."""
 
-import zipfile
-
 from django import forms
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,9 +13,10 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSet
 
 from ..accounts import RelayAccount
+from .formats import ArchiveError, TweetArchive
 from .importer import READING
 from .models import ArchiveImport
-from .tasks import fetch_schedule_without_token
+from .tasks import fail_stopped_imports, fetch_schedule_without_token
 
 PERMISSION = "sochef_wagtail.import_archive"
 RECENT_IMPORTS = 10
@@ -40,9 +39,14 @@ class ArchiveImportForm(forms.Form):
     )
 
     def clean_archive(self):
+        """Refuse at once what the importer refuses from the ZIP's directory alone (not a ZIP,
+        no tweets, members too large or leading out of their folder)."""
         archive = self.cleaned_data["archive"]
-        if not zipfile.is_zipfile(archive):
-            raise forms.ValidationError(_("This file is not a ZIP archive."))
+        try:
+            with TweetArchive(archive):
+                pass
+        except ArchiveError as error:
+            raise forms.ValidationError(str(error)) from None
         archive.seek(0)
         return archive
 
@@ -86,6 +90,7 @@ def import_view(request):
             task_name=f"sochef-archive-import-{job.pk}",
         )
         return redirect("sochef_archive_import:status", job.pk)
+    fail_stopped_imports()
     return TemplateResponse(
         request,
         "sochef_wagtail/admin/archive_import.html",
@@ -101,6 +106,7 @@ def import_view(request):
 
 @permission_required(PERMISSION)
 def status_view(request, pk):
+    fail_stopped_imports()
     job = get_object_or_404(ArchiveImport, pk=pk)
     return TemplateResponse(
         request,

@@ -33,6 +33,9 @@ class Command(BaseCommand):
         except ArchiveError as error:
             progress.close()
             raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            progress.close()  # the transaction is rolled back, the stored files deleted
+            raise CommandError(_("Interrupted: nothing was written.")) from None
         progress.close()
         if verbosity >= 1:
             self.stdout.write(result.summary)
