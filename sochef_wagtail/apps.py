@@ -14,7 +14,7 @@ class SochefWagtailConfig(AppConfig):
         from wagtail.models import Locale, Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from . import page_cache
+        from . import checks, page_cache  # noqa: F401  (importing checks registers them)
         from .accounts import RelayAccount
         from .archive import cache
         from .archive.models import Tweet, TweetMedia

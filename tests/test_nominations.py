@@ -162,6 +162,111 @@ def test_forms_with_errors_do_not_count_towards_the_rate_limit(client, npage, se
 
 
 @pytest.mark.django_db
+def test_a_time_trap_token_serves_one_post(client, npage):
+    token = started_token()
+    assert client.post(npage.url, nomination_post(started=token)).status_code == 302
+    again = client.post(npage.url, nomination_post(started=token, nominee_name="Någon Annan"))
+    assert again.status_code == 200 and "redan skickats" in again.content.decode()
+    assert Nomination.objects.count() == 1
+    # The form shown again carries a token of its own, timed from when the form was first shown.
+    fresh = again.context["form"]["started"].value()
+    assert fresh != token
+    client.post(npage.url, nomination_post(started=fresh, nominee_name="Någon Annan"))
+    assert Nomination.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_form_shown_again_with_errors_can_be_sent_at_once(client, npage):
+    response = client.post(npage.url, nomination_post(why=""))
+    fresh = response.context["form"]["started"].value()
+    response = client.post(npage.url, nomination_post(started=fresh))
+    assert response.status_code == 302 and Nomination.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_posts_sent_at_once_take_no_more_than_the_limit(settings):
+    """Thirty threads ask for a slot of one address at the same moment: five get one."""
+    import threading
+
+    from django.test import RequestFactory
+
+    from sochef_wagtail.public_forms import give_back, take_slot
+
+    settings.SOCHEF_FORM_RATE_LIMIT = 5
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
+    barrier, slots = threading.Barrier(30), []
+
+    def post():
+        barrier.wait()
+        slots.append(take_slot(request, "nomination"))
+
+    threads = [threading.Thread(target=post) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    taken = [slot for slot in slots if slot]
+    assert len(taken) == 5 and len(set(taken)) == 5
+    give_back(taken[0])
+    assert take_slot(request, "nomination") == taken[0]
+    assert take_slot(request, "nomination") is None
+
+
+@pytest.mark.django_db
+def test_the_rate_limit_outlives_a_full_page_cache(client, npage, settings):
+    """However many entries other parts of the site put in the default cache (the per-process
+    LocMemCache keeps 300), the counters in their own cache stay."""
+    from django.core.cache import cache
+
+    settings.SOCHEF_FORM_RATE_LIMIT = 1
+    client.post(npage.url, nomination_post(), REMOTE_ADDR="10.0.0.9")
+    for n in range(900):
+        cache.set(f"other:{n}", n)
+    response = client.post(
+        npage.url, nomination_post(nominee_name="Gäst 2"), REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 429 and Nomination.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "caches, codes",
+    [
+        (
+            {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            {"W001", "W002"},
+        ),
+        (
+            {
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                "sochef_ratelimit": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+            },
+            {"W003"},
+        ),
+        (
+            {
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                "sochef_ratelimit": {
+                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": "redis://127.0.0.1:6379/0",
+                },
+            },
+            set(),
+        ),
+    ],
+)
+def test_deploy_checks_say_when_the_rate_limit_cannot_hold(caches, codes):
+    from django.test import override_settings
+
+    from sochef_wagtail.checks import check_rate_limit_cache
+
+    with override_settings(CACHES=caches):
+        found = {
+            message.id.removeprefix("sochef_wagtail.") for message in check_rate_limit_cache(None)
+        }
+    assert found == codes
+
+
+@pytest.mark.django_db
 def test_same_nominator_and_nominee_within_a_day_are_merged(client, npage):
     client.post(npage.url, nomination_post())
     client.post(
