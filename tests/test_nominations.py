@@ -312,6 +312,51 @@ def test_duplicate_sent_at_the_same_moment_is_merged_not_doubled(npage):
     assert racer.submission_count == 2
 
 
+@pytest.mark.django_db
+def test_merged_reasons_stay_within_the_limit(npage):
+    """Four repeats with 1,998-character reasons: every row stays valid (and can be saved in
+    the admin); what does not fit is a submission of its own."""
+    from sochef_wagtail.nominations.models import WHY_MAX_LENGTH
+
+    for n in range(4):
+        record_nomination(NominationFormData(why=str(n) * 1998), page=npage)
+    rows = list(Nomination.objects.order_by("created_at", "pk"))
+    assert len(rows) == 4
+    for row in rows:
+        assert len(row.why) <= WHY_MAX_LENGTH
+        row.full_clean()
+    short = NominationFormData(why="Kort.")
+    record_nomination(short, page=npage)
+    first = Nomination.objects.get(merge_key__isnull=False)
+    assert first.why == "0" * 1998 and first.submission_count == 1
+
+
+@pytest.mark.django_db
+def test_a_repeat_never_fills_what_the_first_left_empty(npage):
+    first, _ = record_nomination(NominationFormData(), page=npage)
+    second, created = record_nomination(
+        NominationFormData(nominee_contact="angripare@example.com", why="Ny kontakt."), page=npage
+    )
+    first.refresh_from_db()
+    assert first.nominee_contact == "" and first.why == "Ensamarbete."
+    assert first.submission_count == 1
+    assert created and second.pk != first.pk and second.merge_key is None
+    # Nor changes what it gave.
+    record_nomination(NominationFormData(organisation="Facket"), page=npage)
+    record_nomination(NominationFormData(organisation="Annat"), page=npage)
+    assert Nomination.objects.filter(organisation="Annat").exists()
+    assert Nomination.objects.get(pk=first.pk).organisation == ""
+
+
+@pytest.mark.django_db
+def test_a_repeat_of_a_merged_nomination_merges_into_the_first(npage):
+    first, _ = record_nomination(NominationFormData(organisation="Kommunal"), page=npage)
+    record_nomination(NominationFormData(organisation="Kommunal", why="Och mer."), page=npage)
+    first.refresh_from_db()
+    assert first.submission_count == 2 and first.why == "Ensamarbete.\n\nOch mer."
+    assert Nomination.objects.count() == 1
+
+
 def NominationFormData(**overrides):
     data = {
         "nominee_name": "Maja Berg",
