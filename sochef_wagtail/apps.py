@@ -20,12 +20,14 @@ class SochefWagtailConfig(AppConfig):
         from .archive.models import Tweet, TweetMedia
         from .guests import Guest
         from .languages import forget_locale_languages
+        from .nominations.notify import ensure_sweep_schedule
         from .press import PressMention
         from .project import GuideLink, ProjectSettings
         from .public_forms import ensure_purge_schedule
         from .weeks import GuestSlot
 
         post_migrate.connect(ensure_purge_schedule, sender=self)
+        post_migrate.connect(ensure_sweep_schedule, sender=self)
         post_save.connect(forget_locale_languages, sender=Locale)
         post_delete.connect(forget_locale_languages, sender=Locale)
         pre_save.connect(cache.tweet_moving, sender=Tweet)

@@ -82,6 +82,9 @@ class Nomination(PublicSubmission):
     )
     # A hash of nominator e-mail, nominee and day: lets concurrent duplicates merge safely.
     merge_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # The editors' e-mail: claimed by the task sending it, then marked sent (notify.py).
+    notify_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notified_at = models.DateTimeField(_("editors notified"), null=True, blank=True, editable=False)
     guest = models.ForeignKey(
         Guest,
         verbose_name=_("guest"),
@@ -200,7 +203,7 @@ def record_nomination(data, page=None, now=None):
     """Store a nomination, or merge it into the same nominator's nomination of the same person
     within the last day when it brings nothing but a reason that fits (see
     :meth:`Nomination.can_merge`; otherwise it is stored apart). New nominations notify the
-    editors after commit.
+    editors after commit, and the sweep in notify.py catches any whose notification was lost.
     Returns (nomination, created).
     """
     now = now or timezone.now()
@@ -235,7 +238,8 @@ def record_nomination(data, page=None, now=None):
 
 def created(nomination):
     """(nomination, True), its editors' notification queued for after the commit."""
-    # robust: a broker that is down must not turn a stored nomination into an error page.
+    # robust: a broker that is down must not turn a stored nomination into an error page; the
+    # sweep sends what this did not queue.
     transaction.on_commit(
         lambda: async_task(NOTIFY_TASK, nomination.pk, task_name=f"nomination-{nomination.pk}"),
         robust=True,
