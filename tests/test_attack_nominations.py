@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from sochef_wagtail.conf import app_settings
 from sochef_wagtail.nominations.models import Nomination
-from sochef_wagtail.nominations.notify import sweep_notifications
 from tests.factories import make_index, make_nomination_page, set_project
 from tests.processes import flush_redis, gunicorn, needs_postgresql, redis_missing, site_env
 from tests.test_nomination_load import nomination, open_form, post_all_at_once
@@ -107,6 +106,8 @@ def test_junk_queries_do_not_free_a_limited_address(site):
 
 def test_a_worker_killed_between_the_commit_and_the_queueing_is_notified_once(site):
     from django_q.models import OrmQ
+
+    from sochef_wagtail.nominations.notify import sweep_notifications
 
     env = site_env(settings_module="tests.attack_settings")
     env["SOCHEF_TEST_LOCAL_RATE_LIMIT"] = "1"
