@@ -198,6 +198,17 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The public forms' rate-limit counters in a cache of their own, which the page caches cannot
+# fill up. Per process here (one runserver); a site with several processes uses Redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sochef_ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sochef_ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
+}
+
 # The blog category that SOchef's feeds and landing page read (the default adapter, which
 # reads BlogPage's date, author, summary, image and categories fields).
 SOCHEF_BLOG = {"post_model": "blog.BlogPage", "category": "SOchef"}

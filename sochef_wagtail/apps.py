@@ -14,18 +14,20 @@ class SochefWagtailConfig(AppConfig):
         from wagtail.models import Locale, Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from . import page_cache
+        from . import checks, page_cache  # noqa: F401  (importing checks registers them)
         from .accounts import RelayAccount
         from .archive import cache
         from .archive.models import Tweet, TweetMedia
         from .guests import Guest
         from .languages import forget_locale_languages
+        from .nominations.notify import ensure_sweep_schedule
         from .press import PressMention
         from .project import GuideLink, ProjectSettings
         from .public_forms import ensure_purge_schedule
         from .weeks import GuestSlot
 
         post_migrate.connect(ensure_purge_schedule, sender=self)
+        post_migrate.connect(ensure_sweep_schedule, sender=self)
         post_save.connect(forget_locale_languages, sender=Locale)
         post_delete.connect(forget_locale_languages, sender=Locale)
         pre_save.connect(cache.tweet_moving, sender=Tweet)

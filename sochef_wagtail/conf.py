@@ -17,9 +17,14 @@ DEFAULTS = {
     # Time zone in which weeks begin and end, whatever the server's TIME_ZONE.
     "TIME_ZONE": "Europe/Stockholm",
     # Public forms (nominations, evaluation): accepted submissions per client IP and period
-    # (seconds), counted in Django's cache.
+    # (seconds), counted in the cache named RATE_LIMIT_CACHE_ALIAS.
     "FORM_RATE_LIMIT": 5,
     "FORM_RATE_PERIOD": 3600,
+    # The entry of CACHES holding the rate-limit counters and the used time-trap tokens, apart
+    # from the page caches so that no other entry can push them out; the "default" cache when
+    # CACHES has no such entry. It must be shared by every web process (Redis, Memcached or the
+    # database cache): `manage.py check --deploy` warns otherwise.
+    "RATE_LIMIT_CACHE_ALIAS": "sochef_ratelimit",
     # Time trap: a form sent sooner than this many seconds after it was shown is refused;
     # one older than FORM_MAX_AGE seconds must be sent again.
     "FORM_MIN_SECONDS": 3,

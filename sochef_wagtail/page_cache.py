@@ -5,7 +5,9 @@ Their templates wrap the ``sochef_content`` block in ``{% sochef_page_cache %}``
 site) in ``SOCHEF_CACHE_ALIAS`` for ``caching.cache_timeout()`` seconds (0: off). The key also
 varies on the language, today's date in ``SOCHEF_TIME_ZONE`` (weeks become current, then past)
 and one version token for all SOchef content, kept in the cache. The host's base template
-around the block is rendered on every request.
+around the block is rendered on every request. ``store_if=<expression>``, resolved after the
+block is rendered, keeps it out of the cache when false: the guest index stores only the
+queries it links to itself, so that made-up parameters cannot fill the cache.
 
 Whatever a cached page shows replaces the token (signals connected in ``apps.py``): Wagtail's
 page_published, page_unpublished and post_page_move, the deletion of any page, and saving or
@@ -65,6 +67,8 @@ class SochefCacheNode(CacheNode):
     """Django's ``{% cache %}`` in SOchef's cache, keyed also on the content version, the
     language and the day; it renders without the cache when that is off or cannot be reached."""
 
+    store_if = None
+
     def render(self, context):
         if not cache_enabled():
             return self.nodelist.render(context)
@@ -81,6 +85,8 @@ class SochefCacheNode(CacheNode):
             return self.nodelist.render(context)
         if html is None:
             html = self.nodelist.render(context)
+            if self.store_if is not None and not self.store_if.resolve(context):
+                return html
             try:
                 get_cache().set(key, html, timeout=cache_timeout())
             except Exception:
@@ -94,17 +100,22 @@ class PageCacheNode(WagtailPageCacheNode, SochefCacheNode):
 
 
 def do_page_cache(parser, token):
-    """``{% sochef_page_cache name [vary_on ...] %}…{% endsochef_page_cache %}``"""
+    """``{% sochef_page_cache name [vary_on ...] [store_if=expr] %}…{% endsochef_page_cache %}``"""
     tag_name, *arguments = token.split_contents()
     if not arguments:
         raise TemplateSyntaxError(f"'{tag_name}' needs a fragment name.")
+    store_if = None
+    if arguments[-1].startswith("store_if="):
+        store_if = parser.compile_filter(arguments.pop().removeprefix("store_if="))
     nodelist = parser.parse((f"end{tag_name}",))
     parser.delete_first_token()
     fragment_name, *vary_on = arguments
-    return PageCacheNode(
+    node = PageCacheNode(
         nodelist,
         None,  # timeout and cache come from the app's settings when rendering
         fragment_name,
         [parser.compile_filter(value) for value in vary_on],
         None,
     )
+    node.store_if = store_if
+    return node

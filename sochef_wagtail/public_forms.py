@@ -1,20 +1,23 @@
 """What every public form of the app shares, so that all follow the same rules.
 
-Nominations and the evaluation survey both use: a honeypot, a time trap and no control
-characters in what visitors send (:class:`ProtectedFormMixin`), a per-IP rate limit on Django's
-cache (:func:`is_rate_limited`, :func:`count_submission`), errors announced to screen readers, a
-page that serves the form and redirects to its thank-you text (:class:`PublicFormPage`), CSV
-cells that spreadsheets cannot run as formulas (:func:`neutralise_csv_cell`) and the retention
-rule (:class:`PublicSubmission`, :func:`purge_expired`).
+Nominations and the evaluation survey both use: a honeypot, a single-use time trap and no
+control characters in what visitors send (:class:`ProtectedFormMixin`), a per-IP rate limit in
+the cache named by ``SOCHEF_RATE_LIMIT_CACHE_ALIAS`` (:func:`take_slot`, :func:`give_back`),
+errors announced to screen readers, a page that serves the form and redirects to its thank-you
+text (:class:`PublicFormPage`), CSV cells that spreadsheets cannot run as formulas
+(:func:`neutralise_csv_cell`) and the retention rule (:class:`PublicSubmission`,
+:func:`purge_expired`).
 """
 
 import datetime
+import secrets
 import time
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import models
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -42,8 +45,16 @@ PURGE_SCHEDULE_NAME = "sochef_purge_nominations"
 
 
 def time_trap_token(started=None):
-    """A signed record of when the form was shown."""
-    return signing.dumps(time.time() if started is None else started, salt=TIME_TRAP_SALT)
+    """A signed record of when the form was shown, with a nonce that makes it single-use."""
+    started = time.time() if started is None else started
+    return signing.dumps([started, secrets.token_hex(16)], salt=TIME_TRAP_SALT)
+
+
+def rate_limit_cache():
+    """The cache of the rate-limit counters and used time-trap tokens: SOCHEF_RATE_LIMIT_CACHE_ALIAS
+    when CACHES defines it, else the default cache (see checks.py for what each backend can do)."""
+    alias = app_settings.RATE_LIMIT_CACHE_ALIAS
+    return caches[alias if alias in settings.CACHES else "default"]
 
 
 def without_control_characters(data):
@@ -72,6 +83,10 @@ class ProtectedFormMixin:
         "The form was sent very quickly after it was opened. Check your answers and send it again."
     )
     expired_message = _("The form has expired. Check your answers and send it again.")
+    already_sent_message = _(
+        "This form has already been sent. To send it once more, check your answers and send "
+        "it again."
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,20 +111,32 @@ class ProtectedFormMixin:
     def clean(self):
         cleaned_data = super().clean()
         try:
-            started = signing.loads(
+            started, nonce = signing.loads(
                 self.data.get("started", ""),
                 salt=TIME_TRAP_SALT,
                 max_age=app_settings.FORM_MAX_AGE,
             )
-        except signing.BadSignature:
+            started = float(started)
+        except (signing.BadSignature, TypeError, ValueError):
             # Shown again with a fresh token, so that sending it again works.
-            self.data = self.data.copy()
-            self.data["started"] = time_trap_token()
+            self.renew_time_trap()
             self.add_error(None, self.expired_message)
             return cleaned_data
-        if time.time() - float(started) < app_settings.FORM_MIN_SECONDS:
+        if time.time() - started < app_settings.FORM_MIN_SECONDS:
             self.add_error(None, self.too_fast_message)
+            return cleaned_data
+        # One token, one post: a bot cannot send many posts with what one GET gave it.
+        if not rate_limit_cache().add(
+            f"sochef:started:{nonce}", 1, timeout=app_settings.FORM_MAX_AGE
+        ):
+            self.add_error(None, self.already_sent_message)
+        # If the form is shown again, it can be sent once more, timed from when it was first shown.
+        self.renew_time_trap(started)
         return cleaned_data
+
+    def renew_time_trap(self, started=None):
+        self.data = self.data.copy()
+        self.data["started"] = time_trap_token(started)
 
     def full_clean(self):
         super().full_clean()
@@ -153,19 +180,27 @@ def _rate_key(request, scope):
     )
 
 
-def is_rate_limited(request, scope):
-    """Whether this client has used up its accepted submissions for the period."""
-    return cache.get(_rate_key(request, scope), 0) >= app_settings.FORM_RATE_LIMIT
+def take_slot(request, scope):
+    """Take one of this client's FORM_RATE_LIMIT slots, held for FORM_RATE_PERIOD seconds; returns
+    its key, or None when every slot is taken (the client is rate-limited).
+
+    Each slot is taken with the cache's ``add``, which is atomic in Redis, Memcached, the database
+    cache and LocMemCache (``incr`` is not in the database cache): posts sent at once never take
+    more slots than there are. Each accepted post counts for one period from when it was sent.
+    """
+    cache = rate_limit_cache()
+    base = _rate_key(request, scope)
+    keys = [f"{base}:{n}" for n in range(app_settings.FORM_RATE_LIMIT)]
+    taken = cache.get_many(keys)
+    for key in keys:
+        if key not in taken and cache.add(key, 1, timeout=app_settings.FORM_RATE_PERIOD):
+            return key
+    return None
 
 
-def count_submission(request, scope):
-    """Count one accepted submission from this client."""
-    key = _rate_key(request, scope)
-    if not cache.add(key, 1, timeout=app_settings.FORM_RATE_PERIOD):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=app_settings.FORM_RATE_PERIOD)
+def give_back(slot):
+    """Free a slot taken by a post that was not accepted."""
+    rate_limit_cache().delete(slot)
 
 
 # -- The page that serves a form ---------------------------------------------------------------
@@ -244,12 +279,19 @@ class PublicFormPage(RoutablePageMixin, SochefPageMixin, Page):
         if form.honeypot_filled:
             # Bots get the same answer as people, and nothing is stored.
             return redirect(self.thanks_url(request))
-        if is_rate_limited(request, self.rate_limit_scope):
+        # The slot is taken before the post is checked, so that posts sent at once cannot all
+        # pass the limit; a post that is not accepted gives it back.
+        slot = take_slot(request, self.rate_limit_scope)
+        if slot is None:
             return self.render_form(request, form, status=429, rate_limited=True)
         if not form.is_valid():
+            give_back(slot)
             return self.render_form(request, form)
-        self.save_submission(form, request)
-        count_submission(request, self.rate_limit_scope)
+        try:
+            self.save_submission(form, request)
+        except Exception:
+            give_back(slot)
+            raise
         return redirect(self.thanks_url(request))
 
     @path("tack/", name="thanks")

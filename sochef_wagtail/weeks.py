@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
+from django.http import QueryDict
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -131,14 +132,34 @@ def tweet_counts(weeks):
     return {week.pk: totals.get(f"week_{week.pk}", 0) for week in weeks}
 
 
+#: The GET parameters the guest index reads; any other (utm_source, ...) is ignored.
+INDEX_PARAMETERS = ("side", "role", "year", "page")
+
+
 class WeekListing:
     """What the guest index lists for the query ``query`` (filters, page number), read from the
     database only when the template asks: a page served from the cache reads nothing."""
 
     def __init__(self, index, query):
         self.index = index
-        self.query = query
+        self.query = QueryDict(mutable=True)
+        for name in INDEX_PARAMETERS:
+            if query.get(name):
+                self.query[name] = query[name]
         self.this_week = current_week_start()
+
+    @property
+    def cache_key(self):
+        """The parameters the listing is rendered from, as the page cache's key."""
+        return self.query.urlencode()
+
+    @property
+    def cacheable(self):
+        """Whether the query is one the page links to: known filter values and the number of a
+        page that exists. Asked after rendering; only these are cached, so a visitor cannot add
+        entries by making up values."""
+        asked = self.query.get("page")
+        return not self.filter_form.errors and asked in (None, str(self.weeks.number))
 
     @cached_property
     def all_weeks(self):

@@ -5,7 +5,7 @@ DATABASE_URL names the test database; tasks go to django-q2's database queue as 
 
 from tests.settings import *  # noqa: F403
 
-SOCHEF_FORM_RATE_LIMIT = 100_000  # every request of the test comes from 127.0.0.1
+SOCHEF_FORM_RATE_LIMIT = 1_000  # every request of the test comes from 127.0.0.1
 Q_CLUSTER = {**Q_CLUSTER, "sync": False}  # noqa: F405
 CONN_MAX_AGE = 0
 for database in DATABASES.values():  # noqa: F405

@@ -83,16 +83,16 @@ def python(code, env, **popen_args):
 
 
 @contextlib.contextmanager
-def gunicorn(env, *, workers, threads, options=()):
-    """The example site served by gunicorn (gthread workers) with ``env`` for the duration of a
-    ``with``; yields its process and URL once it answers."""
+def gunicorn(env, *, workers, threads, options=(), app="example_site.wsgi:application"):
+    """The example site (or another WSGI ``app``) served by gunicorn (gthread workers) with
+    ``env`` for the duration of a ``with``; yields its process and URL once it answers."""
     port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "example_site.wsgi:application",
+            app,
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             f"--threads={threads}",

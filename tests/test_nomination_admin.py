@@ -7,10 +7,11 @@ import io
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.nominations.models import Nomination
-from sochef_wagtail.nominations.notify import notify_editors
+from sochef_wagtail.nominations.notify import CLAIM_TIMEOUT, notify_editors, sweep_notifications
 from sochef_wagtail.weeks import GuestWeekPage
 from tests.factories import (
     make_guest,
@@ -432,3 +433,66 @@ def test_no_email_without_editors_to_notify(client, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         client.post(page.url, nomination_post())
     assert mail.outbox == [] and Nomination.objects.count() == 1
+
+
+# -- Notifications that were lost ----------------------------------------------------------------
+
+
+def later(minutes=3):
+    return timezone.now() + datetime.timedelta(minutes=minutes)
+
+
+@pytest.mark.django_db
+def test_a_notification_lost_after_the_commit_is_sent_by_the_sweep(
+    client, editors, django_capture_on_commit_callbacks
+):
+    """The process died between the commit and queueing the e-mail: its callback never ran."""
+    page = make_nomination_page()
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(page.url, nomination_post())
+    nomination = Nomination.objects.get()
+    assert nomination.notified_at is None and mail.outbox == []
+    assert sweep_notifications() == 0  # left to its own task for a while
+    assert sweep_notifications(now=later()) == 1
+    assert len(mail.outbox) == 1 and "Maja Berg" in mail.outbox[0].subject
+    nomination.refresh_from_db()
+    assert nomination.notified_at is not None
+    # Never a second e-mail: neither the sweep nor the task queued at the commit sends again.
+    assert sweep_notifications(now=later()) == 0
+    assert notify_editors(nomination.pk) == 0
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_nomination_being_notified_is_not_notified_again(editors):
+    nomination = make_nomination()
+    Nomination.objects.filter(pk=nomination.pk).update(notify_claimed_at=timezone.now())
+    assert notify_editors(nomination.pk) == 0 and mail.outbox == []
+    # A claim older than any send belongs to a sender that died: it is taken over.
+    Nomination.objects.filter(pk=nomination.pk).update(
+        notify_claimed_at=timezone.now() - CLAIM_TIMEOUT - datetime.timedelta(seconds=1)
+    )
+    assert notify_editors(nomination.pk) == 2 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_send_is_tried_again_by_the_sweep(editors, settings):
+    nomination = make_nomination()
+    settings.EMAIL_BACKEND = "tests.mail_backends.FailingEmailBackend"
+    with pytest.raises(ConnectionRefusedError):
+        notify_editors(nomination.pk)
+    assert sweep_notifications(now=later()) == 1  # logged, and still waiting
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    sweep_notifications(now=later())
+    assert len(mail.outbox) == 1
+    assert Nomination.objects.get(pk=nomination.pk).notified_at is not None
+
+
+@pytest.mark.django_db
+def test_migrate_schedules_the_sweep(db):
+    from django_q.models import Schedule
+
+    from sochef_wagtail.nominations.notify import SWEEP_SCHEDULE_NAME
+
+    schedule = Schedule.objects.get(name=SWEEP_SCHEDULE_NAME)
+    assert schedule.func == "sochef_wagtail.nominations.notify.sweep_notifications"

@@ -162,6 +162,111 @@ def test_forms_with_errors_do_not_count_towards_the_rate_limit(client, npage, se
 
 
 @pytest.mark.django_db
+def test_a_time_trap_token_serves_one_post(client, npage):
+    token = started_token()
+    assert client.post(npage.url, nomination_post(started=token)).status_code == 302
+    again = client.post(npage.url, nomination_post(started=token, nominee_name="Någon Annan"))
+    assert again.status_code == 200 and "redan skickats" in again.content.decode()
+    assert Nomination.objects.count() == 1
+    # The form shown again carries a token of its own, timed from when the form was first shown.
+    fresh = again.context["form"]["started"].value()
+    assert fresh != token
+    client.post(npage.url, nomination_post(started=fresh, nominee_name="Någon Annan"))
+    assert Nomination.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_form_shown_again_with_errors_can_be_sent_at_once(client, npage):
+    response = client.post(npage.url, nomination_post(why=""))
+    fresh = response.context["form"]["started"].value()
+    response = client.post(npage.url, nomination_post(started=fresh))
+    assert response.status_code == 302 and Nomination.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_posts_sent_at_once_take_no_more_than_the_limit(settings):
+    """Thirty threads ask for a slot of one address at the same moment: five get one."""
+    import threading
+
+    from django.test import RequestFactory
+
+    from sochef_wagtail.public_forms import give_back, take_slot
+
+    settings.SOCHEF_FORM_RATE_LIMIT = 5
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")
+    barrier, slots = threading.Barrier(30), []
+
+    def post():
+        barrier.wait()
+        slots.append(take_slot(request, "nomination"))
+
+    threads = [threading.Thread(target=post) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    taken = [slot for slot in slots if slot]
+    assert len(taken) == 5 and len(set(taken)) == 5
+    give_back(taken[0])
+    assert take_slot(request, "nomination") == taken[0]
+    assert take_slot(request, "nomination") is None
+
+
+@pytest.mark.django_db
+def test_the_rate_limit_outlives_a_full_page_cache(client, npage, settings):
+    """However many entries other parts of the site put in the default cache (the per-process
+    LocMemCache keeps 300), the counters in their own cache stay."""
+    from django.core.cache import cache
+
+    settings.SOCHEF_FORM_RATE_LIMIT = 1
+    client.post(npage.url, nomination_post(), REMOTE_ADDR="10.0.0.9")
+    for n in range(900):
+        cache.set(f"other:{n}", n)
+    response = client.post(
+        npage.url, nomination_post(nominee_name="Gäst 2"), REMOTE_ADDR="10.0.0.9"
+    )
+    assert response.status_code == 429 and Nomination.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "caches, codes",
+    [
+        (
+            {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            {"W001", "W002"},
+        ),
+        (
+            {
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                "sochef_ratelimit": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+            },
+            {"W003"},
+        ),
+        (
+            {
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                "sochef_ratelimit": {
+                    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                    "LOCATION": "redis://127.0.0.1:6379/0",
+                },
+            },
+            set(),
+        ),
+    ],
+)
+def test_deploy_checks_say_when_the_rate_limit_cannot_hold(caches, codes):
+    from django.test import override_settings
+
+    from sochef_wagtail.checks import check_rate_limit_cache
+
+    with override_settings(CACHES=caches):
+        found = {
+            message.id.removeprefix("sochef_wagtail.") for message in check_rate_limit_cache(None)
+        }
+    assert found == codes
+
+
+@pytest.mark.django_db
 def test_same_nominator_and_nominee_within_a_day_are_merged(client, npage):
     client.post(npage.url, nomination_post())
     client.post(
@@ -205,6 +310,51 @@ def test_duplicate_sent_at_the_same_moment_is_merged_not_doubled(npage):
     assert Nomination.objects.count() == 1
     racer.refresh_from_db()
     assert racer.submission_count == 2
+
+
+@pytest.mark.django_db
+def test_merged_reasons_stay_within_the_limit(npage):
+    """Four repeats with 1,998-character reasons: every row stays valid (and can be saved in
+    the admin); what does not fit is a submission of its own."""
+    from sochef_wagtail.nominations.models import WHY_MAX_LENGTH
+
+    for n in range(4):
+        record_nomination(NominationFormData(why=str(n) * 1998), page=npage)
+    rows = list(Nomination.objects.order_by("created_at", "pk"))
+    assert len(rows) == 4
+    for row in rows:
+        assert len(row.why) <= WHY_MAX_LENGTH
+        row.full_clean()
+    short = NominationFormData(why="Kort.")
+    record_nomination(short, page=npage)
+    first = Nomination.objects.get(merge_key__isnull=False)
+    assert first.why == "0" * 1998 and first.submission_count == 1
+
+
+@pytest.mark.django_db
+def test_a_repeat_never_fills_what_the_first_left_empty(npage):
+    first, _ = record_nomination(NominationFormData(), page=npage)
+    second, created = record_nomination(
+        NominationFormData(nominee_contact="angripare@example.com", why="Ny kontakt."), page=npage
+    )
+    first.refresh_from_db()
+    assert first.nominee_contact == "" and first.why == "Ensamarbete."
+    assert first.submission_count == 1
+    assert created and second.pk != first.pk and second.merge_key is None
+    # Nor changes what it gave.
+    record_nomination(NominationFormData(organisation="Facket"), page=npage)
+    record_nomination(NominationFormData(organisation="Annat"), page=npage)
+    assert Nomination.objects.filter(organisation="Annat").exists()
+    assert Nomination.objects.get(pk=first.pk).organisation == ""
+
+
+@pytest.mark.django_db
+def test_a_repeat_of_a_merged_nomination_merges_into_the_first(npage):
+    first, _ = record_nomination(NominationFormData(organisation="Kommunal"), page=npage)
+    record_nomination(NominationFormData(organisation="Kommunal", why="Och mer."), page=npage)
+    first.refresh_from_db()
+    assert first.submission_count == 2 and first.why == "Ensamarbete.\n\nOch mer."
+    assert Nomination.objects.count() == 1
 
 
 def NominationFormData(**overrides):

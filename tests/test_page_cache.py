@@ -294,3 +294,20 @@ REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "
 def test_the_default_timeout_depends_on_whether_the_cache_is_shared(caches, timeout, expected):
     with override_settings(CACHES=caches, SOCHEF_CACHE_TIMEOUT=timeout):
         assert cache_timeout() == expected
+
+
+@pytest.mark.django_db
+@override_settings(SOCHEF_INDEX_PAGE_SIZE=1)
+def test_made_up_parameters_add_no_cache_entries(client, index_page, accounts):
+    """Tracking parameters are ignored, and values the page never links to are rendered but not
+    kept: a visitor cannot fill the cache (and push other entries out) with made-up queries."""
+    make_weeks(index_page, accounts, 2)
+    html(client, index_page.url)
+    entries = len(page_cache.get_cache()._cache)
+    for n in range(50):
+        page = html(client, f"{index_page.url}?utm_source=x{n}&page=2")
+        assert f"x{n}" not in page  # nor in the pagination links
+    assert len(page_cache.get_cache()._cache) == entries + 1
+    for junk in ("page=99", "page=02", "side=nope", "year=1999", "role=x&side=worker"):
+        html(client, f"{index_page.url}?{junk}")
+    assert len(page_cache.get_cache()._cache) == entries + 1

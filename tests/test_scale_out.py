@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_q.models import Schedule, Task
 
 from sochef_wagtail.archive.models import Tweet
-from sochef_wagtail.public_forms import count_submission, is_rate_limited
+from sochef_wagtail.public_forms import take_slot
 from tests.processes import (
     REDIS_URL,
     python,
@@ -77,27 +77,28 @@ def test_two_clusters_on_redis_run_each_scheduled_fetch_exactly_once(fetched_acc
     assert logs.count(f"'{FETCH}' [") == len(labels)
 
 
-def test_rate_limit_of_the_public_forms_counts_across_processes(redis, settings):
-    """Two processes count submissions from one address at once; the test's process, a third,
-    sees their sum in the Redis cache."""
+def test_rate_limit_of_the_public_forms_counts_across_processes(redis):
+    """Two processes take slots of one address at once: together they get the limit (5), and the
+    test's process, a third, finds none left in the Redis cache."""
     code = (
         "from django.test import RequestFactory\n"
-        "from sochef_wagtail.public_forms import count_submission\n"
+        "from sochef_wagtail.public_forms import take_slot\n"
         "request = RequestFactory().post('/', REMOTE_ADDR='203.0.113.9')\n"
-        "for _ in range(3):\n"
-        "    count_submission(request, 'nomination')\n"
+        "print(sum(take_slot(request, 'nomination') is not None for _ in range(4)))\n"
     )
-    processes = [python(code, site_env(), stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    processes = [
+        python(code, site_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    taken = 0
     for process in processes:
-        assert process.wait(timeout=120) == 0, process.stderr.read()
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        taken += int(out.split()[-1])
+    assert taken == 5
 
     request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
     with override_settings(CACHES=REDIS_CACHES):
-        settings.SOCHEF_FORM_RATE_LIMIT = 6
-        assert is_rate_limited(request, "nomination")
-        settings.SOCHEF_FORM_RATE_LIMIT = 7
-        assert not is_rate_limited(request, "nomination")
-        count_submission(request, "nomination")
-        assert is_rate_limited(request, "nomination")
+        assert take_slot(request, "nomination") is None
         other = RequestFactory().post("/", REMOTE_ADDR="203.0.113.10")
-        assert not is_rate_limited(other, "nomination")
+        assert take_slot(other, "nomination") is not None

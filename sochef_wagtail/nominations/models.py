@@ -19,6 +19,8 @@ from ..public_forms import PublicSubmission
 from ..weeks import GuestSlot, GuestWeekPage
 
 WHY_MAX_LENGTH = 2000
+# A repeat that gives one of these otherwise than the first submission is stored apart.
+MERGE_CHECKED = ("nominee_handle", "role_other", "organisation", "nominee_contact")
 NOTIFY_TASK = "sochef_wagtail.nominations.notify.notify_editors"
 
 
@@ -80,6 +82,9 @@ class Nomination(PublicSubmission):
     )
     # A hash of nominator e-mail, nominee and day: lets concurrent duplicates merge safely.
     merge_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # The editors' e-mail: claimed by the task sending it, then marked sent (notify.py).
+    notify_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notified_at = models.DateTimeField(_("editors notified"), null=True, blank=True, editable=False)
     guest = models.ForeignKey(
         Guest,
         verbose_name=_("guest"),
@@ -142,16 +147,30 @@ class Nomination(PublicSubmission):
     def role_label(self):
         return self.role_other if self.role == Role.OTHER else self.get_role_display()
 
-    def merge(self, data):
-        """Fold a repeated nomination into this one: new reasons appended, blanks filled."""
+    def can_merge(self, data):
+        """Whether a repeat of this nomination brings nothing but a reason that still fits.
+
+        A repeat may come from anyone who knows the nominator's e-mail and the nominee's name:
+        it never fills or changes another field, and is stored apart when it would.
+        """
+        for name in MERGE_CHECKED:
+            field = self._meta.get_field(name)
+            given = field.to_python(data.get(name, ""))
+            if given and given != field.to_python(getattr(self, name)):
+                return False
         why = data.get("why", "").strip()
-        if why and why not in self.why:
-            self.why = f"{self.why}\n\n{why}" if self.why else why
-        for field in ("nominee_handle", "role_other", "organisation", "nominee_contact"):
-            if not getattr(self, field) and data.get(field):
-                setattr(self, field, data[field])
+        return len(self.merged_why(why)) <= WHY_MAX_LENGTH
+
+    def merged_why(self, why):
+        if not why or why in self.why:
+            return self.why
+        return f"{self.why}\n\n{why}" if self.why else why
+
+    def merge(self, data):
+        """Fold a repeat (see :meth:`can_merge`) into this nomination: its reason appended."""
+        self.why = self.merged_why(data.get("why", "").strip())
         self.submission_count += 1
-        self.save()
+        self.save(update_fields=["why", "submission_count"])
 
     @classmethod
     def purge(cls, cutoff):
@@ -182,8 +201,10 @@ def merge_key(nominator_email, nominee_name, day):
 
 def record_nomination(data, page=None, now=None):
     """Store a nomination, or merge it into the same nominator's nomination of the same person
-    within the last day. New nominations notify the editors after commit. Returns
-    (nomination, created).
+    within the last day when it brings nothing but a reason that fits (see
+    :meth:`Nomination.can_merge`; otherwise it is stored apart). New nominations notify the
+    editors after commit, and the sweep in notify.py catches any whose notification was lost.
+    Returns (nomination, created).
     """
     now = now or timezone.now()
     today = timezone.localtime(now, ZoneInfo(app_settings.TIME_ZONE)).date()
@@ -198,23 +219,31 @@ def record_nomination(data, page=None, now=None):
             .order_by("-created_at")
             .first()
         )
-        if earlier:
+        if earlier is None:
+            nomination = Nomination(page=page, merge_key=keys[0], created_at=now, **data)
+            try:
+                with transaction.atomic():
+                    nomination.save()
+            except IntegrityError:
+                # The same nomination, sent twice at once (a double click): the first one won.
+                earlier = Nomination.objects.select_for_update().get(merge_key=keys[0])
+            else:
+                return created(nomination)
+        if earlier.can_merge(data):
             earlier.merge(data)
             return earlier, False
-        nomination = Nomination(page=page, merge_key=keys[0], created_at=now, **data)
-        try:
-            with transaction.atomic():
-                nomination.save()
-        except IntegrityError:
-            # The same nomination, sent twice at once (a double click): the first one won.
-            earlier = Nomination.objects.select_for_update().get(merge_key=keys[0])
-            earlier.merge(data)
-            return earlier, False
-        # robust: a broker that is down must not turn a stored nomination into an error page.
-        transaction.on_commit(
-            lambda: async_task(NOTIFY_TASK, nomination.pk, task_name=f"nomination-{nomination.pk}"),
-            robust=True,
-        )
+        # Only the first submission holds the merge key: later ones merge into it or stay apart.
+        return created(Nomination.objects.create(page=page, created_at=now, **data))
+
+
+def created(nomination):
+    """(nomination, True), its editors' notification queued for after the commit."""
+    # robust: a broker that is down must not turn a stored nomination into an error page; the
+    # sweep sends what this did not queue.
+    transaction.on_commit(
+        lambda: async_task(NOTIFY_TASK, nomination.pk, task_name=f"nomination-{nomination.pk}"),
+        robust=True,
+    )
     return nomination, True
 
 

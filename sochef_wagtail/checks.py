@@ -1,0 +1,52 @@
+"""System checks of what the app needs from the host's settings (``manage.py check --deploy``)."""
+
+from django.conf import settings
+from django.core import checks
+
+from .conf import app_settings
+
+#: Each process has its own: a limit counted there is multiplied by the number of processes.
+PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.LocMemCache",)
+#: They keep nothing, or do not add atomically: posts sent at once would all pass.
+UNFIT_CACHES = (
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_rate_limit_cache(app_configs, **kwargs):
+    """The public forms' rate limit and single-use time trap need a shared cache of their own."""
+    alias = app_settings.RATE_LIMIT_CACHE_ALIAS
+    messages = []
+    if alias not in settings.CACHES:
+        messages.append(
+            checks.Warning(
+                f"CACHES has no {alias!r} entry: the public forms' rate-limit counters share the "
+                "default cache, where other entries can push them out.",
+                hint=f"Add a CACHES[{alias!r}] entry (see the README, 'Security').",
+                id="sochef_wagtail.W001",
+            )
+        )
+        alias = "default"
+    backend = settings.CACHES.get(alias, {}).get("BACKEND", "")
+    if backend in PER_PROCESS_CACHES:
+        messages.append(
+            checks.Warning(
+                f"The rate-limit cache {alias!r} is {backend}: each server process counts on its "
+                "own, so the limit is multiplied by the number of processes and a time-trap "
+                "token can be used once in each.",
+                hint="Use Redis, Memcached or the database cache when running several processes.",
+                id="sochef_wagtail.W002",
+            )
+        )
+    elif backend in UNFIT_CACHES:
+        messages.append(
+            checks.Warning(
+                f"The rate-limit cache {alias!r} is {backend}, which cannot count submissions "
+                "atomically: the public forms' rate limit does not hold.",
+                hint="Use Redis, Memcached, the database cache or LocMemCache.",
+                id="sochef_wagtail.W003",
+            )
+        )
+    return messages
