@@ -23,7 +23,11 @@ class Tweet(index.Indexed, models.Model):
                    "expanded_url": "https://example.com/a", "display_url": "example.com/a"}],
          "mentions": [{"start": 0, "end": 12, "handle": "Skyddsombud"}],
          "hashtags": [{"start": 0, "end": 9, "tag": "arbetsmiljo"}],
+         "cashtags": [{"start": 0, "end": 5, "tag": "VOLV"}],
          "media": [{"start": 0, "end": 23, "url": "https://t.co/y"}]}
+
+    Each version of an edited tweet is a row of its own; ``latest_version_id`` links every
+    version, the latest included, to the latest one (see ``latest_versions()``).
     """
 
     tweet_id = models.CharField(_("tweet id"), max_length=25, unique=True)
@@ -38,6 +42,7 @@ class Tweet(index.Indexed, models.Model):
     entities = models.JSONField(_("entities"), default=dict, blank=True)
     in_reply_to_tweet_id = models.CharField(_("in reply to tweet id"), max_length=25, blank=True)
     in_reply_to_handle = models.CharField(_("in reply to handle"), max_length=15, blank=True)
+    in_reply_to_user_id = models.CharField(_("in reply to user id"), max_length=25, blank=True)
     is_retweet = models.BooleanField(_("retweet"), default=False)
     is_quote = models.BooleanField(_("quote tweet"), default=False)
     quoted_tweet_id = models.CharField(_("quoted tweet id"), max_length=25, blank=True)
@@ -45,6 +50,18 @@ class Tweet(index.Indexed, models.Model):
     like_count = models.PositiveIntegerField(_("likes"), default=0)
     retweet_count = models.PositiveIntegerField(_("retweets"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=TweetSource.choices)
+    client = models.CharField(
+        _("client"), max_length=100, blank=True, help_text=_("The app it was posted with.")
+    )
+    possibly_sensitive = models.BooleanField(_("possibly sensitive"), default=False)
+    place_name = models.CharField(_("place"), max_length=200, blank=True)
+    latest_version_id = models.CharField(
+        _("latest version"),
+        max_length=25,
+        blank=True,
+        db_index=True,
+        help_text=_("For a tweet edited on X: the id of its latest version."),
+    )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     search_fields = [
@@ -67,9 +84,19 @@ class Tweet(index.Indexed, models.Model):
         return f"https://x.com/{self.account.handle}/status/{self.tweet_id}"
 
     @property
+    def is_edited(self):
+        """The latest version of a tweet that was edited on X."""
+        return self.latest_version_id == self.tweet_id
+
+    @property
     def language(self):
         """The tweet's language as a BCP 47 tag (from X's ``lang``), or "" when unknown."""
         return tweet_language(self.lang)
+
+
+def latest_versions():
+    """The condition for tweets that are not an earlier version of a tweet edited on X."""
+    return models.Q(latest_version_id="") | models.Q(latest_version_id=models.F("tweet_id"))
 
 
 class MediaKind(models.TextChoices):

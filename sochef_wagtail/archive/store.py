@@ -83,7 +83,7 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
                 TweetMedia.objects.bulk_create(media, ignore_conflicts=True)
                 result.created += len(new)
                 result.media += len(media)
-                times += [row.created_at for row in new]
+                times += [row.created_at for row in new] + _link_earlier_versions(new)
                 times = [min(times), max(times)] if times else []
                 if on_stored:
                     on_stored(len(batch))
@@ -97,6 +97,22 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
             MEDIA_FILE.storage.delete(name)
         raise
     return result
+
+
+def _link_earlier_versions(rows):
+    """Link the stored earlier versions of the edited tweets among ``rows`` to their latest
+    version (the API sends an edit as a new tweet); returns their times."""
+    times = []
+    for row in rows:
+        if row.latest_version_id == row.tweet_id:
+            earlier = Tweet.objects.filter(tweet_id__in=row.edit_tweet_ids[:-1]).exclude(
+                latest_version_id=row.tweet_id
+            )
+            earlier_times = list(earlier.values_list("created_at", flat=True))
+            if earlier_times:
+                earlier.update(latest_version_id=row.tweet_id)
+                times += earlier_times
+    return times
 
 
 def _with_files(row, open_media):
