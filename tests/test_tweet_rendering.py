@@ -248,7 +248,7 @@ def test_client_place_and_edit_are_shown_escaped(accounts):
         tweet_id="22",
         client="<b>Twitter</b> for iPhone",
         place_name="Stockholm & Solna",
-        latest_version_id="22",
+        edited=True,
     )
     with translation.override("en"):
         markup = render_tweet(tweet)

@@ -26,8 +26,8 @@ class Tweet(index.Indexed, models.Model):
          "cashtags": [{"start": 0, "end": 5, "tag": "VOLV"}],
          "media": [{"start": 0, "end": 23, "url": "https://t.co/y"}]}
 
-    Each version of an edited tweet is a row of its own; ``latest_version_id`` links every
-    version, the latest included, to the latest one (see ``latest_versions()``).
+    Each version of a tweet edited on X is a row of its own: the earlier ones name the latest
+    in ``latest_version_id`` (and are left out by ``latest_versions()``), the latest is ``edited``.
     """
 
     tweet_id = models.CharField(_("tweet id"), max_length=25, unique=True)
@@ -60,7 +60,10 @@ class Tweet(index.Indexed, models.Model):
         max_length=25,
         blank=True,
         db_index=True,
-        help_text=_("For a tweet edited on X: the id of its latest version."),
+        help_text=_("For an earlier version of a tweet edited on X: the id of its latest version."),
+    )
+    edited = models.BooleanField(
+        _("edited"), default=False, help_text=_("The latest version of a tweet edited on X.")
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
@@ -68,6 +71,7 @@ class Tweet(index.Indexed, models.Model):
         index.SearchField("text"),
         index.FilterField("account"),
         index.FilterField("created_at"),
+        index.FilterField("latest_version_id"),
     ]
 
     class Meta:
@@ -84,11 +88,6 @@ class Tweet(index.Indexed, models.Model):
         return f"https://x.com/{self.account.handle}/status/{self.tweet_id}"
 
     @property
-    def is_edited(self):
-        """The latest version of a tweet that was edited on X."""
-        return self.latest_version_id == self.tweet_id
-
-    @property
     def language(self):
         """The tweet's language as a BCP 47 tag (from X's ``lang``), or "" when unknown."""
         return tweet_language(self.lang)
@@ -96,7 +95,7 @@ class Tweet(index.Indexed, models.Model):
 
 def latest_versions():
     """The condition for tweets that are not an earlier version of a tweet edited on X."""
-    return models.Q(latest_version_id="") | models.Q(latest_version_id=models.F("tweet_id"))
+    return models.Q(latest_version_id="")
 
 
 class MediaKind(models.TextChoices):

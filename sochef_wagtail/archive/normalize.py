@@ -72,8 +72,14 @@ class TweetRow:
     media: list[MediaRow] = field(default_factory=list)
 
     @property
+    def edited(self):
+        """The latest version of a tweet edited on X."""
+        return bool(self.edit_tweet_ids) and self.edit_tweet_ids[-1] == self.tweet_id
+
+    @property
     def latest_version_id(self):
-        return self.edit_tweet_ids[-1] if self.edit_tweet_ids else ""
+        """For an earlier version of a tweet edited on X, the latest version's id."""
+        return "" if self.edited or not self.edit_tweet_ids else self.edit_tweet_ids[-1]
 
     def model_fields(self):
         """The ``Tweet`` fields of this row, without the account."""
@@ -96,6 +102,7 @@ class TweetRow:
             "possibly_sensitive": self.possibly_sensitive,
             "place_name": self.place_name,
             "latest_version_id": self.latest_version_id,
+            "edited": self.edited,
         }
 
 

@@ -126,13 +126,13 @@ def _link_earlier_versions(rows):
     version (the API sends an edit as a new tweet); returns their times."""
     times = []
     for row in rows:
-        if row.latest_version_id == row.tweet_id:
+        if row.edited:
             earlier = Tweet.objects.filter(tweet_id__in=row.edit_tweet_ids[:-1]).exclude(
                 latest_version_id=row.tweet_id
             )
             earlier_times = list(earlier.values_list("created_at", flat=True))
             if earlier_times:
-                earlier.update(latest_version_id=row.tweet_id)
+                earlier.update(latest_version_id=row.tweet_id, edited=False)
                 times += earlier_times
     return times
 
