@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
 
+from .archive.models import latest_versions
 from .archive.timeline import tweets_to_show
 from .search_backend import MAX_QUERY_LENGTH
 
@@ -32,7 +33,7 @@ class SearchForm(forms.Form):
 
 def search_tweets(query):
     """Archived tweets whose text matches ``query``, most relevant first."""
-    return get_search_backend().search(query, tweets_to_show())
+    return get_search_backend().search(query, tweets_to_show().filter(latest_versions()))
 
 
 def search_guests(query, guests):

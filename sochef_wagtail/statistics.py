@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 
 from .accounts import FollowerSnapshot, RelayAccount
-from .archive.models import Tweet
+from .archive.models import Tweet, latest_versions
 from .charts import BarChart, LineChart, Series
 from .choices import Role, Sector, Side
 from .conf import app_settings
@@ -35,7 +35,8 @@ def tweets_per_week():
         "created_at", output_field=DateField(), tzinfo=ZoneInfo(app_settings.TIME_ZONE)
     )
     rows = (
-        Tweet.objects.annotate(week=week)
+        Tweet.objects.filter(latest_versions())
+        .annotate(week=week)
         .values("week", "account__side")
         .annotate(tweets=Count("pk"))
         .order_by("week")
@@ -57,7 +58,7 @@ def replies_between(accounts):
     pairs = [(a, b) for a in accounts for b in accounts if a.pk != b.pk]
     if not pairs:
         return []
-    counts = Tweet.objects.aggregate(
+    counts = Tweet.objects.filter(latest_versions()).aggregate(
         **{
             f"pair_{n}": Count("pk", filter=Q(account=a, in_reply_to_handle__iexact=b.handle))
             for n, (a, b) in enumerate(pairs)

@@ -111,10 +111,19 @@ def account_member(handle="Skyddsombud", account_id="42"):
     return {"data/account.js": js("window.YTD.account.part0", [{"account": account}])}
 
 
-def current_archive(tweets, handle="Skyddsombud", notes=(), media=None, extra=None):
+def current_archive(
+    tweets,
+    handle="Skyddsombud",
+    notes=(),
+    media=None,
+    extra=None,
+    community=(),
+    community_media=None,
+):
     """The members of a current archive with ``tweets`` (dicts of ``archive_tweet``).
 
-    ``handle=None`` leaves account.js out; ``media`` is ``{file name: bytes}`` of tweets_media.
+    ``handle=None`` leaves account.js out; ``media`` is ``{file name: bytes}`` of tweets_media;
+    ``community`` the posts in communities (community-tweet.js), ``community_media`` their files.
     """
     members = account_member(handle) if handle else {}
     members["data/tweets.js"] = js(
@@ -124,10 +133,49 @@ def current_archive(tweets, handle="Skyddsombud", notes=(), media=None, extra=No
         members["data/note-tweet.js"] = js(
             "window.YTD.note_tweet.part0", [{"noteTweet": note} for note in notes]
         )
+    if community:
+        members["data/community-tweet.js"] = js(
+            "window.YTD.community_tweet.part0", [{"tweet": tweet} for tweet in community]
+        )
     for name, content in (media or {}).items():
         members[f"data/tweets_media/{name}"] = content
+    for name, content in (community_media or {}).items():
+        members[f"data/community_tweet_media/{name}"] = content
     members.update(extra or {})
     return members
+
+
+def note_tweet(text, created_at=START, note_id="1700000000000000001", urls=(), mentions=()):
+    """An item of note-tweet.js: the whole text of a long post, its entities under ``core``
+    with fromIndex/toIndex as strings, its own id (not the tweet's)."""
+    return {
+        "noteTweetId": note_id,
+        "updatedAt": created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "lifecycle": {"value": "1", "name": "Created", "originalValue": "1"},
+        "createdAt": created_at.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "core": {
+            "styletags": [],
+            "urls": list(urls),
+            "text": text,
+            "mentions": list(mentions),
+            "cashtags": [],
+            "hashtags": [],
+        },
+    }
+
+
+def edit_info(tweet_id, versions):
+    """``edit_info`` of version ``tweet_id`` of a tweet whose versions are ``versions``: the
+    first holds the list under ``initial``, each later one under ``edit.editControlInitial``."""
+    control = {
+        "editTweetIds": [str(v) for v in versions],
+        "editableUntil": "2023-05-04T08:00:00.000Z",
+        "editsRemaining": str(5 - len(versions)),
+        "isEditEligible": True,
+    }
+    if str(tweet_id) == str(versions[0]):
+        return {"initial": control}
+    return {"edit": {"initialTweetId": str(versions[0]), "editControlInitial": control}}
 
 
 def grailbird_archive(tweets_by_month, handle="Skyddsombud", extra=None):

@@ -17,6 +17,7 @@ from responses import matchers
 from sochef_wagtail.archive.fetch import FetchError
 from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
 from sochef_wagtail.archive.tasks import FETCH_RETRY_SCHEDULE, FETCH_SCHEDULE, fetch_tweets_task
+from sochef_wagtail.archive.timeline import tweet_archive
 from tests.archives import START, api_tweet
 from tests.factories import make_user
 
@@ -421,3 +422,62 @@ def test_scheduled_fetch_without_token_fails_with_a_log_line(worker, settings, m
     with pytest.raises(FetchError):
         fetch_tweets_task()
     assert "Scheduled fetch of tweets failed: No X API bearer token" in caplog.text
+
+
+def test_request_asks_for_the_fields_kept(api, worker):
+    add_user(api)
+    add_page(api, [])
+    fetch()
+    query = requests.utils.unquote(api.calls[-1].request.url)
+    fields = dict(part.split("=", 1) for part in query.split("?", 1)[1].split("&"))
+    assert {"possibly_sensitive", "geo", "in_reply_to_user_id", "edit_history_tweet_ids"} <= set(
+        fields["tweet.fields"].split(",")
+    )
+    assert "geo.place_id" in fields["expansions"].split(",")
+    assert "full_name" in fields["place.fields"].split(",")
+
+
+def test_fetched_tweet_keeps_sensitivity_place_reply_user_and_cashtags(api, worker):
+    tweet = api_tweet(
+        41,
+        "@ArbetsmiljoChef $VOLV stiger",
+        in_reply_to_user_id="7",
+        referenced_tweets=[{"type": "replied_to", "id": "40"}],
+        possibly_sensitive=True,
+        geo={"place_id": "2c0a5b7d6b6c3f7d"},
+        entities={"cashtags": [{"start": 17, "end": 22, "tag": "VOLV"}]},
+    )
+    includes = {
+        "places": [{"id": "2c0a5b7d6b6c3f7d", "full_name": "Stockholm, Sverige"}],
+        "users": [{"id": "7", "name": "Chef", "username": "ArbetsmiljoChef"}],
+    }
+    add_user(api)
+    add_page(api, [tweet], includes=includes)
+    fetch()
+    stored = Tweet.objects.get()
+    assert (stored.in_reply_to_user_id, stored.possibly_sensitive) == ("7", True)
+    assert stored.place_name == "Stockholm, Sverige"
+    assert stored.client == ""  # v2 does not say which app posted it
+    (cashtag,) = stored.entities["cashtags"]
+    assert stored.text[cashtag["start"] : cashtag["end"]] == "$VOLV"
+
+
+def test_an_edit_fetched_later_hides_the_version_stored_before(api, worker):
+    worker.x_user_id = "42"
+    worker.save()
+    add_page(api, [api_tweet(51, "Skyddsrond på torsdag", edit_history_tweet_ids=["51"])])
+    fetch()
+    edit = api_tweet(
+        52, "Skyddsrond på fredag", START + datetime.timedelta(minutes=5),
+        edit_history_tweet_ids=["51", "52"],
+    )  # fmt: skip
+    add_page(api, [edit], since_id="51")
+    fetch()
+    assert dict(Tweet.objects.values_list("tweet_id", "latest_version_id")) == {
+        "51": "52",
+        "52": "",
+    }
+    assert list(Tweet.objects.filter(edited=True).values_list("tweet_id", flat=True)) == ["52"]
+    day = START.date()
+    shown = tweet_archive(accounts=[worker], first_day=day, last_day=day)
+    assert [tweet.tweet_id for thread in shown.threads for tweet in thread.tweets] == ["52"]

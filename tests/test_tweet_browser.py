@@ -68,3 +68,21 @@ def test_week_page_with_tweets_makes_no_request_beyond_this_machine(
         parts = urlsplit(url)
         assert parts.hostname in LOOPBACK and parts.port == server.port, url
     assert not any("x.com" in url or "twitter" in url or "twimg" in url for url in requests)
+
+
+def test_possibly_sensitive_tweet_opens_only_when_the_reader_asks(
+    live_server, page, index_page, accounts
+):
+    employer, worker = accounts
+    week = make_week(index_page, datetime.date(2012, 9, 3), [(worker, make_guest("Bo Eriksson"))])
+    tweet = make_tweet(worker, "Bilder från olyckan", possibly_sensitive=True)
+    make_media(tweet, alt_text="Olycksplatsen")
+    make_tweet(worker, "En vanlig tweet", created_at=stockholm(2012, 9, 4, 9))
+    page.goto(live_server.url + week.url)
+
+    expect(page.get_by_text("En vanlig tweet")).to_be_visible()
+    expect(page.get_by_text("Bilder från olyckan")).to_be_hidden()
+    expect(page.get_by_role("img", name="Olycksplatsen")).to_be_hidden()
+    page.locator(".sochef-tweet__sensitive summary").click()
+    expect(page.get_by_text("Bilder från olyckan")).to_be_visible()
+    expect(page.get_by_role("img", name="Olycksplatsen")).to_be_visible()

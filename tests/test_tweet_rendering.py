@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from sochef_wagtail.archive.rendering import safe_url, tweet_text_html
 from tests.factories import make_media, make_tweet, stockholm
@@ -205,3 +206,52 @@ def test_tweet_text_is_escaped_once_in_the_rendered_tweet(accounts):
     markup = render_tweet(tweet)
     assert "A &amp; B &lt;script&gt;alert(1)&lt;/script&gt;" in markup
     assert "<script" not in markup
+
+
+def test_cashtag_links_to_x_cashtag_search():
+    markup = tweet_text_html("Köp $VOLV nu", {"cashtags": [{"start": 4, "end": 9, "tag": "VOLV"}]})
+    assert markup == (
+        'Köp <a href="https://x.com/search?q=%24VOLV&amp;src=cashtag_click" '
+        'rel="noopener">$VOLV</a> nu'
+    )
+
+
+def test_cashtag_with_a_hostile_tag_is_escaped_in_the_link():
+    entity = {"start": 0, "end": 5, "tag": '"><script>'}
+    markup = tweet_text_html("$EVIL", {"cashtags": [entity]})
+    assert "<script" not in markup and "%22%3E%3Cscript%3E" in markup
+
+
+@pytest.mark.django_db
+def test_possibly_sensitive_tweet_shows_its_text_and_media_behind_a_summary(accounts):
+    tweet = make_tweet(accounts[1], "Bilder från olyckan", possibly_sensitive=True)
+    make_media(tweet, alt_text="Olycksplatsen")
+    with translation.override("en"):
+        markup = render_tweet(tweet)
+    details = markup[markup.index("<details") : markup.index("</details>")]
+    assert "<summary>This tweet may contain sensitive content: show it</summary>" in details
+    assert "Bilder från olyckan" in details and 'alt="Olycksplatsen"' in details
+    assert " open" not in details.split(">")[0]  # closed until the reader opens it
+    assert "<script" not in markup and "style=" not in markup
+
+
+@pytest.mark.django_db
+def test_tweet_not_marked_sensitive_shows_no_warning(accounts):
+    assert "<details" not in render_tweet(make_tweet(accounts[1], "Vanlig tweet"))
+
+
+@pytest.mark.django_db
+def test_client_place_and_edit_are_shown_escaped(accounts):
+    tweet = make_tweet(
+        accounts[1],
+        "Efter ändring",
+        tweet_id="22",
+        client="<b>Twitter</b> for iPhone",
+        place_name="Stockholm & Solna",
+        edited=True,
+    )
+    with translation.override("en"):
+        markup = render_tweet(tweet)
+    assert "via &lt;b&gt;Twitter&lt;/b&gt; for iPhone" in markup
+    assert "Stockholm &amp; Solna" in markup
+    assert '<span class="sochef-tweet__edited">Edited</span>' in markup

@@ -159,3 +159,13 @@ def test_search_runs_the_same_queries_at_two_sizes(client, accounts):
 
     small = queries(make_index(slug="liten"), accounts[0], 2)
     assert small == queries(make_index(slug="stor"), accounts[1], 30)
+
+
+@pytest.mark.django_db
+def test_search_finds_an_edited_tweet_once_as_its_latest_version(client, archive, accounts):
+    worker = accounts[1]
+    make_tweet(worker, "Skyddsronden flyttas", tweet_id="61", latest_version_id="62")
+    make_tweet(worker, "Skyddsronden flyttas till fredag", tweet_id="62", edited=True)
+    call_command("update_index", verbosity=0)
+    response = search(client, archive, "skyddsronden")
+    assert found_texts(response) == ["Skyddsronden flyttas till fredag"]

@@ -26,20 +26,30 @@ from .store import store_tweets
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
+# v2 no longer says which app posted a tweet (v1.1's "source"): fetched tweets have no client.
 TWEET_FIELDS = [
     "attachments",
     "author_id",
     "conversation_id",
     "created_at",
+    "edit_history_tweet_ids",
     "entities",
+    "geo",
     "in_reply_to_user_id",
     "lang",
     "note_tweet",
+    "possibly_sensitive",
     "public_metrics",
     "referenced_tweets",
 ]
-EXPANSIONS = ["attachments.media_keys", "in_reply_to_user_id", "referenced_tweets.id"]
+EXPANSIONS = [
+    "attachments.media_keys",
+    "in_reply_to_user_id",
+    "referenced_tweets.id",
+    "geo.place_id",
+]
 MEDIA_FIELDS = ["alt_text", "height", "media_key", "preview_image_url", "type", "url", "width"]
+PLACE_FIELDS = ["full_name", "id"]
 USER_FIELDS = ["username"]
 
 
@@ -149,6 +159,7 @@ def fetch_account(account, client):
             tweet_fields=TWEET_FIELDS,
             expansions=EXPANSIONS,
             media_fields=MEDIA_FIELDS,
+            place_fields=PLACE_FIELDS,
             user_fields=USER_FIELDS,
         )
         pages += 1
@@ -189,6 +200,7 @@ def _rows(response, account):
     expansions = {
         "media": {media.media_key: media.data for media in includes.get("media", [])},
         "users": {str(user.id): user.username for user in includes.get("users", [])},
+        "places": {place.id: place.full_name for place in includes.get("places", [])},
     }
     rows = []
     for tweet in response.data or []:

@@ -30,9 +30,12 @@ CHUNK_SIZE = 64 * 1024
 # Below this size a high compression ratio is normal (a JSON file of repeated keys).
 RATIO_CHECK_MIN_SIZE = 1024 * 1024
 
-_CURRENT = re.compile(r"^(?P<root>(?:[^/]+/)*?)data/tweets?(?:-part(?P<part>\d+))?\.js$")
+# The account's own posts: its tweets, and since 2021 its posts in communities apart.
+_CURRENT = re.compile(
+    r"^(?P<root>(?:[^/]+/)*?)data/(?P<kind>tweets?|community-tweet)(?:-part(?P<part>\d+))?\.js$"
+)
 _GRAILBIRD = re.compile(r"^(?P<root>(?:[^/]+/)*?)data/js/tweets/(?P<month>\d{4}_\d{2})\.js$")
-_MEDIA_FOLDERS = ("data/tweets_media/", "data/tweet_media/")
+_MEDIA_FOLDERS = ("data/tweets_media/", "data/tweet_media/", "data/community_tweet_media/")
 _MEDIA_NAME = re.compile(r"^(?P<tweet_id>\d+)-(?P<name>[^/]+)$")
 
 
@@ -47,6 +50,9 @@ class _Variable:
 _TWEETS_VARIABLE = _Variable(
     re.compile(r"window\.YTD\.tweets?\.part\d+"), "window.YTD.tweets.partN"
 )
+_COMMUNITY_VARIABLE = _Variable(
+    re.compile(r"window\.YTD\.community_tweet\.part\d+"), "window.YTD.community_tweet.partN"
+)
 _GRAILBIRD_VARIABLE = _Variable(
     re.compile(r"Grailbird\.data\.tweets_\d{4}_\d{2}"), "Grailbird.data.tweets_YYYY_MM"
 )
@@ -58,7 +64,11 @@ _NOTE_VARIABLE = _Variable(
 )
 _USER_DETAILS_VARIABLE = _Variable(re.compile(r"(?:var\s+)?user_details"), "var user_details")
 
-_TRUNCATION_TAIL = re.compile(r"(?:\s*(?:…|https://t\.co/\S+))+\s*$")
+# What a long post's cut tweet and its note differ in: reply handles before the text, and
+# t.co links, which X shortens again for the note.
+_LEADING_HANDLES = re.compile(r"^(?:@\w+\s+)+", re.ASCII)
+_SHORT_LINK = re.compile(r"https?://t\.co/\w+|…")
+_SPACES = re.compile(r"\s+")
 
 
 class ArchiveError(Exception):
@@ -180,7 +190,8 @@ class TweetArchive:
         current, grailbird = [], []
         for name in self.zip.namelist():
             if match := _CURRENT.match(name):
-                current.append((match["root"], int(match["part"] or 0), name))
+                community = match["kind"] == "community-tweet"
+                current.append((match["root"], community, int(match["part"] or 0), name))
             elif match := _GRAILBIRD.match(name):
                 grailbird.append((match["root"], match["month"], name))
         found, layout = (current, "current") if current else (grailbird, "grailbird")
@@ -192,7 +203,7 @@ class TweetArchive:
                 )
             )
         root = min(entry[0] for entry in found)
-        return layout, root, [name for r, _key, name in sorted(found) if r == root]
+        return layout, root, [entry[-1] for entry in sorted(found) if entry[0] == root]
 
     def _index_media(self):
         """``{tweet id: {file name without the id: member}}`` of the media folder."""
@@ -229,8 +240,8 @@ class TweetArchive:
         ``on_read(n)`` is called with the number of bytes read as they are read.
         """
         notes = self._notes()
-        variable = _GRAILBIRD_VARIABLE if self.layout == "grailbird" else _TWEETS_VARIABLE
         for member in self.tweet_members:
+            variable = self._variable(member)
             for number, item in enumerate(self._items(member, variable, "item", on_read=on_read)):
                 raw = item.get("tweet", item) if isinstance(item, dict) else item
                 try:
@@ -241,6 +252,12 @@ class TweetArchive:
                         _("%(member)s, tweet number %(number)s: %(error)s")
                         % {"member": member, "number": number + 1, "error": error}
                     ) from None
+
+    def _variable(self, member):
+        if self.layout == "grailbird":
+            return _GRAILBIRD_VARIABLE
+        community = _CURRENT.match(member)["kind"] == "community-tweet"
+        return _COMMUNITY_VARIABLE if community else _TWEETS_VARIABLE
 
     def media_member(self, tweet_id, media, taken):
         """The member holding ``media`` of tweet ``tweet_id`` (not one in ``taken``), or None."""
@@ -375,8 +392,9 @@ class _JsPayload:
 class _NoteIndex:
     """Long posts of ``data/note-tweet.js``, found by their time and the start of their text.
 
-    A note's id is not its tweet's id: the archive's tweet holds the first ~275 characters and a
-    link, the note the whole text, both created in the same second.
+    Nothing in the archive names a note's tweet (a note's id is not its tweet's id): the tweet
+    holds the first ~275 characters and a link, the note the whole text, both created in the
+    same second. The texts are compared without what X changes between them (``_comparable``).
     """
 
     def __init__(self):
@@ -404,11 +422,18 @@ class _NoteIndex:
         text = raw.get("full_text") or raw.get("text")
         if not isinstance(text, str):
             return None
-        start = _TRUNCATION_TAIL.sub("", unescape_text(text)[0])[:100]
+        start = _comparable(text)[:100]
+        if not start:
+            return None
         for note in candidates:
             note_text = note.get("text")
-            if not isinstance(note_text, str):
-                continue
-            if note_text.startswith(start) or unescape_text(note_text)[0].startswith(start):
+            if isinstance(note_text, str) and _comparable(note_text).startswith(start):
                 return note
         return None
+
+
+def _comparable(text):
+    """A tweet's or note's text without leading reply handles, t.co links, "…" and runs of
+    white space, unescaped: what a cut tweet and its note have in common."""
+    text = _LEADING_HANDLES.sub("", unescape_text(text)[0])
+    return _SPACES.sub(" ", _SHORT_LINK.sub(" ", text)).strip()

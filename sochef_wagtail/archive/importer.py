@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ..accounts import RelayAccount
 from ..conf import app_settings
 from .formats import UNPACK_ERRORS, ArchiveError, TweetArchive, unpack_error
-from .store import BATCH_SIZE, batched, existing_tweet_ids, store_tweets
+from .store import BATCH_SIZE, batched, existing_tweet_ids, store_tweets, unlogged_queries
 
 # Media files up to this size are unpacked in memory, larger ones to a temporary file.
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
@@ -82,7 +82,7 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
     archive cannot be imported. ``progress(phase, done, total)`` is told how far it got.
     """
     progress = progress or (lambda phase, done, total: None)
-    with TweetArchive(file) as archive, tempfile.TemporaryFile() as spool:
+    with unlogged_queries(), TweetArchive(file) as archive, tempfile.TemporaryFile() as spool:
         account, archive_user_id = _relay_account(archive, handle)
         scan = _scan(archive, spool, progress)
         result = ImportResult(

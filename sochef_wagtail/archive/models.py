@@ -26,7 +26,11 @@ class Tweet(index.Indexed, models.Model):
                    "expanded_url": "https://example.com/a", "display_url": "example.com/a"}],
          "mentions": [{"start": 0, "end": 12, "handle": "Skyddsombud"}],
          "hashtags": [{"start": 0, "end": 9, "tag": "arbetsmiljo"}],
+         "cashtags": [{"start": 0, "end": 5, "tag": "VOLV"}],
          "media": [{"start": 0, "end": 23, "url": "https://t.co/y"}]}
+
+    Each version of a tweet edited on X is a row of its own: the earlier ones name the latest
+    in ``latest_version_id`` (and are left out by ``latest_versions()``), the latest is ``edited``.
     """
 
     tweet_id = models.CharField(_("tweet id"), max_length=25, unique=True)
@@ -41,6 +45,7 @@ class Tweet(index.Indexed, models.Model):
     entities = models.JSONField(_("entities"), default=dict, blank=True)
     in_reply_to_tweet_id = models.CharField(_("in reply to tweet id"), max_length=25, blank=True)
     in_reply_to_handle = models.CharField(_("in reply to handle"), max_length=15, blank=True)
+    in_reply_to_user_id = models.CharField(_("in reply to user id"), max_length=25, blank=True)
     is_retweet = models.BooleanField(_("retweet"), default=False)
     is_quote = models.BooleanField(_("quote tweet"), default=False)
     quoted_tweet_id = models.CharField(_("quoted tweet id"), max_length=25, blank=True)
@@ -48,12 +53,28 @@ class Tweet(index.Indexed, models.Model):
     like_count = models.PositiveIntegerField(_("likes"), default=0)
     retweet_count = models.PositiveIntegerField(_("retweets"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=TweetSource.choices)
+    client = models.CharField(
+        _("client"), max_length=100, blank=True, help_text=_("The app it was posted with.")
+    )
+    possibly_sensitive = models.BooleanField(_("possibly sensitive"), default=False)
+    place_name = models.CharField(_("place"), max_length=200, blank=True)
+    latest_version_id = models.CharField(
+        _("latest version"),
+        max_length=25,
+        blank=True,
+        db_index=True,
+        help_text=_("For an earlier version of a tweet edited on X: the id of its latest version."),
+    )
+    edited = models.BooleanField(
+        _("edited"), default=False, help_text=_("The latest version of a tweet edited on X.")
+    )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     search_fields = [
         index.SearchField("text"),
         index.FilterField("account"),
         index.FilterField("created_at"),
+        index.FilterField("latest_version_id"),
     ]
 
     class Meta:
@@ -73,6 +94,11 @@ class Tweet(index.Indexed, models.Model):
     def language(self):
         """The tweet's language as a BCP 47 tag (from X's ``lang``), or "" when unknown."""
         return tweet_language(self.lang)
+
+
+def latest_versions():
+    """The condition for tweets that are not an earlier version of a tweet edited on X."""
+    return models.Q(latest_version_id="")
 
 
 class MediaKind(models.TextChoices):

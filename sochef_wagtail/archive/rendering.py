@@ -75,6 +75,14 @@ def hashtag_link(entity, written):
     return format_html('<a href="{}" rel="noopener">{}</a>', href, written)
 
 
+def cashtag_link(entity, written):
+    tag = entity.get("tag")
+    if not isinstance(tag, str) or not tag:
+        return plain(written)
+    href = f"{X}/search?q={quote('$' + tag, safe='')}&src=cashtag_click"
+    return format_html('<a href="{}" rel="noopener">{}</a>', href, written)
+
+
 def media_link(entity, written):
     # The media are shown below the text, as X does; the t.co link to them is left out.
     return ""
@@ -84,6 +92,7 @@ RENDERERS = {
     "urls": url_link,
     "mentions": mention_link,
     "hashtags": hashtag_link,
+    "cashtags": cashtag_link,
     "media": media_link,
 }
 

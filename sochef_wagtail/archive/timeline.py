@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..conf import app_settings
-from .models import Tweet
+from .models import Tweet, latest_versions
 
 
 class Order(models.TextChoices):
@@ -65,8 +65,11 @@ def replies_to_others():
 def tweet_filter(
     accounts=None, first_day=None, last_day=None, include_replies=True, include_retweets=False
 ):
-    """The condition for tweets of ``accounts`` (None: all) between two days in our time zone."""
-    condition = Q()
+    """The condition for tweets of ``accounts`` (None: all) between two days in our time zone.
+
+    A tweet edited on X is there once, as its latest version.
+    """
+    condition = latest_versions()
     if accounts is not None:
         condition &= Q(account__in=accounts)
     start, end = day_bounds(first_day, last_day)
