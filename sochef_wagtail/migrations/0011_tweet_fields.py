@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sochef_wagtail', '0008_project_press_landing'),
+        ('sochef_wagtail', '0010_nominations_hardening'),
     ]
 
     operations = [
