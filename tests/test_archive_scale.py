@@ -47,6 +47,7 @@ print(json.dumps(runs))
 
 
 @pytest.mark.slow
+@pytest.mark.db_independent  # its own SQLite file in tmp_path, whatever the suite's database
 def test_hundred_thousand_tweets_import_in_bounded_memory(tmp_path):
     archive = write_large_archive(tmp_path / "large.zip", 100_000)
     env = {
