@@ -81,10 +81,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects by these marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "page" in getattr(item, "fixturenames", ()) and "live_server" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
+        # What the browser shows comes through the app's own code either way: one pass is enough.
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.db_independent)
 
 
 @pytest.fixture(autouse=True)

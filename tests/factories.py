@@ -1,12 +1,14 @@
 """Plain helper functions that build test data."""
 
 import base64
+import contextlib
 import datetime
 import itertools
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -456,3 +458,14 @@ def grant_page_permission(user, page, codename="change_page"):
     )
     user.groups.add(group)
     return user
+
+
+@contextlib.contextmanager
+def built_once(django_db_blocker):
+    """For a module- or class-scoped fixture of ``db`` tests: the rows built inside are there for
+    every test of the scope (each test runs in a savepoint of its own, so what it changes goes
+    away after it) and are rolled back when the scope ends. Not for ``transactional_db`` or
+    ``live_server`` tests, which commit."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -10,12 +10,28 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("SOCHEF_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+REDIS_DATABASES = 16  # Redis's default number of databases
+
+
+def worker_redis_url(url, worker):
+    """The Redis database of one pytest-xdist worker: each flushes its own, so worker gw<n> takes
+    the n-th database after the one ``url`` names (gw0 and a run without xdist take that one)."""
+    parts = urlsplit(url)
+    first = int(parts.path.strip("/") or 0)
+    number = (first + int(worker.removeprefix("gw") or 0)) % REDIS_DATABASES
+    return parts._replace(path=f"/{number}").geturl()
+
+
+REDIS_URL = worker_redis_url(
+    os.environ.get("SOCHEF_TEST_REDIS_URL", "redis://127.0.0.1:6379/7"),
+    os.environ.get("PYTEST_XDIST_WORKER", "gw0"),
+)
 
 
 def free_port():
@@ -52,9 +68,10 @@ def flush_redis():
 
 
 def site_env(media_root=None, settings_module="tests.redis_settings"):
-    """The environment of a process of the site on the test database."""
+    """The environment of a process of the site on the test database and this worker's Redis
+    database (it is not a pytest-xdist worker itself)."""
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST_")},
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": settings_module,
         "SOCHEF_TEST_REDIS_URL": REDIS_URL,

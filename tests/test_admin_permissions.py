@@ -8,9 +8,12 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import (
+    built_once,
     grant_page_permission,
+    make_accounts,
     make_evaluation_response,
     make_guest,
+    make_index,
     make_nomination,
     make_user,
     make_week,
@@ -104,31 +107,35 @@ USERS = ["anonymous", "editor without SOchef permissions", *PERMISSIONS, "superu
 SECRET = "hemlig.nominator@example.com"
 
 
-@pytest.fixture
-def objects(index_page, accounts):
-    guest = make_guest("Bo Eriksson")
-    return {
-        "index": index_page,
-        "account": accounts[1],
-        "guest": guest,
-        "week": make_week(index_page, monday(1), [(accounts[1], guest)]),
-        "nomination": make_nomination(nominator_email=SECRET),
-        "answer": make_evaluation_response(what_worked="Bra dialog"),
-    }
+@pytest.fixture(scope="module")
+def objects(django_db_setup, django_db_blocker):
+    """The objects the URLs name and a user of each kind, built once for the 378 cases."""
+    with built_once(django_db_blocker):
+        index = make_index()
+        account = make_accounts()[1]
+        guest = make_guest("Bo Eriksson")
+        yield {
+            "index": index,
+            "account": account,
+            "guest": guest,
+            "week": make_week(index, monday(1), [(account, guest)]),
+            "nomination": make_nomination(nominator_email=SECRET),
+            "answer": make_evaluation_response(what_worked="Bra dialog"),
+            "users": {kind: make_kind_of_user(kind, index) for kind in USERS},
+        }
 
 
-def log_in(client, kind, objects):
+def make_kind_of_user(kind, index):
     if kind == "anonymous":
-        return
+        return None
     if kind == "superuser":
-        user = make_user("admin", superuser=True)
-    elif kind == EDIT_WEEKS:
-        user = grant_page_permission(make_user(), objects["index"])
-    elif kind.startswith("editor"):
-        user = make_user()
-    else:
-        user = make_user(permissions=[kind])
-    client.force_login(user)
+        return make_user("admin", superuser=True)
+    username = f"user-{USERS.index(kind)}"
+    if kind == EDIT_WEEKS:
+        return grant_page_permission(make_user(username), index)
+    if kind.startswith("editor"):
+        return make_user(username)
+    return make_user(username, permissions=[kind])
 
 
 def outcome(response):
@@ -158,7 +165,8 @@ def expected(kind, granting):
 @pytest.mark.parametrize("kind", USERS)
 def test_admin_url_opens_only_for_users_whose_permission_grants_it(client, objects, kind, url_name):
     build_url, granting = ADMIN_URLS[url_name]
-    log_in(client, kind, objects)
+    if objects["users"][kind]:
+        client.force_login(objects["users"][kind])
     response = client.get(build_url(objects))
     assert outcome(response) == expected(kind, granting)
     if outcome(response) != "allowed":

@@ -47,6 +47,7 @@ print(json.dumps(runs))
 
 
 @pytest.mark.slow
+@pytest.mark.db_independent  # its own SQLite file in tmp_path, whatever the suite's database
 @pytest.mark.parametrize("debug", ["0", "1"], ids=["debug-off", "debug-on"])
 def test_hundred_thousand_tweets_import_in_bounded_memory(tmp_path, debug):
     """Whatever the host's DEBUG (the example site's is on by default): Django's query log

@@ -490,6 +490,7 @@ def test_any_text_with_any_entities_renders_without_a_tag_of_its_own(text, entit
 
 
 @pytest.mark.slow
+@pytest.mark.db_independent  # rendering reads no row
 @LONG
 @given(text=st.one_of(odd_text, st.text(max_size=80)), entities=entity_maps)
 def test_any_text_with_any_entities_renders_without_a_tag_of_its_own_long(text, entities):

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow
+# The wheel and the new site (its own SQLite database) are the same whatever the suite's database;
+# both tests share one build, so they go to one pytest-xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.db_independent, pytest.mark.xdist_group("packaging")]
 
 
 @pytest.fixture(scope="module")
