@@ -199,15 +199,26 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # The public forms' rate-limit counters in a cache of their own, which the page caches cannot
-# fill up. Per process here (one runserver); a site with several processes uses Redis.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "sochef_ratelimit": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "sochef_ratelimit",
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
-    },
-}
+# fill up. Per process by default (one runserver); several processes share Redis when
+# DJANGO_REDIS_URL names one ("redis://127.0.0.1:6379/0").
+if os.environ.get("DJANGO_REDIS_URL"):
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["DJANGO_REDIS_URL"],
+            "KEY_PREFIX": alias,
+        }
+        for alias in ("default", "sochef_ratelimit")
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "sochef_ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "sochef_ratelimit",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
+    }
 
 # The blog category that SOchef's feeds and landing page read (the default adapter, which
 # reads BlogPage's date, author, summary, image and categories fields).

@@ -27,6 +27,8 @@ from tests.test_archive_admin import make_editor, upload
 pytestmark = pytest.mark.django_db
 
 STATUS_URL = "sochef_archive_import:status"
+# The status page of a running import reloads itself with this script.
+RELOAD_SCRIPT = "sochef_wagtail/js/archive_import_status.js"
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +169,7 @@ def test_an_import_whose_heartbeat_stopped_is_shown_failed_and_the_page_stops_po
     job = running_import(heartbeat_age=61)
     response = importer_client.get(reverse(STATUS_URL, args=[job.pk]))
     assert "dess worker stannade" in response.text
-    assert "window.location.reload" not in response.text
+    assert RELOAD_SCRIPT not in response.text
     job.refresh_from_db()
     assert job.status == ArchiveImportStatus.FAILED and job.finished_at is not None
     assert job.archive.name == ""  # the copy of someone's personal data is gone
@@ -184,7 +186,7 @@ def test_an_import_with_a_recent_heartbeat_keeps_running(importer_client, accoun
     settings.SOCHEF_IMPORT_HEARTBEAT_TIMEOUT = 600
     job = running_import(heartbeat_age=300)
     response = importer_client.get(reverse(STATUS_URL, args=[job.pk]))
-    assert "window.location.reload" in response.text and 'value="74"' in response.text
+    assert RELOAD_SCRIPT in response.text and 'value="74"' in response.text
     assert ArchiveImport.objects.get().status == ArchiveImportStatus.RUNNING
 
 

@@ -188,11 +188,18 @@ def test_unchanged_calendar_answers_304_to_its_etag(client, index_page, schedule
     assert again["ETag"] == first["ETag"]
 
 
+def retitle_and_publish(week):
+    # A change the calendar shows: republished as it was, within the second of DTSTAMP, the
+    # calendar is the same and 304 is right.
+    week.title = "Stress på jobbet"
+    week.save_revision().publish()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "change",
     [
-        pytest.param(lambda schedule: schedule["stress"].save_revision().publish(), id="publish"),
+        pytest.param(lambda schedule: retitle_and_publish(schedule["stress"]), id="publish"),
         pytest.param(lambda schedule: schedule["stress"].unpublish(), id="unpublish"),
         pytest.param(
             lambda schedule: Guest.objects.filter(name="Bo Eriksson").update(name="Bo Ny"),
