@@ -57,6 +57,8 @@ def test_hundred_thousand_tweets_import_in_bounded_memory(tmp_path, debug):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "example_site.settings",
         "DJANGO_DEBUG": debug,
+        # Production settings refuse to start without a key of their own.
+        "DJANGO_SECRET_KEY": "test-only-archive-scale",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     result = subprocess.run(
