@@ -50,3 +50,28 @@ def check_rate_limit_cache(app_configs, **kwargs):
             )
         )
     return messages
+
+
+#: Wagtail's database backend as configured: its searches on SQLite answer 500 for a lone ``"``.
+DATABASE_SEARCH_BACKENDS = ("wagtail.search.backends.database", "modelsearch.backends.database")
+
+
+@checks.register(checks.Tags.compatibility)
+def check_search_backend(app_configs, **kwargs):
+    """The admin's searches go through the host's backend; the app's own public search cleans
+    its queries whatever the backend."""
+    # Wagtail's default when the setting is absent is its database backend.
+    backends = getattr(
+        settings, "WAGTAILSEARCH_BACKENDS", {"default": {"BACKEND": DATABASE_SEARCH_BACKENDS[0]}}
+    )
+    return [
+        checks.Warning(
+            f"WAGTAILSEARCH_BACKENDS[{alias!r}] is Wagtail's database backend, which passes "
+            'query strings on uncleaned: one " makes an admin search on SQLite answer 500, and a '
+            "NUL fails it on PostgreSQL.",
+            hint='Use "sochef_wagtail.search_backend" instead (see the README, "Search").',
+            id="sochef_wagtail.W004",
+        )
+        for alias, params in backends.items()
+        if params.get("BACKEND") in DATABASE_SEARCH_BACKENDS
+    ]

@@ -6,7 +6,7 @@ from wagtail.search.backends import get_search_backend
 
 from .archive.models import latest_versions
 from .archive.timeline import tweets_to_show
-from .search_backend import MAX_QUERY_LENGTH
+from .search_backend import MAX_QUERY_LENGTH, query_for_backend
 
 
 class SearchForm(forms.Form):
@@ -32,10 +32,14 @@ class SearchForm(forms.Form):
 
 
 def search_tweets(query):
-    """Archived tweets whose text matches ``query``, most relevant first."""
-    return get_search_backend().search(query, tweets_to_show().filter(latest_versions()))
+    """Archived tweets whose text matches ``query``, most relevant first.
+
+    The query is cleaned here too, so the app's own search holds whatever backend the host
+    configured (check sochef_wagtail.W004 tells when the admin's searches do not).
+    """
+    return get_search_backend().search(query_for_backend(query), tweets_to_show().filter(latest_versions()))
 
 
 def search_guests(query, guests):
     """The guests in the queryset ``guests`` whose name, organisation or bio match ``query``."""
-    return get_search_backend().search(query, guests)
+    return get_search_backend().search(query_for_backend(query), guests)

@@ -50,13 +50,15 @@ class CleanQueryMixin:
     """Cleans a query string with :func:`clean_query` before the backend sees it."""
 
     def search(self, query, *args, **kwargs):
-        return super().search(_cleaned(query), *args, **kwargs)
+        return super().search(query_for_backend(query), *args, **kwargs)
 
     def autocomplete(self, query, *args, **kwargs):
-        return super().autocomplete(_cleaned(query), *args, **kwargs)
+        return super().autocomplete(query_for_backend(query), *args, **kwargs)
 
 
-def _cleaned(query):
+def query_for_backend(query):
+    """``query`` as any Wagtail backend can take it: a string cleaned by :func:`clean_query`,
+    a query object unchanged."""
     if not isinstance(query, str):
         return query
     # A query of no words matches no row, as a result of the queryset: Wagtail's listings read

@@ -17,7 +17,9 @@ from wagtail.search.backends import get_search_backend
 
 from sochef_wagtail.accounts import RelayAccount
 from sochef_wagtail.archive.models import Tweet
+from sochef_wagtail.checks import check_search_backend
 from sochef_wagtail.guests import Guest
+from sochef_wagtail.search import search_guests, search_tweets
 from sochef_wagtail.search_backend import MAX_QUERY_LENGTH, CleanQueryMixin, clean_query
 from tests.factories import make_guest, make_tweet, make_user, make_week, stockholm
 
@@ -129,6 +131,43 @@ ADMIN_SEARCHES = [
 @pytest.mark.django_db
 def test_the_sites_search_backend_cleans_queries():
     assert isinstance(get_search_backend(), CleanQueryMixin)
+
+
+PLAIN_DATABASE_BACKEND = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ['åtgärd"', "\x00", "skyddsombud " * 3000])
+def test_the_public_search_holds_with_wagtails_own_database_backend(
+    client, archive, settings, query
+):
+    """A host that kept Wagtail's backend: its admin searches are not cleaned, the app's are."""
+    settings.WAGTAILSEARCH_BACKENDS = PLAIN_DATABASE_BACKEND
+    assert not isinstance(get_search_backend(), CleanQueryMixin)
+    assert public_search(client, query).status_code == 200
+    tweets, guests = search_tweets(query), search_guests(query, Guest.objects.all())
+    assert (len(tweets), len(guests)) == (len(list(tweets)), len(list(guests)))
+
+
+@pytest.mark.parametrize(
+    "backends, warned",
+    [
+        (PLAIN_DATABASE_BACKEND, True),
+        ({"default": {"BACKEND": "modelsearch.backends.database"}}, True),
+        ({"default": {"BACKEND": "sochef_wagtail.search_backend"}}, False),
+        ({"default": {"BACKEND": "wagtail.search.backends.elasticsearch8"}}, False),
+        (None, True),
+    ],
+)
+def test_a_database_search_backend_without_the_apps_cleaning_is_warned_of(
+    settings, backends, warned
+):
+    if backends is None:
+        del settings.WAGTAILSEARCH_BACKENDS
+    else:
+        settings.WAGTAILSEARCH_BACKENDS = backends
+    ids = [message.id for message in check_search_backend(None)]
+    assert ids == (["sochef_wagtail.W004"] if warned else [])
 
 
 @pytest.mark.django_db
