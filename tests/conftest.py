@@ -81,6 +81,11 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def pytest_configure(config):
+    # pytest-xdist registers it, but a run with -p no:xdist must still collect the modules using it.
+    config.addinivalue_line("markers", "xdist_group(name): keep these tests on one xdist worker")
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m selects by these marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
