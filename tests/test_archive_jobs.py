@@ -231,3 +231,33 @@ def test_the_command_interrupted_by_ctrl_c_ends_in_one_line(tmp_path, accounts, 
     path.write_bytes(zip_bytes(current_archive([archive_tweet(1)])))
     with pytest.raises(CommandError, match="^Interrupted: nothing was written.$"):
         call_command("sochef_import_archive", str(path), stdout=io.StringIO())
+
+
+def test_a_queued_import_no_worker_took_says_the_q_cluster_must_run(importer_client, accounts):
+    job = queued_import(zip_bytes(current_archive([archive_tweet(1)])))
+    status = reverse(STATUS_URL, args=[job.pk])
+    assert "qcluster" not in importer_client.get(status).text  # just queued: a worker comes
+    created = timezone.now() - datetime.timedelta(minutes=5)
+    ArchiveImport.objects.filter(pk=job.pk).update(created_at=created)
+    response = importer_client.get(status)
+    assert "Ingen worker har tagit importen på 5" in response.text
+    assert "python manage.py qcluster" in response.text and RELOAD_SCRIPT in response.text
+    assert ArchiveImport.objects.get().status == ArchiveImportStatus.QUEUED  # it may still run
+
+
+def test_an_import_the_broker_refuses_to_queue_ends_failed_without_its_upload(
+    importer_client, accounts, monkeypatch
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr("sochef_wagtail.archive.views.async_task", broker_down)
+    archive = zip_bytes(current_archive([archive_tweet(1)]))
+    response = importer_client.post(
+        reverse("sochef_archive_import:index"), {"archive": upload(archive)}, follow=True
+    )
+    assert response.status_code == 200
+    job = ArchiveImport.objects.get()
+    assert job.status == ArchiveImportStatus.FAILED and job.finished_at is not None
+    assert "kunde inte köas" in response.text and "ConnectionError" in response.text
+    assert job.archive.name == "" and Tweet.objects.count() == 0

@@ -116,6 +116,22 @@ def fail_stopped_imports():
     return failed
 
 
+def fail_unqueued_import(job, error):
+    """Mark failed an import whose task could not be queued, deleting its upload."""
+    logger.exception("The archive import %s could not be queued", job.pk)
+    _delete_upload(job)
+    ArchiveImport.objects.filter(pk=job.pk).update(
+        status=ArchiveImportStatus.FAILED,
+        error=_(
+            "The import could not be queued for the q cluster (%(error)s). Nothing was "
+            "imported: upload the archive again once the q cluster's broker answers."
+        )
+        % {"error": error.__class__.__name__},
+        archive="",
+        finished_at=timezone.now(),
+    )
+
+
 def index_tweets(pk_ranges):
     """Index the tweets whose primary keys lie in ``pk_ranges`` (inclusive ``(first, last)``
     pairs) for Wagtail search: queued by ``store_tweets`` after it stored them."""

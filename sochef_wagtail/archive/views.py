@@ -1,9 +1,12 @@
 """The admin's "Import archive": upload a ZIP → a django-q2 task imports it → its summary."""
 
+import datetime
+
 from django import forms
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
@@ -15,11 +18,13 @@ from wagtail.admin.viewsets.base import ViewSet
 from ..accounts import RelayAccount
 from .formats import ArchiveError, TweetArchive
 from .importer import READING
-from .models import ArchiveImport
-from .tasks import fail_stopped_imports, fetch_schedule_without_token
+from .models import ArchiveImport, ArchiveImportStatus
+from .tasks import fail_stopped_imports, fail_unqueued_import, fetch_schedule_without_token
 
 PERMISSION = "sochef_wagtail.import_archive"
 RECENT_IMPORTS = 10
+#: A q cluster that runs takes a queued import within seconds; after this the page says so.
+WORKER_EXPECTED_WITHIN = datetime.timedelta(minutes=1)
 
 
 class ArchiveImportForm(forms.Form):
@@ -84,11 +89,14 @@ def import_view(request):
         )
         job.archive.save(upload.name, upload, save=False)
         job.save()
-        async_task(
-            "sochef_wagtail.archive.tasks.run_archive_import",
-            job.pk,
-            task_name=f"sochef-archive-import-{job.pk}",
-        )
+        try:
+            async_task(
+                "sochef_wagtail.archive.tasks.run_archive_import",
+                job.pk,
+                task_name=f"sochef-archive-import-{job.pk}",
+            )
+        except Exception as error:  # the broker (database, Redis) refused: nothing will run it
+            fail_unqueued_import(job, error)
         return redirect("sochef_archive_import:status", job.pk)
     fail_stopped_imports()
     return TemplateResponse(
@@ -117,6 +125,8 @@ def status_view(request, pk):
             "header_icon": "upload",
             "job": job,
             "reading": job.phase == READING,
+            "no_worker_yet": job.status == ArchiveImportStatus.QUEUED
+            and job.created_at < timezone.now() - WORKER_EXPECTED_WITHIN,
             "index_url": reverse("sochef_archive_import:index"),
         },
     )
