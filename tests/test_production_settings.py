@@ -61,6 +61,15 @@ def test_check_deploy_warns_only_of_what_the_readme_explains(tmp_path, case):
     assert warned == readme_deploy_warnings()[case], result.stdout + result.stderr
 
 
+def test_with_redis_named_the_rate_limit_cache_draws_no_warning(tmp_path):
+    """What the README's deploy table says removes sochef_wagtail.W002."""
+    env = production_env(tmp_path, DJANGO_REDIS_URL="redis://127.0.0.1:6379/9", **HTTPS)
+    result = manage(env, "check", "--deploy")
+    assert result.returncode == 0, result.stderr
+    warned = set(re.findall(r"\((sochef_wagtail\.W\d+)\)", result.stdout + result.stderr))
+    assert warned == set(), result.stdout + result.stderr
+
+
 def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     env = production_env(tmp_path)
     del env["DJANGO_SECRET_KEY"]
