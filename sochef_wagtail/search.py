@@ -37,7 +37,8 @@ def search_tweets(query):
     The query is cleaned here too, so the app's own search holds whatever backend the host
     configured (check sochef_wagtail.W004 tells when the admin's searches do not).
     """
-    return get_search_backend().search(query_for_backend(query), tweets_to_show().filter(latest_versions()))
+    tweets = tweets_to_show().filter(latest_versions())
+    return get_search_backend().search(query_for_backend(query), tweets)
 
 
 def search_guests(query, guests):
