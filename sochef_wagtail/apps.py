@@ -24,7 +24,7 @@ class SochefWagtailConfig(AppConfig):
         from .press import PressMention
         from .project import GuideLink, ProjectSettings
         from .public_forms import ensure_purge_schedule
-        from .weeks import GuestSlot
+        from .weeks.models import GuestSlot
 
         post_migrate.connect(ensure_purge_schedule, sender=self)
         post_migrate.connect(ensure_sweep_schedule, sender=self)

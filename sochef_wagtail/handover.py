@@ -19,11 +19,13 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from .dates import current_week_start
 from .guests import Guest
 from .nominations.admin import can_see_nominations
 from .project import ProjectSettings
 from .text import clean_text, single_line
-from .weeks import GuestWeekPage, current_week_start, slots_queryset
+from .weeks.models import slots_queryset
+from .weeks.pages import GuestWeekPage
 
 
 class GuestHandover(models.Model):

@@ -11,7 +11,8 @@ from .nominations.models import Nomination
 from .nominations.pages import NominationPage
 from .press import PressMention
 from .project import GuideLink, ProjectSettings
-from .weeks import GuestSlot, GuestWeekIndexPage, GuestWeekPage
+from .weeks.models import GuestSlot
+from .weeks.pages import GuestWeekIndexPage, GuestWeekPage
 
 __all__ = [
     "ArchiveImport",

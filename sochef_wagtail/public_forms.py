@@ -32,9 +32,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from .conf import app_settings
+from .pages import SochefPageMixin
 from .project import ProjectSettings
 from .text import clean_text, clean_values
-from .weeks import SochefPageMixin
 
 TIME_TRAP_SALT = "sochef_wagtail.public_forms.started"
 HONEYPOT_FIELD = "website"

@@ -4,9 +4,6 @@ Every figure is aggregated in the database, so the page runs the same few querie
 many tweets are stored. Shown in the admin to users with the ``view_statistics`` permission.
 """
 
-import datetime
-from zoneinfo import ZoneInfo
-
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncWeek
@@ -22,18 +19,16 @@ from .accounts import FollowerSnapshot, RelayAccount
 from .archive.models import Tweet, latest_versions
 from .charts import BarChart, LineChart, Series
 from .choices import Role, Sector, Side
-from .conf import app_settings
+from .dates import WEEK, app_time_zone
 from .guests import Guest
-from .weeks import GuestSlot
+from .weeks.models import GuestSlot
 
 PERMISSION = "sochef_wagtail.view_statistics"
 
 
 def tweets_per_week():
     """{Monday: {side: tweets}} for every week from the first tweet to the last, gaps as 0."""
-    week = TruncWeek(
-        "created_at", output_field=DateField(), tzinfo=ZoneInfo(app_settings.TIME_ZONE)
-    )
+    week = TruncWeek("created_at", output_field=DateField(), tzinfo=app_time_zone())
     rows = (
         Tweet.objects.filter(latest_versions())
         .annotate(week=week)
@@ -48,7 +43,7 @@ def tweets_per_week():
     if counts:
         monday, last = min(counts), max(counts)
         while monday < last:
-            monday += datetime.timedelta(weeks=1)
+            monday += WEEK
             counts.setdefault(monday, dict.fromkeys(Side.values, 0))
     return dict(sorted(counts.items()))
 

@@ -18,7 +18,8 @@ from .handover import HandoverView, handover_url, week_is_open_for_handover
 from .nominations.admin import NominationViewSet, SetNominationStatus
 from .press import PressMention
 from .statistics import StatisticsViewSet
-from .weeks import REFUSED_GO_LIVE, GuestWeekPage, booking_message, live_slots
+from .weeks.models import booking_message, live_slots
+from .weeks.pages import REFUSED_GO_LIVE, GuestWeekPage
 
 
 class RelayAccountViewSet(SnippetViewSet):

@@ -19,11 +19,12 @@ from example_site.blog.models import BlogCategory, BlogIndexPage, BlogPage
 from sochef_wagtail.accounts import FollowerSnapshot, RelayAccount
 from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.choices import Role, Sector, Side
+from sochef_wagtail.dates import current_week_start
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.landing import SochefLandingPage
 from sochef_wagtail.press import PressMention
 from sochef_wagtail.project import GuideLink, ProjectSettings
-from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
+from sochef_wagtail.weeks.pages import GuestWeekIndexPage, GuestWeekPage
 
 
 def make_account(handle="Skyddsombud", side=Side.WORKER, **fields):
