@@ -5,7 +5,7 @@ from .archive.models import ArchiveImport, Tweet, TweetMedia
 from .evaluation.models import EvaluationResponse
 from .evaluation.pages import EvaluationPage
 from .guests import Guest
-from .handover import GuestHandover
+from .handover.models import GuestHandover
 from .landing import SochefLandingPage
 from .nominations.models import Nomination
 from .nominations.pages import NominationPage

@@ -230,7 +230,7 @@ def started_token(seconds_ago=60):
     """The time-trap field of a form shown `seconds_ago` seconds ago."""
     import time
 
-    from sochef_wagtail.public_forms import time_trap_token
+    from sochef_wagtail.public_forms.forms import time_trap_token
 
     return time_trap_token(time.time() - seconds_ago)
 

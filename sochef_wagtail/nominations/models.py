@@ -14,7 +14,7 @@ from ..choices import Role, Side
 from ..dates import local_date
 from ..guests import Guest
 from ..handles import HandleField
-from ..public_forms import PublicSubmission
+from ..public_forms.models import PublicSubmission
 from ..weeks.models import GuestSlot
 from ..weeks.pages import GuestWeekPage
 

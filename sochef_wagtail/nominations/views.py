@@ -22,7 +22,7 @@ from wagtail.permissions import policy_registry
 from ..accounts import RelayAccount
 from ..choices import Sector
 from ..dates import WEEK, current_week_start
-from ..public_forms import SafeExportMixin
+from ..public_forms.views import SafeExportMixin
 from ..weeks.models import booked_slots, booking_message, first_free_week
 from ..weeks.pages import GuestWeekIndexPage
 from .forms import NominationForm
