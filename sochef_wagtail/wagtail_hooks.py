@@ -17,7 +17,7 @@ from .guests import Guest
 from .handover.views import HandoverView, handover_url, week_is_open_for_handover
 from .nominations.views import NominationViewSet, SetNominationStatus
 from .press import PressMention
-from .statistics import StatisticsViewSet
+from .statistics.views import StatisticsViewSet
 from .weeks.models import booking_message, live_slots
 from .weeks.pages import REFUSED_GO_LIVE, GuestWeekPage
 
