@@ -23,8 +23,8 @@ class SochefWagtailConfig(AppConfig):
         from .nominations.notify import ensure_sweep_schedule
         from .press import PressMention
         from .project import GuideLink, ProjectSettings
-        from .public_forms import ensure_purge_schedule
-        from .weeks import GuestSlot
+        from .public_forms.retention import ensure_purge_schedule
+        from .weeks.models import GuestSlot
 
         post_migrate.connect(ensure_purge_schedule, sender=self)
         post_migrate.connect(ensure_sweep_schedule, sender=self)

@@ -34,7 +34,9 @@ class UpcomingWeeksBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         # weeks.py imports this module for GuestWeekPage's body.
-        from .weeks import GuestWeekPage, current_week_start, with_slots
+        from .dates import current_week_start
+        from .weeks.models import with_slots
+        from .weeks.pages import GuestWeekPage
 
         context = super().get_context(value, parent_context)
         weeks = GuestWeekPage.objects.live().public().filter(week_start__gt=current_week_start())

@@ -19,7 +19,6 @@ import datetime
 import html
 import mimetypes
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -30,6 +29,7 @@ from django.utils.html import strip_tags
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
+from .dates import app_time_zone, start_of_day
 
 DEFAULT_ADAPTER = "sochef_wagtail.blog.CategoryBlogAdapter"
 
@@ -75,11 +75,6 @@ def image_enclosure(image, request):
 def plain_text(value):
     """Text without markup, for feeds and listings: rich text loses its tags and entities."""
     return " ".join(html.unescape(strip_tags(str(value or ""))).split())
-
-
-def start_of_day(date):
-    """Midnight of `date` in the app's time zone."""
-    return datetime.datetime.combine(date, datetime.time(), tzinfo=ZoneInfo(app_settings.TIME_ZONE))
 
 
 class BlogAdapter:
@@ -199,7 +194,7 @@ class BlogAdapter:
         if not isinstance(value, datetime.datetime):
             return start_of_day(value)
         if timezone.is_naive(value):
-            return timezone.make_aware(value, ZoneInfo(app_settings.TIME_ZONE))
+            return timezone.make_aware(value, app_time_zone())
         return value
 
     def post_summary(self, post):

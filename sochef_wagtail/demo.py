@@ -22,13 +22,14 @@ from wagtail.rich_text import RichText
 from .accounts import FollowerSnapshot, RelayAccount
 from .archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from .choices import Role, Sector, Side
+from .dates import current_week_start
 from .evaluation.pages import EvaluationPage
 from .guests import Guest
 from .landing import SochefLandingPage
 from .nominations.pages import NominationPage
 from .press import PressMention
 from .project import GuideLink, ProjectSettings
-from .weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
+from .weeks.pages import GuestWeekIndexPage, GuestWeekPage
 
 ACCOUNTS = [
     {

@@ -18,11 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from .blog import FeedItem, get_blog_adapter, plain_text, start_of_day
+from .blog import FeedItem, get_blog_adapter, plain_text
 from .caching import conditional_response
 from .conf import app_settings
+from .dates import current_week_start, start_of_day
 from .text import clean_values
-from .weeks import GuestWeekPage, current_week_start, with_slots
+from .weeks.models import with_slots
+from .weeks.pages import GuestWeekPage
 
 FEED_LINKS = [
     ("sochef_wagtail:blog_rss", "application/rss+xml", "RSS"),

@@ -13,9 +13,12 @@ from wagtail.search import index
 from .accounts import FollowerSnapshot, RelayAccount
 from .blocks import BodyBlock
 from .blog import get_blog_adapter
+from .dates import current_week_start
 from .feeds import feed_links
+from .pages import SochefPageMixin
 from .press import PressMention
-from .weeks import GuestWeekIndexPage, SochefPageMixin, current_week_start, with_slots
+from .weeks.models import with_slots
+from .weeks.pages import GuestWeekIndexPage
 
 
 class SochefLandingPage(SochefPageMixin, Page):

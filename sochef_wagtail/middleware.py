@@ -5,7 +5,7 @@ from django.urls import reverse
 from wagtail.admin import messages
 from wagtail.admin.modal_workflow import render_modal_workflow
 
-from .weeks import AccountBooked
+from .weeks.models import AccountBooked
 
 
 class AccountBookedMiddleware:

@@ -5,13 +5,14 @@ from .archive.models import ArchiveImport, Tweet, TweetMedia
 from .evaluation.models import EvaluationResponse
 from .evaluation.pages import EvaluationPage
 from .guests import Guest
-from .handover import GuestHandover
+from .handover.models import GuestHandover
 from .landing import SochefLandingPage
 from .nominations.models import Nomination
 from .nominations.pages import NominationPage
 from .press import PressMention
 from .project import GuideLink, ProjectSettings
-from .weeks import GuestSlot, GuestWeekIndexPage, GuestWeekPage
+from .weeks.models import GuestSlot
+from .weeks.pages import GuestWeekIndexPage, GuestWeekPage
 
 __all__ = [
     "ArchiveImport",

@@ -12,13 +12,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .accounts import RelayAccount
 from .archive.views import ArchiveImportViewSet, fetch_warning_panels
-from .evaluation.admin import EvaluationViewSet
+from .evaluation.views import EvaluationViewSet
 from .guests import Guest
-from .handover import HandoverView, handover_url, week_is_open_for_handover
-from .nominations.admin import NominationViewSet, SetNominationStatus
+from .handover.views import HandoverView, handover_url, week_is_open_for_handover
+from .nominations.views import NominationViewSet, SetNominationStatus
 from .press import PressMention
-from .statistics import StatisticsViewSet
-from .weeks import REFUSED_GO_LIVE, GuestWeekPage, booking_message, live_slots
+from .statistics.views import StatisticsViewSet
+from .weeks.models import booking_message, live_slots
+from .weeks.pages import REFUSED_GO_LIVE, GuestWeekPage
 
 
 class RelayAccountViewSet(SnippetViewSet):

@@ -19,11 +19,12 @@ from example_site.blog.models import BlogCategory, BlogIndexPage, BlogPage
 from sochef_wagtail.accounts import FollowerSnapshot, RelayAccount
 from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.choices import Role, Sector, Side
+from sochef_wagtail.dates import current_week_start
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.landing import SochefLandingPage
 from sochef_wagtail.press import PressMention
 from sochef_wagtail.project import GuideLink, ProjectSettings
-from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage, current_week_start
+from sochef_wagtail.weeks.pages import GuestWeekIndexPage, GuestWeekPage
 
 
 def make_account(handle="Skyddsombud", side=Side.WORKER, **fields):
@@ -229,7 +230,7 @@ def started_token(seconds_ago=60):
     """The time-trap field of a form shown `seconds_ago` seconds ago."""
     import time
 
-    from sochef_wagtail.public_forms import time_trap_token
+    from sochef_wagtail.public_forms.forms import time_trap_token
 
     return time_trap_token(time.time() - seconds_ago)
 

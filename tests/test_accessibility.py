@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from wagtail.models import Page
 
-from sochef_wagtail.public_forms import PublicFormPage
+from sochef_wagtail.public_forms.pages import PublicFormPage
 from tests.factories import set_project
 
 pytestmark = pytest.mark.browser

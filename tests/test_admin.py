@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from sochef_wagtail.weeks import GuestWeekPage
+from sochef_wagtail.weeks.pages import GuestWeekPage
 from tests.factories import make_guest, make_week, week_form
 
 

@@ -10,7 +10,7 @@ from django.utils import translation
 from sochef_wagtail.archive.importer import import_archive
 from sochef_wagtail.archive.models import Tweet, TweetMedia
 from sochef_wagtail.archive.timeline import tweet_archive
-from sochef_wagtail.statistics import tweets_per_week
+from sochef_wagtail.statistics.figures import tweets_per_week
 from tests.archives import (
     PNG,
     START,

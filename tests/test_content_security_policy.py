@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from sochef_wagtail.archive.models import ArchiveImport, ArchiveImportStatus
 from sochef_wagtail.models import GuestWeekPage
-from sochef_wagtail.public_forms import PublicFormPage
+from sochef_wagtail.public_forms.pages import PublicFormPage
 from tests.factories import make_user, site_root
 from tests.test_accessibility import DEMO_STATES, first_live_url, public_page_types
 

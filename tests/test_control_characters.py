@@ -33,14 +33,14 @@ from icalendar import Calendar
 
 from sochef_wagtail.archive.models import Tweet
 from sochef_wagtail.archive.normalize import TweetFormat, normalize_tweet
-from sochef_wagtail.evaluation.admin import FIELDS as EVALUATION_FIELDS
 from sochef_wagtail.evaluation.forms import EvaluationForm
-from sochef_wagtail.handover import handover_message
-from sochef_wagtail.nominations.admin import EXPORT_FIELDS
+from sochef_wagtail.evaluation.views import FIELDS as EVALUATION_FIELDS
+from sochef_wagtail.handover.mail import handover_message
 from sochef_wagtail.nominations.forms import NominationForm
 from sochef_wagtail.nominations.models import Nomination
 from sochef_wagtail.nominations.notify import notify_editors
-from sochef_wagtail.public_forms import neutralise_csv_cell
+from sochef_wagtail.nominations.views import EXPORT_FIELDS
+from sochef_wagtail.public_forms.views import neutralise_csv_cell
 from sochef_wagtail.text import CONTROL_CHARACTERS, clean_text, single_line
 from tests.archives import api_tweet, archive_tweet, grailbird_tweet
 from tests.factories import (

@@ -12,7 +12,7 @@ from django.test import Client
 
 from sochef_wagtail.evaluation.models import EvaluationResponse
 from sochef_wagtail.nominations.models import Nomination
-from sochef_wagtail.public_forms import PublicFormPage
+from sochef_wagtail.public_forms.pages import PublicFormPage
 from tests.factories import (
     evaluation_post,
     make_evaluation_page,

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from sochef_wagtail.handover import GuestHandover
+from sochef_wagtail.handover.models import GuestHandover
 from tests.factories import (
     grant_page_permission,
     make_guest,

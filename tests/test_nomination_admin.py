@@ -12,7 +12,7 @@ from django.utils import timezone
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.nominations.models import Nomination
 from sochef_wagtail.nominations.notify import CLAIM_TIMEOUT, notify_editors, sweep_notifications
-from sochef_wagtail.weeks import GuestWeekPage
+from sochef_wagtail.weeks.pages import GuestWeekPage
 from tests.factories import (
     make_guest,
     make_index,

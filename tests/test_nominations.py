@@ -190,7 +190,7 @@ def test_posts_sent_at_once_take_no_more_than_the_limit(settings):
 
     from django.test import RequestFactory
 
-    from sochef_wagtail.public_forms import give_back, take_slot
+    from sochef_wagtail.public_forms.rate_limit import give_back, take_slot
 
     settings.SOCHEF_FORM_RATE_LIMIT = 5
     request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.7")

@@ -18,7 +18,7 @@ from sochef_wagtail.archive.store import store_tweets
 from sochef_wagtail.caching import cache_timeout, current_tokens
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.project import GuideLink
-from sochef_wagtail.weeks import GuestSlot
+from sochef_wagtail.weeks.models import GuestSlot
 from tests.factories import (
     make_guest,
     make_image,

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from sochef_wagtail.nominations.models import Nomination
-from sochef_wagtail.public_forms import PURGE_SCHEDULE_NAME
+from sochef_wagtail.public_forms.retention import PURGE_SCHEDULE_NAME
 from tests.factories import make_guest, make_nomination
 
 

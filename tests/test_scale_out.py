@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_q.models import Schedule, Task
 
 from sochef_wagtail.archive.models import Tweet
-from sochef_wagtail.public_forms import take_slot
+from sochef_wagtail.public_forms.rate_limit import take_slot
 from tests.processes import (
     REDIS_URL,
     python,
@@ -82,7 +82,7 @@ def test_rate_limit_of_the_public_forms_counts_across_processes(redis):
     test's process, a third, finds none left in the Redis cache."""
     code = (
         "from django.test import RequestFactory\n"
-        "from sochef_wagtail.public_forms import take_slot\n"
+        "from sochef_wagtail.public_forms.rate_limit import take_slot\n"
         "request = RequestFactory().post('/', REMOTE_ADDR='203.0.113.9')\n"
         "print(sum(take_slot(request, 'nomination') is not None for _ in range(4)))\n"
     )

@@ -17,7 +17,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 from sochef_wagtail.blocks import UpcomingWeeksBlock
 from sochef_wagtail.choices import Role
 from sochef_wagtail.guests import Guest
-from sochef_wagtail.weeks import GuestWeekPage
+from sochef_wagtail.weeks.pages import GuestWeekPage
 from tests.factories import make_guest, make_week, make_weeks, monday, week_form
 
 

@@ -15,7 +15,7 @@ from django.test import Client
 from django.views.debug import SafeExceptionReporterFilter
 
 from sochef_wagtail.nominations.models import Nomination
-from sochef_wagtail.weeks import GuestWeekIndexPage
+from sochef_wagtail.weeks.pages import GuestWeekIndexPage
 from tests.factories import make_nomination_page, nomination_post, set_project
 
 TOKEN = "AAAAAAAAAAAAAAAAAAAAAsochef-test-bearer-token-0123456789"

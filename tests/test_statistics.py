@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from sochef_wagtail.choices import Role, Sector
-from sochef_wagtail.statistics import (
+from sochef_wagtail.statistics.figures import (
     follower_history,
     guests_per_role_and_sector,
     replies_between,

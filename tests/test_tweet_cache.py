@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from example_site.blog.models import BlogIndexPage, BlogPage
 from sochef_wagtail.archive.cache import invalidate_week_cache
 from sochef_wagtail.archive.models import Tweet
-from sochef_wagtail.weeks import GuestSlot
+from sochef_wagtail.weeks.models import GuestSlot
 from tests.factories import (
     STOCKHOLM,
     make_guest,

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from sochef_wagtail.weeks import GuestWeekIndexPage, GuestWeekPage
+from sochef_wagtail.weeks.pages import GuestWeekIndexPage, GuestWeekPage
 from tests.factories import (
     make_accounts,
     make_guest,

@@ -28,7 +28,8 @@ from wagtail.models import (
 )
 
 from sochef_wagtail.nominations.models import accept_nomination
-from sochef_wagtail.weeks import AccountBooked, GuestSlot, GuestWeekIndexPage, GuestWeekPage
+from sochef_wagtail.weeks.models import AccountBooked, GuestSlot
+from sochef_wagtail.weeks.pages import GuestWeekIndexPage, GuestWeekPage
 from tests.factories import (
     make_account,
     make_guest,

@@ -15,11 +15,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from sochef_wagtail.evaluation.admin import FIELDS as EVALUATION_FIELDS
+from sochef_wagtail.evaluation.views import FIELDS as EVALUATION_FIELDS
 from sochef_wagtail.guests import Guest
-from sochef_wagtail.nominations.admin import EXPORT_FIELDS
 from sochef_wagtail.nominations.notify import notify_editors
-from sochef_wagtail.public_forms import neutralise_csv_cell
+from sochef_wagtail.nominations.views import EXPORT_FIELDS
+from sochef_wagtail.public_forms.views import neutralise_csv_cell
 from sochef_wagtail.text import clean_text
 from tests import xss_corpus
 from tests.factories import (

@@ -33,8 +33,9 @@ from django.utils.translation import get_language
 from .. import __version__, page_cache
 from ..caching import cache_enabled, cache_timeout, current_tokens, get_cache, replace_tokens
 from ..conf import app_settings
+from ..dates import current_week_start, week_start_of
 from .models import Tweet
-from .timeline import current_week_start, tweet_archive, week_start_of
+from .timeline import tweet_archive
 
 logger = logging.getLogger(__name__)
 

@@ -11,13 +11,12 @@ import pickle
 import posixpath
 import shutil
 import tempfile
-import zoneinfo
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from ..accounts import RelayAccount
-from ..conf import app_settings
+from ..dates import local_date
 from .formats import UNPACK_ERRORS, ArchiveError, TweetArchive, unpack_error
 from .store import BATCH_SIZE, batched, existing_tweet_ids, store_tweets, unlogged_queries
 
@@ -233,4 +232,4 @@ class _MediaOpener:
 def _local_date(moment):
     if moment is None:
         return "–"
-    return moment.astimezone(zoneinfo.ZoneInfo(app_settings.TIME_ZONE)).date().isoformat()
+    return local_date(moment).isoformat()

@@ -9,14 +9,12 @@ however many tweets there are.
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
-from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import app_settings
+from ..dates import start_of_day
 from .models import Tweet, latest_versions
 
 
@@ -30,29 +28,13 @@ class Layout(models.TextChoices):
     TIMELINE = "timeline", _("One timeline")
 
 
-def week_start_of(day):
-    """The Monday of ``day``'s week."""
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def current_week_start():
-    """Monday of the current week in the app's time zone (not the server's)."""
-    return week_start_of(
-        timezone.localtime(timezone.now(), ZoneInfo(app_settings.TIME_ZONE)).date()
-    )
-
-
 def day_bounds(first_day=None, last_day=None):
     """From the start of ``first_day`` to the end of ``last_day`` in SOCHEF_TIME_ZONE.
 
     Returns aware datetimes (start inclusive, end exclusive); a missing day leaves that end open.
     """
-    zone = ZoneInfo(app_settings.TIME_ZONE)
-    midnight = datetime.time()
-    start = datetime.datetime.combine(first_day, midnight, zone) if first_day else None
-    end = None
-    if last_day:
-        end = datetime.datetime.combine(last_day + datetime.timedelta(days=1), midnight, zone)
+    start = start_of_day(first_day) if first_day else None
+    end = start_of_day(last_day + datetime.timedelta(days=1)) if last_day else None
     return start, end
 
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..public_forms import ProtectedFormMixin
+from ..public_forms.forms import ProtectedFormMixin
 from .models import EvaluationResponse
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from ..public_forms import PublicSubmission
+from ..public_forms.models import PublicSubmission
 
 TEXT_MAX_LENGTH = 2000
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from ..public_forms import PublicFormPage
+from ..public_forms.pages import PublicFormPage
 from .forms import EvaluationForm
 
 

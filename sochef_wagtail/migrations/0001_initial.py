@@ -5,7 +5,7 @@ import django.db.models.functions.text
 import modelcluster.fields
 import modelsearch.index
 import sochef_wagtail.handles
-import sochef_wagtail.weeks
+import sochef_wagtail.pages
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'guest week index',
                 'verbose_name_plural': 'guest week indexes',
             },
-            bases=(sochef_wagtail.weeks.SochefPageMixin, 'wagtailcore.page'),
+            bases=(sochef_wagtail.pages.SochefPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='GuestWeekPage',
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'guest week',
                 'verbose_name_plural': 'guest weeks',
             },
-            bases=(sochef_wagtail.weeks.SochefPageMixin, 'wagtailcore.page'),
+            bases=(sochef_wagtail.pages.SochefPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='Guest',

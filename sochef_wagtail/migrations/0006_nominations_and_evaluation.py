@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import sochef_wagtail.handles
-import sochef_wagtail.weeks
+import sochef_wagtail.pages
 import wagtail.contrib.routable_page.models
 import wagtail.fields
 from django.conf import settings
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'evaluation survey page',
                 'verbose_name_plural': 'evaluation survey pages',
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, sochef_wagtail.weeks.SochefPageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, sochef_wagtail.pages.SochefPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='NominationPage',
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'nomination page',
                 'verbose_name_plural': 'nomination pages',
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, sochef_wagtail.weeks.SochefPageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, sochef_wagtail.pages.SochefPageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
             name='EvaluationResponse',

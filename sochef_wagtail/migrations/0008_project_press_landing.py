@@ -6,7 +6,7 @@ import modelcluster.fields
 import modelsearch.index
 import sochef_wagtail.archive.blocks
 import sochef_wagtail.handles
-import sochef_wagtail.weeks
+import sochef_wagtail.pages
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -99,6 +99,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'SOchef landing page',
                 'verbose_name_plural': 'SOchef landing pages',
             },
-            bases=(sochef_wagtail.weeks.SochefPageMixin, 'wagtailcore.page'),
+            bases=(sochef_wagtail.pages.SochefPageMixin, 'wagtailcore.page'),
         ),
     ]

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Role
-from ..public_forms import ProtectedFormMixin
+from ..public_forms.forms import ProtectedFormMixin
 from .models import Nomination, NomineeSide
 
 

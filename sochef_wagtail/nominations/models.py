@@ -2,7 +2,6 @@
 
 import datetime
 import hashlib
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -12,11 +11,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.coreutils import find_available_slug
 
 from ..choices import Role, Side
-from ..conf import app_settings
+from ..dates import local_date
 from ..guests import Guest
 from ..handles import HandleField
-from ..public_forms import PublicSubmission
-from ..weeks import GuestSlot, GuestWeekPage
+from ..public_forms.models import PublicSubmission
+from ..weeks.models import GuestSlot
+from ..weeks.pages import GuestWeekPage
 
 WHY_MAX_LENGTH = 2000
 # A repeat that gives one of these otherwise than the first submission is stored apart.
@@ -207,7 +207,7 @@ def record_nomination(data, page=None, now=None):
     Returns (nomination, created).
     """
     now = now or timezone.now()
-    today = timezone.localtime(now, ZoneInfo(app_settings.TIME_ZONE)).date()
+    today = local_date(now)
     keys = [
         merge_key(data["nominator_email"], data["nominee_name"], today - datetime.timedelta(n))
         for n in (0, 1)

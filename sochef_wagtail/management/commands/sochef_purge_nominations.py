@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sochef_wagtail.conf import app_settings
 from sochef_wagtail.nominations.models import Nomination
-from sochef_wagtail.public_forms import purge_expired, retention_cutoff
+from sochef_wagtail.public_forms.retention import purge_expired, retention_cutoff
 
 
 class Command(BaseCommand):

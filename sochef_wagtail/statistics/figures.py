@@ -1,39 +1,21 @@
-"""Statistics of the relay: tweets, replies between the accounts, followers and guests.
+"""The figures and charts of the statistics page, each aggregated in the database."""
 
-Every figure is aggregated in the database, so the page runs the same few queries however
-many tweets are stored. Shown in the admin to users with the ``view_statistics`` permission.
-"""
-
-import datetime
-from zoneinfo import ZoneInfo
-
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Count, DateField, Q
 from django.db.models.functions import TruncWeek
-from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
-from wagtail.admin.menu import MenuItem
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSet
 
-from .accounts import FollowerSnapshot, RelayAccount
-from .archive.models import Tweet, latest_versions
-from .charts import BarChart, LineChart, Series
-from .choices import Role, Sector, Side
-from .conf import app_settings
-from .guests import Guest
-from .weeks import GuestSlot
-
-PERMISSION = "sochef_wagtail.view_statistics"
+from ..accounts import FollowerSnapshot, RelayAccount
+from ..archive.models import Tweet, latest_versions
+from ..charts import BarChart, LineChart, Series
+from ..choices import Role, Sector, Side
+from ..dates import WEEK, app_time_zone
+from ..guests import Guest
+from ..weeks.models import GuestSlot
 
 
 def tweets_per_week():
     """{Monday: {side: tweets}} for every week from the first tweet to the last, gaps as 0."""
-    week = TruncWeek(
-        "created_at", output_field=DateField(), tzinfo=ZoneInfo(app_settings.TIME_ZONE)
-    )
+    week = TruncWeek("created_at", output_field=DateField(), tzinfo=app_time_zone())
     rows = (
         Tweet.objects.filter(latest_versions())
         .annotate(week=week)
@@ -48,7 +30,7 @@ def tweets_per_week():
     if counts:
         monday, last = min(counts), max(counts)
         while monday < last:
-            monday += datetime.timedelta(weeks=1)
+            monday += WEEK
             counts.setdefault(monday, dict.fromkeys(Side.values, 0))
     return dict(sorted(counts.items()))
 
@@ -151,33 +133,3 @@ def statistics_charts():
         category_label=_("Sector"),
     )
     return [tweets_chart, totals_chart, replies_chart, followers_chart, roles_chart, sectors_chart]
-
-
-class StatisticsView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView):
-    permission_required = PERMISSION
-    page_title = gettext_lazy("SOchef statistics")
-    header_icon = "table"
-    template_name = "sochef_wagtail/admin/statistics.html"
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(charts=statistics_charts(), **kwargs)
-
-
-class StatisticsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm(PERMISSION)
-
-
-class StatisticsViewSet(ViewSet):
-    """The statistics page in the admin, with a menu item for users allowed to see it."""
-
-    name = "sochef_statistics"
-    icon = "table"
-    menu_label = gettext_lazy("Statistics")
-    menu_item_class = StatisticsMenuItem
-
-    def get_urlpatterns(self):
-        return [path("", StatisticsView.as_view(), name="index")]

@@ -13,7 +13,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import policy_registry
 
 from ..charts import BarChart, Series
-from ..public_forms import SafeExportMixin
+from ..public_forms.views import SafeExportMixin
 from .models import EvaluationResponse, Respondent, RespondentSide, Usefulness
 
 FIELDS = ["created_at", "respondent", "side", "usefulness", "what_worked", "what_to_change"]

@@ -21,15 +21,10 @@ from wagtail.permissions import policy_registry
 
 from ..accounts import RelayAccount
 from ..choices import Sector
-from ..public_forms import SafeExportMixin
-from ..weeks import (
-    WEEK,
-    GuestWeekIndexPage,
-    booked_slots,
-    booking_message,
-    current_week_start,
-    first_free_week,
-)
+from ..dates import WEEK, current_week_start
+from ..public_forms.views import SafeExportMixin
+from ..weeks.models import booked_slots, booking_message, first_free_week
+from ..weeks.pages import GuestWeekIndexPage
 from .forms import NominationForm
 from .models import Nomination, NominationStatus, accept_nomination
 

@@ -1,0 +1,251 @@
+"""Guest weeks: who took over which relay account, which week, and the index of them all."""
+
+import datetime
+import logging
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.db.models import Count, Prefetch, Q
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.log_actions import log
+from wagtail.models import Page, Revision
+from wagtail.search import index
+
+from ..accounts import RelayAccount
+from ..blocks import BodyBlock
+from ..calendar import calendar_response
+from ..choices import Side
+from ..conf import app_settings
+from ..dates import current_week_start, local_date, week_start_of
+from ..guests import Guest
+from ..pages import SochefPageMixin
+from ..search import SearchForm, search_guests, search_tweets
+from .forms import GuestWeekPageForm
+from .models import AccountBooked, GuestSlot, booked_slots, lock_accounts
+from .views import WeekContent, WeekListing
+
+# The log action of Wagtail's publish_scheduled, and ours for a go-live it may not do.
+SCHEDULED_GO_LIVE = "wagtail.publish.scheduled"
+REFUSED_GO_LIVE = "sochef_wagtail.publish.refused"
+# Writing one of these of a live week decides which accounts it holds on which days.
+BOOKING_FIELDS = {"live", "week_start", "slots", "alias_of", "alias_of_id"}
+
+# Named for the package, as the README documents: where the week pages log refused go-lives.
+logger = logging.getLogger(__package__)
+
+
+class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
+    intro = RichTextField(_("intro"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    subpage_types = ["sochef_wagtail.GuestWeekPage"]
+    template = "sochef_wagtail/pages/guest_week_index_page.html"
+
+    class Meta:
+        verbose_name = _("guest week index")
+        verbose_name_plural = _("guest week indexes")
+
+    def weeks(self):
+        """The live, public weeks below this index; override to change what is listed."""
+        return GuestWeekPage.objects.child_of(self).live().public()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing=WeekListing(self, request.GET), search_form=SearchForm())
+        return context
+
+    @path("calendar/", name="calendar")
+    def calendar(self, request):
+        """The weeks as an iCal feed that calendar apps subscribe to."""
+        return calendar_response(request, self)
+
+    @path("sok/", name="search")
+    def search_view(self, request):
+        """Tweets and guests found by words; tweets paginated, the guests on the first page."""
+        context = super().get_context(request)
+        form = SearchForm(request.GET or None)
+        query = form.query
+        tweets, guests = None, []
+        if query:
+            paginator = Paginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
+            tweets = paginator.get_page(request.GET.get("page"))
+            self.attach_week_pages(list(tweets))
+            if tweets.number == 1:
+                guests = self.search_guests(query)
+        context.update(
+            search_form=form,
+            query=query,
+            tweets=tweets,
+            guests=guests,
+            search_query=urlencode({"q": query}),
+        )
+        return TemplateResponse(request, "sochef_wagtail/pages/guest_week_search.html", context)
+
+    def search_guests(self, query):
+        """Guests of this index's published weeks matching ``query``, with those weeks."""
+        slots = (
+            GuestSlot.objects.filter(page__in=self.weeks())
+            .select_related("page", "account")
+            .order_by("page__week_start")
+        )
+        guests = Guest.objects.prefetch_related(
+            Prefetch("slots", queryset=slots, to_attr="public_slots")
+        )
+        # Guests are few: those without a published week here are left out after the search,
+        # since the search backend filters only on declared FilterFields.
+        return [guest for guest in search_guests(query, guests) if guest.public_slots]
+
+    def attach_week_pages(self, tweets):
+        """Set ``week_page`` on each tweet: this index's week of its account and day, or None."""
+        mondays = {tweet.pk: week_start_of(local_date(tweet.created_at)) for tweet in tweets}
+        slots = GuestSlot.objects.filter(
+            page__in=self.weeks(),
+            account_id__in={tweet.account_id for tweet in tweets},
+            page__week_start__in=set(mondays.values()),
+        ).select_related("page")
+        pages = {(slot.account_id, slot.page.week_start): slot.page for slot in slots}
+        for tweet in tweets:
+            tweet.week_page = pages.get((tweet.account_id, mondays[tweet.pk]))
+
+    @staticmethod
+    def counts(weeks):
+        """Weeks, distinct guests and distinct guests per side in the given weeks (one query)."""
+        slots = GuestSlot.objects.filter(page__in=weeks.values("pk"))
+        return slots.aggregate(
+            weeks=Count("page", distinct=True),
+            guests=Count("guest", distinct=True),
+            employer=Count("guest", distinct=True, filter=Q(account__side=Side.EMPLOYER)),
+            worker=Count("guest", distinct=True, filter=Q(account__side=Side.WORKER)),
+        )
+
+
+class GuestWeekPage(SochefPageMixin, Page):
+    week_start = models.DateField(
+        _("week starts"),
+        help_text=_("The Monday on which the guests take over the accounts."),
+    )
+    intro = RichTextField(_("intro"), blank=True, features=["bold", "italic", "link"])
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("week_start"),
+        InlinePanel(
+            "slots",
+            min_num=1,
+            max_num=2,
+            heading=_("Guests"),
+            label=_("Guest on an account"),
+            help_text=_("One guest per relay account; a pair tweets from both accounts."),
+        ),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("week_start"),
+    ]
+
+    base_form_class = GuestWeekPageForm
+    parent_page_types = ["sochef_wagtail.GuestWeekIndexPage"]
+    subpage_types = []
+    template = "sochef_wagtail/pages/guest_week_page.html"
+
+    class Meta:
+        verbose_name = _("guest week")
+        verbose_name_plural = _("guest weeks")
+
+    @property
+    def week_end(self):
+        return self.week_start + datetime.timedelta(days=6)
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        """Refuse to write a live week onto relay accounts that another live week holds on
+        those days, however it got here: an editor, a revision published by code or by a
+        workflow, a scheduled go-live, a revert, a copy, an alias made a page of its own."""
+        update_fields = kwargs.get("update_fields")
+        if (
+            self.live
+            and not self.alias_of_id
+            and (update_fields is None or BOOKING_FIELDS.intersection(update_fields))
+        ):
+            self.refuse_booked_accounts()
+        return super().save(*args, **kwargs)
+
+    def refuse_booked_accounts(self):
+        """Raise AccountBooked if another live week holds one of this week's accounts."""
+        account_ids = {slot.account_id for slot in self.slots.all()} - {None}
+        if not account_ids:
+            return
+        lock_accounts(account_ids)
+        booked = booked_slots(self.week_start, account_ids, week=self)
+        if booked:
+            raise AccountBooked(self, booked)
+
+    def publish(
+        self,
+        revision,
+        user=None,
+        changed=True,
+        log_action=True,
+        previous_revision=None,
+        skip_permission_checks=False,
+    ):
+        """Publish ``revision`` whole or not at all. A scheduled go-live that the booking rule
+        refuses is unscheduled and reported, so that publish_scheduled goes on with the others."""
+        try:
+            with transaction.atomic():
+                return super().publish(
+                    revision,
+                    user=user,
+                    changed=changed,
+                    log_action=log_action,
+                    previous_revision=previous_revision,
+                    skip_permission_checks=skip_permission_checks,
+                )
+        except AccountBooked as refusal:
+            if log_action != SCHEDULED_GO_LIVE:
+                raise
+            self.refuse_go_live(revision, refusal)
+
+    def refuse_go_live(self, revision, refusal):
+        """Leave ``revision`` an unscheduled draft; say why in the page's history and the log."""
+        Revision.objects.filter(pk=revision.pk).update(approved_go_live_at=None)
+        reason = " ".join(refusal.messages)
+        log(instance=self, action=REFUSED_GO_LIVE, revision=revision, data={"reason": reason})
+        logger.error(
+            "Scheduled publishing of “%s” (page %s) refused: %s",
+            refusal.week.title,
+            self.pk,
+            reason,
+        )
+
+    @property
+    def week_number(self):
+        return self.week_start.isocalendar().week
+
+    @property
+    def is_upcoming(self):
+        return self.week_start > current_week_start()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["week_content"] = WeekContent(self, request)
+        return context
+
+    def has_tweet_block(self):
+        return any(block["type"] == "tweet_archive" for block in self.body.raw_data)
+
+    def tweet_archive_defaults(self):
+        """The week's accounts and days: what a tweet block on this page shows by default."""
+        account_ids = [slot.account_id for slot in self.slots.all()]
+        accounts = list(RelayAccount.objects.filter(pk__in=account_ids))
+        return accounts, self.week_start, self.week_end
