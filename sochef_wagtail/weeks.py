@@ -28,10 +28,10 @@ from wagtail.models import Orderable, Page, Revision
 from wagtail.search import index
 
 from .accounts import RelayAccount
-from .archive.cache import tweet_archive_html
 from .archive.models import Tweet
 from .archive.timeline import current_week_start, tweet_filter
 from .blocks import BodyBlock
+from .caching.tweets import tweet_archive_html
 from .calendar import calendar_response
 from .choices import Role, Side
 from .conf import app_settings
@@ -81,7 +81,7 @@ class SochefPageMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sochef_base_template"] = app_settings.BASE_TEMPLATE
-        # Lazy: a page served from the cache (page_cache.py) does not read them.
+        # Lazy: a page served from the cache (caching/pages.py) does not read them.
         context["sochef_settings"] = SimpleLazyObject(lambda: ProjectSettings.for_request(request))
         return context
 
