@@ -32,10 +32,10 @@ from .archive.models import Tweet
 from .archive.timeline import current_week_start, tweet_filter
 from .blocks import BodyBlock
 from .caching.tweets import tweet_archive_html
-from .calendar import calendar_response
 from .choices import Role, Side
 from .conf import app_settings
 from .guests import Guest
+from .ical import calendar_response
 from .project import ProjectSettings
 from .search import SearchForm, search_guests, search_tweets
 
