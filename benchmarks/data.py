@@ -14,10 +14,10 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
 from example_site.blog.models import BlogIndexPage, BlogPage
-from sochef_wagtail.archive.cache import invalidate_week_cache
 from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
+from sochef_wagtail.caching.tweets import invalidate_week_cache
 from sochef_wagtail.choices import Role
-from sochef_wagtail.demo import demo_entities
+from sochef_wagtail.demo.builders import demo_entities
 from tests.factories import STOCKHOLM, make_accounts, make_guest, make_index, make_week, site_root
 
 # The first week of the site; every other week follows it.

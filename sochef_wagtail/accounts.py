@@ -103,3 +103,13 @@ class FollowerSnapshot(Orderable):
 
     def __str__(self):
         return f"{self.account}: {self.followers} ({self.date})"
+
+
+def relay_account_named(handle):
+    """The relay account with the handle ``handle`` (any case, an @ before it or not), or None."""
+    return RelayAccount.objects.filter(handle__iexact=handle.strip().removeprefix("@")).first()
+
+
+def relay_account_handles():
+    """The relay accounts' handles for a message: "@A, @B", or "–" when there is none."""
+    return ", ".join(f"@{h}" for h in RelayAccount.objects.values_list("handle", flat=True)) or "–"

@@ -63,10 +63,10 @@ DEFAULTS = {
     "FEED_ITEMS": 20,
     # Also list guest weeks that have begun as items of the blog feed.
     "FEED_INCLUDE_WEEKS": False,
-    # The SOchef content of the week pages and the guest index (page_cache.py) and the
-    # rendered tweets of weeks that are over (archive/cache.py) are kept this many seconds in
+    # The SOchef content of the week pages and the guest index (caching/pages.py) and the
+    # rendered tweets of weeks that are over (caching/tweets.py) are kept this many seconds in
     # the cache named CACHE_ALIAS; 0 turns both caches off. None: 7 days in a shared cache,
-    # a minute in a per-process one (LocMemCache), see caching.py.
+    # a minute in a per-process one (LocMemCache), see caching/__init__.py.
     "CACHE_TIMEOUT": None,
     "CACHE_ALIAS": "default",
 }

@@ -14,6 +14,6 @@ class SochefPageMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sochef_base_template"] = app_settings.BASE_TEMPLATE
-        # Lazy: a page served from the cache (page_cache.py) does not read them.
+        # Lazy: a page served from the cache (caching/pages.py) does not read them.
         context["sochef_settings"] = SimpleLazyObject(lambda: ProjectSettings.for_request(request))
         return context

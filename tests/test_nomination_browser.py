@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sochef_wagtail.nominations.models import Nomination
-from tests.factories import make_nomination_page
+from tests.factories import make_accounts, make_nomination_page
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ def focused(page):
 
 def test_reader_nominates_a_guest_with_the_keyboard_only(live_server, page, settings):
     settings.SOCHEF_FORM_MIN_SECONDS = 1
+    make_accounts()  # the side labels name the relay accounts
     nomination_page = make_nomination_page()
     page.goto(live_server.url + nomination_page.url)
 

@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from wagtail.models import Site
 
-from sochef_wagtail import page_cache
-from sochef_wagtail.archive.cache import invalidate_week_cache
 from sochef_wagtail.archive.models import TweetSource
 from sochef_wagtail.archive.normalize import TweetRow
 from sochef_wagtail.archive.store import store_tweets
-from sochef_wagtail.caching import cache_timeout, current_tokens
+from sochef_wagtail.caching import cache_timeout, current_tokens, get_cache
+from sochef_wagtail.caching import pages as page_cache
+from sochef_wagtail.caching.tweets import invalidate_week_cache
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.project import GuideLink
 from sochef_wagtail.weeks.models import GuestSlot
@@ -93,7 +93,7 @@ def test_a_cached_index_runs_only_wagtails_routing_queries(client, index_page, a
 def test_only_the_sochef_block_is_cached(client, week):
     html(client, week.url)
     cached = [
-        value for value in page_cache.get_cache()._cache.values() if b"sochef-weekpage" in value
+        value for value in get_cache()._cache.values() if b"sochef-weekpage" in value
     ]
     assert cached
     assert all(b"<html" not in value for value in cached)
@@ -303,11 +303,11 @@ def test_made_up_parameters_add_no_cache_entries(client, index_page, accounts):
     kept: a visitor cannot fill the cache (and push other entries out) with made-up queries."""
     make_weeks(index_page, accounts, 2)
     html(client, index_page.url)
-    entries = len(page_cache.get_cache()._cache)
+    entries = len(get_cache()._cache)
     for n in range(50):
         page = html(client, f"{index_page.url}?utm_source=x{n}&page=2")
         assert f"x{n}" not in page  # nor in the pagination links
-    assert len(page_cache.get_cache()._cache) == entries + 1
+    assert len(get_cache()._cache) == entries + 1
     for junk in ("page=99", "page=02", "side=nope", "year=1999", "role=x&side=worker"):
         html(client, f"{index_page.url}?{junk}")
-    assert len(page_cache.get_cache()._cache) == entries + 1
+    assert len(get_cache()._cache) == entries + 1

@@ -9,8 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from example_site.blog.models import BlogIndexPage, BlogPage
-from sochef_wagtail.archive.cache import invalidate_week_cache
 from sochef_wagtail.archive.models import Tweet
+from sochef_wagtail.caching.tweets import invalidate_week_cache
 from sochef_wagtail.weeks.models import GuestSlot
 from tests.factories import (
     STOCKHOLM,

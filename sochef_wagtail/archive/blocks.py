@@ -10,7 +10,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from ..accounts import RelayAccount
-from .cache import cached_tweets_html
+from ..caching.tweets import cached_tweets_html
 from .timeline import Layout, Order, tweet_archive
 
 # A bare id, or a permalink such as https://x.com/Skyddsombud/status/123 (twitter.com too).

@@ -17,7 +17,7 @@ from django.db import InterfaceError, OperationalError, connections, router
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
-from ..accounts import RelayAccount
+from ..accounts import RelayAccount, relay_account_handles, relay_account_named
 from ..conf import app_settings
 from .models import Tweet
 from .normalize import InvalidTweet, TweetFormat, normalize_tweet
@@ -88,12 +88,11 @@ def active_accounts(handle=""):
     """The accounts to fetch: every active one, or the one named (whatever its state)."""
     if not handle:
         return list(RelayAccount.objects.filter(active=True))
-    account = RelayAccount.objects.filter(handle__iexact=handle.strip().removeprefix("@")).first()
+    account = relay_account_named(handle)
     if account is None:
-        known = ", ".join(f"@{h}" for h in RelayAccount.objects.values_list("handle", flat=True))
         raise FetchError(
             _("@%(handle)s is not a relay account of this site. Relay accounts: %(known)s.")
-            % {"handle": handle.removeprefix("@"), "known": known or "–"}
+            % {"handle": handle.removeprefix("@"), "known": relay_account_handles()}
         )
     return [account]
 

@@ -115,7 +115,7 @@ class ArchiveAccount:
     user_id: str
 
 
-class TweetArchive:
+class ArchiveZip:
     """An X archive ZIP, checked on opening. Use as a context manager."""
 
     def __init__(self, file):

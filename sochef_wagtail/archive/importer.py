@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from ..accounts import RelayAccount
+from ..accounts import RelayAccount, relay_account_handles, relay_account_named
 from ..dates import local_date
-from .formats import UNPACK_ERRORS, ArchiveError, TweetArchive, unpack_error
+from .formats import UNPACK_ERRORS, ArchiveError, ArchiveZip, unpack_error
 from .store import BATCH_SIZE, batched, existing_tweet_ids, store_tweets, unlogged_queries
 
 # Media files up to this size are unpacked in memory, larger ones to a temporary file.
@@ -81,7 +81,7 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
     archive cannot be imported. ``progress(phase, done, total)`` is told how far it got.
     """
     progress = progress or (lambda phase, done, total: None)
-    with unlogged_queries(), TweetArchive(file) as archive, tempfile.TemporaryFile() as spool:
+    with unlogged_queries(), ArchiveZip(file) as archive, tempfile.TemporaryFile() as spool:
         account, archive_user_id = _relay_account(archive, handle)
         scan = _scan(archive, spool, progress)
         result = ImportResult(
@@ -127,20 +127,19 @@ def _relay_account(archive, handle):
             % {"own": own.handle, "given": handle}
         )
     wanted = handle or (own.handle if own else "")
-    known = ", ".join(f"@{h}" for h in RelayAccount.objects.values_list("handle", flat=True))
     if not wanted:
         raise ArchiveError(
             _("The archive does not say whose it is: name its relay account (one of %(known)s).")
-            % {"known": known or "–"}
+            % {"known": relay_account_handles()}
         )
-    account = RelayAccount.objects.filter(handle__iexact=wanted).first()
+    account = relay_account_named(wanted)
     if account is None:
         raise ArchiveError(
             _(
                 "@%(handle)s is not a relay account of this site. Relay accounts: %(known)s. "
                 "Add it under SOchef → Relay accounts first."
             )
-            % {"handle": wanted, "known": known or "–"}
+            % {"handle": wanted, "known": relay_account_handles()}
         )
     return account, (own.user_id if own else "")
 

@@ -13,9 +13,9 @@ from django.utils.text import get_valid_filename
 from django_q.tasks import async_task
 
 from ..accounts import RelayAccount
-from .cache import invalidate_week_cache
 from .media_types import media_type
 from .models import MediaKind, Tweet, TweetMedia
+from .signals import tweets_stored
 
 BATCH_SIZE = 500
 INDEX_TASK = "sochef_wagtail.archive.tasks.index_tweets"
@@ -116,8 +116,9 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
             if stored_pks:
                 _queue_indexing(stored_pks)
             if times:
-                # bulk_create sends no signals: the cached week renderings are told here.
-                invalidate_week_cache(account, *times)
+                # bulk_create sends no model signals: whoever keeps what the tweets show is told.
+                first, last = times
+                tweets_stored.send(sender=Tweet, account=account, first=first, last=last)
     except BaseException:
         for name in saved_files:
             MEDIA_FILE.storage.delete(name)

@@ -16,7 +16,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSet
 
 from ..accounts import RelayAccount
-from .formats import ArchiveError, TweetArchive
+from .formats import ArchiveError, ArchiveZip
 from .importer import READING
 from .models import ArchiveImport, ArchiveImportStatus
 from .tasks import fail_stopped_imports, fail_unqueued_import, fetch_schedule_without_token
@@ -48,7 +48,7 @@ class ArchiveImportForm(forms.Form):
         no tweets, members too large or leading out of their folder)."""
         archive = self.cleaned_data["archive"]
         try:
-            with TweetArchive(archive):
+            with ArchiveZip(archive):
                 pass
         except ArchiveError as error:
             raise forms.ValidationError(str(error)) from None

@@ -1,11 +1,28 @@
 """The public nomination form."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts import RelayAccount
 from ..choices import Role
 from ..public_forms.forms import ProtectedFormMixin
 from .models import Nomination, NomineeSide
+
+
+def side_choices():
+    """The sides, each named with its active relay accounts ("Worker side (@Skyddsombud)"),
+    and "Don't know": one query."""
+    handles = {}
+    for side, handle in RelayAccount.objects.filter(active=True).values_list("side", "handle"):
+        handles.setdefault(side, []).append(f"@{handle}")
+
+    def label(side):
+        if side not in handles:
+            return side.label
+        return format_lazy("{} ({})", side.label, ", ".join(handles[side]))
+
+    return [(side, label(side)) for side in NomineeSide]
 
 
 class NominationForm(ProtectedFormMixin, forms.ModelForm):
@@ -60,11 +77,7 @@ class NominationForm(ProtectedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("why", "nominator_name", "nominator_email"):
             self.fields[name].required = True
-        self.fields["side"].choices = [
-            (NomineeSide.EMPLOYER, _("Employer side (@ArbetsmiljoChef)")),
-            (NomineeSide.WORKER, _("Worker side (@Skyddsombud)")),
-            (NomineeSide.UNKNOWN, _("Don't know")),
-        ]
+        self.fields["side"].choices = side_choices()
         self.fields["role"].choices = [("", _("Choose a role")), *Role.choices]
         self.fields["nominee_name"].widget.attrs["autocomplete"] = "off"
         self.fields["nominator_name"].widget.attrs["autocomplete"] = "name"

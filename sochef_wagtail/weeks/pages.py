@@ -18,11 +18,11 @@ from wagtail.search import index
 
 from ..accounts import RelayAccount
 from ..blocks import BodyBlock
-from ..calendar import calendar_response
 from ..choices import Side
 from ..conf import app_settings
 from ..dates import current_week_start, local_date, week_start_of
 from ..guests import Guest
+from ..ical import calendar_response
 from ..pages import SochefPageMixin
 from ..search import SearchForm, search_guests, search_tweets
 from .forms import GuestWeekPageForm

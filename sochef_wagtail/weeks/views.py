@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import QueryDict
 
-from ..archive.cache import tweet_archive_html
 from ..archive.models import Tweet
 from ..archive.timeline import tweet_filter
+from ..caching.tweets import tweet_archive_html
 from ..conf import app_settings
 from ..dates import current_week_start
 from .forms import WeekFilterForm

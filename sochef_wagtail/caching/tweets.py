@@ -7,11 +7,12 @@ language and time zone — and of a version token per account and week. Changing
 replaces the token of its account's week, so the next request renders afresh; nothing has to
 find and delete the old entries, which simply expire.
 
-- Saving or deleting a ``Tweet`` or ``TweetMedia`` and saving a ``RelayAccount`` replace the
-  tokens through signals (connected in ``apps.py``).
-- Writes that send no signals (``bulk_create``, ``update()``, an archive import) must call
+- Saving or deleting a ``Tweet`` or ``TweetMedia``, saving a ``RelayAccount`` and the
+  archive's ``tweets_stored`` signal (sent by ``store_tweets``) replace the tokens (receivers
+  in ``signal_handlers.py``).
+- Other writes that send no signals (``bulk_create``, ``update()``) must call
   :func:`invalidate_week_cache` for the accounts and days they wrote.
-- Every invalidation also replaces the page cache's content version (page_cache.py): the
+- Every invalidation also replaces the page cache's content version (``pages.py``): the
   week pages show tweets and the guest index counts them.
 - Publishing a page needs nothing: a week published with other accounts or dates asks for
   another key.
@@ -22,22 +23,15 @@ a preview; for logged-in users the tweets are rendered afresh and the cache is r
 
 import datetime
 import hashlib
-import logging
-from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .. import __version__, page_cache
-from ..caching import cache_enabled, cache_timeout, current_tokens, get_cache, replace_tokens
+from .. import __version__
+from ..archive.timeline import tweet_archive
 from ..conf import app_settings
-from ..dates import current_week_start, week_start_of
-from .models import Tweet
-from .timeline import tweet_archive
-
-logger = logging.getLogger(__name__)
+from ..dates import WEEK, current_week_start, local_date, week_start_of
+from . import cache_enabled, current_tokens, get_or_render, pages, replace_tokens
 
 PREFIX = "sochef:tweets"
 ARCHIVE_TEMPLATE = "sochef_wagtail/includes/tweet_archive.html"
@@ -53,7 +47,7 @@ def _account_pk(account):
 def _local_day(moment):
     """A date, or the date of an aware datetime in SOCHEF_TIME_ZONE."""
     if isinstance(moment, datetime.datetime):
-        return timezone.localtime(moment, ZoneInfo(app_settings.TIME_ZONE)).date()
+        return local_date(moment)
     return moment
 
 
@@ -61,7 +55,7 @@ def _mondays(first_day, last_day):
     monday, last = week_start_of(first_day), week_start_of(last_day)
     while monday <= last:
         yield monday
-        monday += datetime.timedelta(weeks=1)
+        monday += WEEK
 
 
 def _account_key(account_pk):
@@ -77,7 +71,7 @@ def invalidate_week_cache(account, start=None, end=None):
 
     ``account`` is a RelayAccount or its primary key; ``start`` and ``end`` are dates or aware
     datetimes (read in SOCHEF_TIME_ZONE), both included. Without both, every week of the
-    account is forgotten, and so are the cached pages (see page_cache.py). Call it after
+    account is forgotten, and so are the cached pages (see pages.py). Call it after
     writing tweets without signals (``bulk_create``, ``update()``); inside a transaction is
     fine: the tokens are replaced at once and again when it commits, so a request that read the
     old rows meanwhile cannot keep them cached.
@@ -93,7 +87,7 @@ def invalidate_week_cache(account, start=None, end=None):
             keys = [_week_key(account_pk, monday) for monday in _mondays(first, last)]
     replace_tokens(keys)
     # The guest index counts the tweets and the week pages show them.
-    page_cache.invalidate()
+    pages.invalidate()
 
 
 def _tokens(account_pks, first_day, last_day):
@@ -128,8 +122,8 @@ def cached_tweets_html(request, accounts, first_day, last_day, parts, render):
         return render()
     if not is_cacheable(first_day, last_day):
         return render()
-    cache = get_cache()
-    try:
+
+    def make_key():
         account_pks = sorted({_account_pk(account) for account in accounts})
         identity = (
             __version__,
@@ -141,19 +135,11 @@ def cached_tweets_html(request, accounts, first_day, last_day, parts, render):
             parts,
             _tokens(account_pks, first_day, last_day),
         )
-        key = f"{PREFIX}:html:" + hashlib.sha256(repr(identity).encode()).hexdigest()
-        user = getattr(request, "user", None)
-        html = None if user is not None and user.is_authenticated else cache.get(key)
-    except Exception:
-        logger.exception("The tweet cache could not be read; rendering without it")
-        return render()
-    if html is None:
-        html = render()
-        try:
-            cache.set(key, html, timeout=cache_timeout())
-        except Exception:
-            logger.exception("The tweet cache could not be written")
-    return mark_safe(html)
+        return f"{PREFIX}:html:" + hashlib.sha256(repr(identity).encode()).hexdigest()
+
+    user = getattr(request, "user", None)
+    refresh = user is not None and user.is_authenticated
+    return get_or_render("tweet cache", make_key, render, refresh=refresh)
 
 
 def tweet_archive_html(request, accounts, first_day, last_day, heading_level=3):
@@ -167,33 +153,3 @@ def tweet_archive_html(request, accounts, first_day, last_day, heading_level=3):
 
     parts = (ARCHIVE_TEMPLATE, heading_level)
     return cached_tweets_html(request, accounts, first_day, last_day, parts, render)
-
-
-# Signal receivers, connected in apps.py: single saves and deletes invalidate by themselves.
-
-
-def tweet_changed(sender, instance, **kwargs):
-    invalidate_week_cache(instance.account_id, instance.created_at, instance.created_at)
-
-
-def tweet_moving(sender, instance, raw=False, **kwargs):
-    """Before an existing tweet is saved: forget the week it was in, should it move."""
-    if raw or instance.pk is None or not cache_enabled():
-        return
-    before = Tweet.objects.filter(pk=instance.pk).values("account_id", "created_at").first()
-    if before and (before["account_id"], before["created_at"]) != (
-        instance.account_id,
-        instance.created_at,
-    ):
-        invalidate_week_cache(before["account_id"], before["created_at"], before["created_at"])
-
-
-def media_changed(sender, instance, **kwargs):
-    # Read the tweet afresh: when media go with their tweet, the tweet may be gone already.
-    tweet = Tweet.objects.filter(pk=instance.tweet_id).values("account_id", "created_at").first()
-    if tweet:
-        invalidate_week_cache(tweet["account_id"], tweet["created_at"], tweet["created_at"])
-
-
-def account_saved(sender, instance, **kwargs):
-    invalidate_week_cache(instance)

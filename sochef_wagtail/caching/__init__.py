@@ -1,10 +1,13 @@
-"""What SOchef's caches share: the cache, whether it is on, version tokens, and the answer to
-a conditional GET.
+"""SOchef's caches: the cache, whether it is on, version tokens, the one get-or-render path,
+and the answer to a conditional GET.
 
-Each cached entry's key holds version tokens. Replacing a token (by a new uuid) makes every
-entry keyed with the old one unreachable, so nothing has to find and delete old entries: they
-simply expire. The tweet cache (archive/cache.py) keeps a token per account and week, the page
-cache (page_cache.py) one for all SOchef content.
+Two caches keep rendered HTML: the page cache (``pages.py``: the SOchef content of the guest
+index and the week pages) and the tweet cache (``tweets.py``: the tweets of weeks that are over).
+Both go through :func:`get_or_render`. Each cached entry's key holds version tokens. Replacing a
+token (by a new uuid) makes every entry keyed with the old one unreachable, so nothing has to
+find and delete old entries: they simply expire. The tweet cache keeps a token per account and
+week, the page cache one for all SOchef content. What replaces them when content changes is
+connected in ``signal_handlers.py``.
 """
 
 import logging
@@ -13,9 +16,10 @@ import uuid
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import condition
 
-from .conf import app_settings
+from ..conf import app_settings
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +78,34 @@ def _set_new_tokens(keys):
         # A cache that cannot be written to cannot serve the old tokens either, unless it
         # comes back with them: say so loudly.
         logger.exception("SOchef's cache could not be invalidated for %s", keys)
+
+
+def get_or_render(name, make_key, render, *, refresh=False, store_if=None):
+    """The HTML cached under ``make_key()``, or ``render()``'s, stored under that key.
+
+    ``make_key`` is called only when the cache is on; it may read tokens from the cache.
+    ``refresh`` renders afresh and replaces the cached entry; ``store_if()``, asked after
+    rendering, keeps the HTML out of the cache when false. A cache that cannot be reached is
+    logged (as the ``name`` cache) and the HTML rendered without it.
+    """
+    if not cache_enabled():
+        return render()
+    try:
+        cache = get_cache()
+        key = make_key()
+        html = None if refresh else cache.get(key)
+    except Exception:
+        logger.exception("The %s could not be read; rendering without it", name)
+        return render()
+    if html is None:
+        html = render()
+        if store_if is not None and not store_if():
+            return html
+        try:
+            cache.set(key, html, timeout=cache_timeout())
+        except Exception:
+            logger.exception("The %s could not be written", name)
+    return mark_safe(html)
 
 
 def conditional_response(request, respond, etag, last_modified=None):
