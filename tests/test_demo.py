@@ -1,12 +1,11 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 from wagtail.models import Site
 
 from sochef_wagtail.choices import Side
 from sochef_wagtail.models import GuestWeekPage, PressMention, RelayAccount, SochefLandingPage
-from tests.factories import make_index
+from tests.factories import built_once, make_index
 
 
 def row_counts():
@@ -39,12 +38,10 @@ def test_demo_keeps_an_older_guest_index_at_sochef(client):
 
 @pytest.fixture(scope="class")
 def demo_content(django_db_setup, django_db_blocker):
-    """The demo, rolled back after the class's last test; each test's own transaction is a
-    savepoint inside this one."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The demo, loaded once for the class and rolled back after its last test."""
+    with built_once(django_db_blocker):
         call_command("sochef_demo", verbosity=0)
         yield
-        transaction.set_rollback(True)
     Site.clear_site_root_paths_cache()
 
 
