@@ -60,8 +60,7 @@ def write_results(path, machine, sections, command):
     parts = [
         "# Benchmark results",
         "",
-        f"Written by `{command}` (see the README's *Benchmarks* section) in one run on this "
-        "machine:",
+        f"Written by `{command}` (see docs/contributors/benchmarks.md) in one run on this machine:",
         "",
         markdown_table(["", ""], list(machine.items())),
         "",

@@ -1,7 +1,7 @@
 """Settings of the example host site (a stand-in for NyArbetsmiljo.se).
 
 SQLite by default; DATABASE_URL=postgres://... selects PostgreSQL. A development site by default;
-the environment makes it a production one (README, "The example site in production"):
+the environment makes it a production one (docs/operators/production.md):
 DJANGO_DEBUG=0 with DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS=1 when it is served
 over HTTPS, DJANGO_SECURE_PROXY_SSL_HEADER=1 behind a proxy that ends TLS, DJANGO_ADMINS,
 WAGTAILADMIN_BASE_URL.
@@ -45,7 +45,7 @@ if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER") == "1":
 INSTALLED_APPS = [
     "example_site.home",
     "example_site.blog",
-    # sochef_wagtail and what it needs, as the README tells host sites:
+    # sochef_wagtail and what it needs, as the README (and docs/site/install.md) tells host sites:
     "sochef_wagtail",
     "django_q",
     "wagtail.contrib.settings",
@@ -136,7 +136,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 WAGTAIL_SITE_NAME = "NyArbetsmiljö (exempel)"
 # The admin's address in e-mails to editors (nomination notifications, handovers).
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-# Wagtail's database backend, given only queries it can answer (README, "Search").
+# Wagtail's database backend, given only queries it can answer (docs/site/search.md).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "sochef_wagtail.search_backend"}}
 # The admin asks no third party: no Gravatar pictures (the editors' hashed e-mail addresses),
 # no check for new Wagtail releases (releases.wagtail.org); both outside the CSP too.

@@ -24,7 +24,7 @@ def check_rate_limit_cache(app_configs, **kwargs):
             checks.Warning(
                 f"CACHES has no {alias!r} entry: the public forms' rate-limit counters share the "
                 "default cache, where other entries can push them out.",
-                hint=f"Add a CACHES[{alias!r}] entry (see the README, 'Security').",
+                hint=f"Add a CACHES[{alias!r}] entry (see docs/operators/security.md).",
                 id="sochef_wagtail.W001",
             )
         )
@@ -69,7 +69,7 @@ def check_search_backend(app_configs, **kwargs):
             f"WAGTAILSEARCH_BACKENDS[{alias!r}] is Wagtail's database backend, which passes "
             'query strings on uncleaned: one " makes an admin search on SQLite answer 500, and a '
             "NUL fails it on PostgreSQL.",
-            hint='Use "sochef_wagtail.search_backend" instead (see the README, "Search").',
+            hint='Use "sochef_wagtail.search_backend" instead (see docs/site/search.md).',
             id="sochef_wagtail.W004",
         )
         for alias, params in backends.items()

@@ -1,7 +1,7 @@
 """Settings of the site's other processes in the scale-out and fault tests.
 
 Several q clusters with django-q2's Redis broker, Django's Redis cache and the PostgreSQL test
-database (``DATABASE_URL``), as the README's "Running at scale" describes. Files go to
+database (``DATABASE_URL``), as docs/operators/scaling.md describes. Files go to
 ``SOCHEF_TEST_MEDIA_ROOT`` so that the test can look at them. The Redis database is
 ``SOCHEF_TEST_REDIS_URL`` (7 by default), which the tests flush: use it for nothing else.
 """

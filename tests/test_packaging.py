@@ -45,6 +45,15 @@ def test_wheel_and_sdist_carry_templates_static_locale_and_migrations(dist):
     assert not any(name.startswith(("example_site/", "tests/")) for name in wheel)
 
 
+def test_sdist_carries_the_docs_and_the_wheel_does_not(dist):
+    sdist = tarfile.open(next(dist.glob("*.tar.gz"))).getnames()
+    wheel = zipfile.ZipFile(next(dist.glob("*.whl"))).namelist()
+    pages = [p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").rglob("*.md")]
+    for wanted in ["mkdocs.yml", *pages]:
+        assert any(name.endswith("/" + wanted) for name in sdist), wanted
+    assert not any(name.startswith("docs/") for name in wheel)
+
+
 def readme_python_block(heading):
     """The first ```python block after `heading` in the README."""
     readme = (ROOT / "README.md").read_text()

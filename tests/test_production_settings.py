@@ -1,5 +1,5 @@
-"""The example site as production runs it: DEBUG off, settings from the environment (README,
-"The example site in production"), each case in a process of its own."""
+"""The example site as production runs it: DEBUG off, settings from the environment
+(docs/operators/production.md), each case in a process of its own."""
 
 import json
 import os
@@ -44,21 +44,21 @@ HTTPS = {"DJANGO_HTTPS": "1", "DJANGO_SECURE_PROXY_SSL_HEADER": "1"}
 CASES = {"HTTPS": HTTPS, "plain HTTP": {}}
 
 
-def readme_deploy_warnings():
-    """The check IDs the README's production section explains, by the case it names."""
-    readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("### The example site in production") :]
+def docs_deploy_warnings():
+    """The check IDs the docs' production page explains, by the case it names."""
+    page = (ROOT / "docs" / "operators" / "production.md").read_text()
+    section = page[page.index("## Deploy checks") :]
     section = re.split(r"\n##+ ", section[4:])[0]
     table = re.findall(r"^\| `(\w+\.W\d+)` \| (HTTPS|plain HTTP) \|", section, re.M)
     return {case: {check for check, named in table if named == case} for case in CASES}
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_check_deploy_warns_only_of_what_the_readme_explains(tmp_path, case):
+def test_check_deploy_warns_only_of_what_the_docs_explain(tmp_path, case):
     result = manage(production_env(tmp_path, **CASES[case]), "check", "--deploy")
     assert result.returncode == 0, result.stderr
     warned = set(re.findall(r"\((\w+\.W\d+)\)", result.stdout + result.stderr))
-    assert warned == readme_deploy_warnings()[case], result.stdout + result.stderr
+    assert warned == docs_deploy_warnings()[case], result.stdout + result.stderr
 
 
 def test_with_redis_named_the_rate_limit_cache_draws_no_warning(tmp_path):

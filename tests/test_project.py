@@ -64,5 +64,5 @@ def test_committed_catalogues_have_every_msgid_of_the_code(tmp_path, monkeypatch
         missing = extracted - committed
         assert missing == set(), (
             f"the {language} catalogue lacks msgids of the code: run makemessages "
-            "(README, Development) and translate them"
+            "(docs/contributors/development.md) and translate them"
         )

@@ -48,7 +48,7 @@ class BlogPage(Page):
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     categories = ParentalManyToManyField(BlogCategory, blank=True, related_name="posts")
-    # The host's own StreamField, with the app's tweet block in it (see the README).
+    # The host's own StreamField, with the app's tweet block in it (see docs/site/blocks.md).
     tweets = StreamField(
         [("tweet_archive", TweetArchiveBlock())], blank=True, verbose_name="tweets"
     )

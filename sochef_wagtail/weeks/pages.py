@@ -35,7 +35,7 @@ REFUSED_GO_LIVE = "sochef_wagtail.publish.refused"
 # Writing one of these of a live week decides which accounts it holds on which days.
 BOOKING_FIELDS = {"live", "week_start", "slots", "alias_of", "alias_of_id"}
 
-# Named for the package, as the README documents: where the week pages log refused go-lives.
+# Named for the package, as the docs say: where the week pages log refused go-lives.
 logger = logging.getLogger(__package__)
 
 
