@@ -2,7 +2,6 @@
 
 import datetime
 
-from django import forms
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,8 +14,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSet
 
-from ..accounts import RelayAccount
-from .formats import ArchiveError, ArchiveZip
+from .forms import ArchiveImportForm
 from .importer import READING
 from .models import ArchiveImport, ArchiveImportStatus
 from .tasks import fail_stopped_imports, fail_unqueued_import, fetch_schedule_without_token
@@ -25,35 +23,6 @@ PERMISSION = "sochef_wagtail.import_archive"
 RECENT_IMPORTS = 10
 #: A q cluster that runs takes a queued import within seconds; after this the page says so.
 WORKER_EXPECTED_WITHIN = datetime.timedelta(minutes=1)
-
-
-class ArchiveImportForm(forms.Form):
-    archive = forms.FileField(
-        label=_("Archive ZIP"),
-        help_text=_(
-            "The ZIP that X sends as “an archive of your data”, or an archive from before 2019."
-        ),
-    )
-    account = forms.ModelChoiceField(
-        RelayAccount.objects.all(),
-        label=_("Relay account"),
-        required=False,
-        to_field_name="handle",
-        empty_label=_("The archive's own account"),
-        help_text=_("Needed only when the archive does not say whose it is."),
-    )
-
-    def clean_archive(self):
-        """Refuse at once what the importer refuses from the ZIP's directory alone (not a ZIP,
-        no tweets, members too large or leading out of their folder)."""
-        archive = self.cleaned_data["archive"]
-        try:
-            with ArchiveZip(archive):
-                pass
-        except ArchiveError as error:
-            raise forms.ValidationError(str(error)) from None
-        archive.seek(0)
-        return archive
 
 
 class FetchWithoutTokenPanel(Component):

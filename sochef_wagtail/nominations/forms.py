@@ -1,13 +1,17 @@
-"""The public nomination form."""
+"""The nominations' forms: the public one, and the admin's accept and status forms."""
 
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.widgets import AdminDateInput
 
 from ..accounts import RelayAccount
-from ..choices import Role
+from ..choices import Role, Sector
+from ..dates import WEEK, current_week_start
 from ..public_forms.forms import ProtectedFormMixin
-from .models import Nomination, NomineeSide
+from ..weeks.models import booked_slots, booking_message, first_free_week
+from ..weeks.pages import GuestWeekIndexPage
+from .models import Nomination, NominationStatus, NomineeSide
 
 
 def side_choices():
@@ -94,3 +98,60 @@ class NominationForm(ProtectedFormMixin, forms.ModelForm):
     def submission_data(self):
         """The nomination's fields as cleaned."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class AcceptForm(forms.Form):
+    index = forms.ModelChoiceField(
+        queryset=GuestWeekIndexPage.objects.none(),
+        label=_("Guest week index"),
+        help_text=_("The draft guest week is created below this page."),
+        empty_label=None,
+    )
+    account = forms.ModelChoiceField(
+        queryset=RelayAccount.objects.all(), label=_("Relay account"), empty_label=None
+    )
+    week_start = forms.DateField(label=_("Week starts (a Monday)"), widget=AdminDateInput)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+
+    def __init__(self, *args, indexes, nomination, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["index"].queryset = GuestWeekIndexPage.objects.filter(
+            pk__in=[index.pk for index in indexes]
+        ).order_by("path")
+        self.fields["index"].initial = indexes[0].pk
+        same_side = RelayAccount.objects.filter(side=nomination.side).first()
+        self.fields["account"].initial = same_side.pk if same_side else None
+        week_start = current_week_start() + WEEK  # the first Monday after today
+        if same_side:
+            week_start, skipped = first_free_week(same_side, week_start)
+            self.fields["week_start"].help_text = proposal_help(same_side, skipped)
+        self.fields["week_start"].initial = week_start
+
+    def clean_week_start(self):
+        week_start = self.cleaned_data["week_start"]
+        if week_start.weekday() != 0:
+            raise forms.ValidationError(_("A guest week starts on a Monday."))
+        return week_start
+
+    def clean(self):
+        cleaned_data = super().clean()
+        account, week_start = cleaned_data.get("account"), cleaned_data.get("week_start")
+        if account and week_start:
+            for slot in booked_slots(week_start, [account.pk]):
+                self.add_error("week_start", booking_message(slot))
+        return cleaned_data
+
+
+def proposal_help(account, skipped):
+    """What the proposed Monday is, and which booked weeks were passed over to find it."""
+    text = _("The first Monday after today on which %(account)s has no published week.") % {
+        "account": account
+    }
+    if skipped:
+        weeks = ", ".join(f"{slot.page.week_start.isoformat()} ({slot.guest})" for slot in skipped)
+        text += " " + _("Skipped, already booked: %(weeks)s.") % {"weeks": weeks}
+    return text
+
+
+class SetStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=NominationStatus.choices)

@@ -1,6 +1,5 @@
 """Moderating nominations in the Wagtail admin: listing, bulk status change, export, accept."""
 
-from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -15,18 +14,15 @@ from wagtail.admin.views.bulk_action import BulkAction
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import AdminDateInput, Button
+from wagtail.admin.widgets import Button
 from wagtail.admin.widgets.button import MenuItem
 from wagtail.permissions import policy_registry
 
 from ..accounts import RelayAccount
-from ..choices import Sector
-from ..dates import WEEK, current_week_start
 from ..public_forms.views import SafeExportMixin
-from ..weeks.models import booked_slots, booking_message, first_free_week
 from ..weeks.pages import GuestWeekIndexPage
-from .forms import NominationForm
-from .models import Nomination, NominationStatus, accept_nomination
+from .forms import AcceptForm, NominationForm, SetStatusForm
+from .models import Nomination, accept_nomination
 
 # What a nominator sent, between the admin's own fields.
 EXPORT_FIELDS = [
@@ -95,59 +91,6 @@ class NominationEditView(EditView):
                 Button(_("Accept as guest"), url=accept_url(self.object), icon_name="user")
             )
         return buttons
-
-
-class AcceptForm(forms.Form):
-    index = forms.ModelChoiceField(
-        queryset=GuestWeekIndexPage.objects.none(),
-        label=_("Guest week index"),
-        help_text=_("The draft guest week is created below this page."),
-        empty_label=None,
-    )
-    account = forms.ModelChoiceField(
-        queryset=RelayAccount.objects.all(), label=_("Relay account"), empty_label=None
-    )
-    week_start = forms.DateField(label=_("Week starts (a Monday)"), widget=AdminDateInput)
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
-
-    def __init__(self, *args, indexes, nomination, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["index"].queryset = GuestWeekIndexPage.objects.filter(
-            pk__in=[index.pk for index in indexes]
-        ).order_by("path")
-        self.fields["index"].initial = indexes[0].pk
-        same_side = RelayAccount.objects.filter(side=nomination.side).first()
-        self.fields["account"].initial = same_side.pk if same_side else None
-        week_start = current_week_start() + WEEK  # the first Monday after today
-        if same_side:
-            week_start, skipped = first_free_week(same_side, week_start)
-            self.fields["week_start"].help_text = proposal_help(same_side, skipped)
-        self.fields["week_start"].initial = week_start
-
-    def clean_week_start(self):
-        week_start = self.cleaned_data["week_start"]
-        if week_start.weekday() != 0:
-            raise forms.ValidationError(_("A guest week starts on a Monday."))
-        return week_start
-
-    def clean(self):
-        cleaned_data = super().clean()
-        account, week_start = cleaned_data.get("account"), cleaned_data.get("week_start")
-        if account and week_start:
-            for slot in booked_slots(week_start, [account.pk]):
-                self.add_error("week_start", booking_message(slot))
-        return cleaned_data
-
-
-def proposal_help(account, skipped):
-    """What the proposed Monday is, and which booked weeks were passed over to find it."""
-    text = _("The first Monday after today on which %(account)s has no published week.") % {
-        "account": account
-    }
-    if skipped:
-        weeks = ", ".join(f"{slot.page.week_start.isoformat()} ({slot.guest})" for slot in skipped)
-        text += " " + _("Skipped, already booked: %(weeks)s.") % {"weeks": weeks}
-    return text
 
 
 class AcceptNominationView(WagtailAdminTemplateMixin, FormView):
@@ -262,10 +205,6 @@ class NominationViewSet(ModelViewSet):
         return super().get_urlpatterns() + [
             path("<str:pk>/accept/", AcceptNominationView.as_view(), name="accept"),
         ]
-
-
-class SetStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=NominationStatus.choices)
 
 
 class SetNominationStatus(BulkAction):
