@@ -198,7 +198,7 @@ def demo_entities(text, link):
 
 def create_tweets(accounts):
     """The demo tweets that are not stored yet; returns how many were created."""
-    zone = ZoneInfo("Europe/Stockholm")
+    zone = ZoneInfo(data.TWEETS_TIME_ZONE)
     sides = {spec["id"]: spec["side"] for spec in data.TWEETS}
     existing = set(Tweet.objects.filter(tweet_id__in=sides).values_list("tweet_id", flat=True))
     created = 0

@@ -172,7 +172,8 @@ UPCOMING_WEEKS = [
 # Fictional tweets of some past weeks, to show the tweet rendering: threads, a dialogue
 # between the sides, links, mentions, hashtags, an emoji, a picture and a retweet.
 # "reply_to" is the id of the tweet answered, "link" a t.co link's (url, expanded, display),
-# "picture" a photo's alt text; times are Stockholm time.
+# "picture" a photo's alt text; times are local times in TWEETS_TIME_ZONE.
+TWEETS_TIME_ZONE = "Europe/Stockholm"  # where they were tweeted, whatever SOCHEF_TIME_ZONE says
 TWEETS = [
     {
         "id": "243000000000000001",
