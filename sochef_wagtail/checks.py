@@ -24,7 +24,10 @@ def check_rate_limit_cache(app_configs, **kwargs):
             checks.Warning(
                 f"CACHES has no {alias!r} entry: the public forms' rate-limit counters share the "
                 "default cache, where other entries can push them out.",
-                hint=f"Add a CACHES[{alias!r}] entry (see docs/operators/security.md).",
+                hint=(
+                    f"Add a CACHES[{alias!r}] entry (see docs/operators/scaling.md, 'The cache "
+                    "must be shared')."
+                ),
                 id="sochef_wagtail.W001",
             )
         )

@@ -92,9 +92,7 @@ def test_a_cached_index_runs_only_wagtails_routing_queries(client, index_page, a
 @pytest.mark.django_db
 def test_only_the_sochef_block_is_cached(client, week):
     html(client, week.url)
-    cached = [
-        value for value in get_cache()._cache.values() if b"sochef-weekpage" in value
-    ]
+    cached = [value for value in get_cache()._cache.values() if b"sochef-weekpage" in value]
     assert cached
     assert all(b"<html" not in value for value in cached)
 

@@ -18,7 +18,6 @@ press mention, an image or a site; stored tweets through ``tweets.invalidate_wee
 A cache that cannot be reached is logged and the page rendered without it.
 """
 
-
 from django.core.cache.utils import make_template_fragment_key
 from django.templatetags.cache import CacheNode
 from django.utils import timezone
