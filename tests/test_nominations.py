@@ -154,6 +154,19 @@ def test_rate_limit_per_ip_address(client, npage, settings):
 
 
 @pytest.mark.django_db
+def test_a_post_the_rate_limit_refused_spends_no_time_trap_token(client, npage, settings):
+    """Shown again with the limit's message, the form is not accepted: its token still works
+    once a slot is free (a burst of one form's posts once left none of them accepted)."""
+    settings.SOCHEF_FORM_RATE_LIMIT = 1
+    client.post(npage.url, nomination_post(nominee_name="Gäst 1"))
+    data = nomination_post(nominee_name="Gäst 2")
+    assert client.post(npage.url, data).status_code == 429
+    settings.SOCHEF_FORM_RATE_LIMIT = 2
+    assert client.post(npage.url, data).status_code == 302
+    assert Nomination.objects.count() == 2
+
+
+@pytest.mark.django_db
 def test_forms_with_errors_do_not_count_towards_the_rate_limit(client, npage, settings):
     settings.SOCHEF_FORM_RATE_LIMIT = 1
     client.post(npage.url, nomination_post(why=""))

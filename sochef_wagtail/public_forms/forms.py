@@ -54,6 +54,8 @@ class ProtectedFormMixin:
         "it again."
     )
 
+    spends_time_trap = True
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.is_bound:
@@ -91,8 +93,9 @@ class ProtectedFormMixin:
         if time.time() - started < app_settings.FORM_MIN_SECONDS:
             self.add_error(None, self.too_fast_message)
             return cleaned_data
-        # One token, one post: a bot cannot send many posts with what one GET gave it.
-        if not rate_limit_cache().add(
+        # One token, one post: a bot cannot send many posts with what one GET gave it. A post
+        # the rate limit refused is validated only to be shown again: it spends no token.
+        if self.spends_time_trap and not rate_limit_cache().add(
             f"sochef:started:{nonce}", 1, timeout=app_settings.FORM_MAX_AGE
         ):
             self.add_error(None, self.already_sent_message)

@@ -93,6 +93,7 @@ class PublicFormPage(RoutablePageMixin, SochefPageMixin, Page):
         # pass the limit; a post that is not accepted gives it back.
         slot = take_slot(request, self.rate_limit_scope)
         if slot is None:
+            form.spends_time_trap = False  # shown again below the message, not accepted
             return self.render_form(request, form, status=429, rate_limited=True)
         if not form.is_valid():
             give_back(slot)
