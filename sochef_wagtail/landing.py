@@ -14,7 +14,7 @@ from .accounts import FollowerSnapshot, RelayAccount
 from .blocks import BodyBlock
 from .blog import get_blog_adapter
 from .dates import current_week_start
-from .feeds import feed_links
+from .feeds import blog_feed_links
 from .pages import SochefPageMixin
 from .press import PressMention
 from .weeks.models import with_slots
@@ -129,7 +129,7 @@ class SochefLandingPage(SochefPageMixin, Page):
             evaluation_page=self.live_or_none(self.evaluation_page),
             blog_category=blog_category,
             blog_items=blog_items,
-            blog_feeds=feed_links(request) if blog_items else [],
+            blog_feeds=blog_feed_links(request) if blog_items else [],
             press_mentions=PressMention.objects.all(),
             guide_links=settings.guide_links.all(),
         )
