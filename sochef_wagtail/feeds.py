@@ -320,7 +320,7 @@ class RelayFeedSource:
         if self.account is not None:
             return f"@{self.account.handle}"
         handles = RelayAccount.objects.order_by("side", "handle").values_list("handle", flat=True)
-        return _(" and ").join(f"@{handle}" for handle in handles)
+        return f" {_('and')} ".join(f"@{handle}" for handle in handles)
 
 
 class RelayPostsFeed(SochefFeed):
