@@ -64,13 +64,14 @@ def language_links(request):
     if request is None or len(languages) < 2:
         return []
     current = primary_subtag(get_language() or settings.LANGUAGE_CODE)
-    path = request.get_full_path()
+    # The path alone: the query is the reader's own (utm_… parameters, say), not the page's.
     links = [
         {
             "code": code,
             "name": capfirst(get_language_info(code)["name_local"]),
-            "url": translate_url(path, code),
+            "url": translate_url(request.path, code),
             "current": primary_subtag(code) == current,
+            "lang": lang_attribute(code),
         }
         for code, _name in languages
     ]

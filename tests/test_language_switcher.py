@@ -25,16 +25,17 @@ def test_swedish_pages_link_to_english_and_back(client, index_page, accounts):
     week = make_week(index_page, datetime.date(2012, 9, 3), [(accounts[0], make_guest("Anna"))])
     url = week.url
     nav = switcher(client.get(url).content.decode())
-    assert '<span aria-current="true" lang="sv">Svenska</span>' in nav
+    assert '<span aria-current="true">Svenska</span>' in nav
     assert f'<a href="/en{url}" hreflang="en" lang="en">English</a>' in nav
     nav = switcher(client.get(f"/en{url}").content.decode())
     assert f'<a href="{url}" hreflang="sv" lang="sv">Svenska</a>' in nav
-    assert '<span aria-current="true" lang="en">English</span>' in nav
+    assert '<span aria-current="true">English</span>' in nav
 
 
-def test_routes_and_queries_are_kept_and_escaped(client, index_page):
+def test_routes_are_kept_and_the_query_left_out(client, index_page):
     nav = switcher(client.get(f"{index_page.url}sok/?q=%3Cscript%3E&page=2").content.decode())
-    assert f'href="/en{index_page.url}sok/?q=%3Cscript%3E&amp;page=2"' in nav
+    assert f'href="/en{index_page.url}sok/"' in nav
+    assert "script" not in nav
 
 
 def test_the_guest_index_has_the_switcher(client, index_page):
