@@ -13,7 +13,7 @@ from .choices import Role, Sector
 from .handles import HandleField
 
 SLUG_BASE_LENGTH = 70
-SLUG_ATTEMPTS = 5
+SLUG_ATTEMPTS = 20
 
 
 def free_slug(name):

@@ -1,10 +1,13 @@
 """A page per guest below the guest index: who they are and every week they tweeted."""
 
 import datetime
+import threading
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from wagtail.test.utils.form_data import rich_text
 
 from sochef_wagtail.guests import Guest
 from tests.factories import (
@@ -17,6 +20,7 @@ from tests.factories import (
     monday,
     stockholm,
 )
+from tests.processes import needs_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -186,3 +190,65 @@ def test_guest_urls_lists_every_guest_with_a_live_week(index_page, accounts):
     make_week(index_page, datetime.date(2013, 3, 4), [(accounts[0], anna)])
     make_week(index_page, datetime.date(2013, 3, 11), [(accounts[1], bo)], live=False)
     assert index_page.guest_urls() == [(anna, guest_url(index_page, anna))]
+
+
+def guest_form(name, slug=""):
+    return {
+        "name": name,
+        "role": "manager",
+        "role_other": "",
+        "organisation": "",
+        "sector": "public",
+        "bio": rich_text(""),
+        "photo": "",
+        "handle": "",
+        "slug": slug,
+    }
+
+
+def test_an_editor_leaving_the_slug_empty_gets_one_from_the_name(admin_client):
+    url = reverse("wagtailsnippets_sochef_wagtail_guest:add")
+    response = admin_client.post(url, guest_form("Örjan Åberg"))
+    assert response.status_code == 302
+    assert Guest.objects.get().slug == "orjan-aberg"
+
+
+def test_an_editor_choosing_a_taken_slug_is_told_and_nothing_is_saved(admin_client):
+    make_guest("Anna Lindqvist")
+    url = reverse("wagtailsnippets_sochef_wagtail_guest:add")
+    response = admin_client.post(url, guest_form("Anna Berg", slug="anna-lindqvist"))
+    assert response.status_code == 200
+    assert "slug" in response.context["form"].errors
+    assert Guest.objects.count() == 1
+
+
+def test_an_editor_cannot_give_a_slug_that_is_no_slug(admin_client):
+    url = reverse("wagtailsnippets_sochef_wagtail_guest:add")
+    response = admin_client.post(url, guest_form("Anna", slug="<script>/x"))
+    assert response.status_code == 200 and "slug" in response.context["form"].errors
+    assert not Guest.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guests_of_one_name_saved_at_the_same_moment_get_distinct_slugs():
+    needs_postgresql("SQLite writes one transaction at a time")
+    count = 8
+    barrier, errors = threading.Barrier(count), []
+
+    def create():
+        try:
+            barrier.wait()
+            make_guest("Anna Lindqvist")
+        except Exception as error:  # reported below, with the others
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    slugs = set(Guest.objects.values_list("slug", flat=True))
+    assert slugs == {"anna-lindqvist"} | {f"anna-lindqvist-{n}" for n in range(2, count + 1)}

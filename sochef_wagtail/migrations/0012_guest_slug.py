@@ -25,7 +25,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="guest",
             name="slug",
-            field=models.SlugField(blank=True, default="", max_length=80, verbose_name="slug"),
+            # No index yet: the unique one comes with the slugs (on PostgreSQL, a SlugField's
+            # index and then a unique one would both make the same "_like" index).
+            field=models.SlugField(
+                blank=True, db_index=False, default="", max_length=80, verbose_name="slug"
+            ),
             preserve_default=False,
         ),
         migrations.RunPython(give_slugs, migrations.RunPython.noop),
