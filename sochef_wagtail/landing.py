@@ -19,6 +19,7 @@ from .pages import SochefPageMixin
 from .press import PressMention
 from .weeks.models import with_slots
 from .weeks.pages import GuestWeekIndexPage
+from .weeks.views import link_guests
 
 
 class SochefLandingPage(SochefPageMixin, Page):
@@ -99,7 +100,10 @@ class SochefLandingPage(SochefPageMixin, Page):
         if self.guest_index is None:
             return None
         weeks = self.guest_index.weeks().filter(week_start__gte=current_week_start())
-        return with_slots(weeks.order_by("week_start")).first()
+        week = with_slots(weeks.order_by("week_start")).first()
+        if week is not None:
+            link_guests([week], index=self.guest_index)
+        return week
 
     def blog_items(self, request):
         """(category name, latest posts) from the host's blog; (None, []) when there is none."""

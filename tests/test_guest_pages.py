@@ -7,13 +7,16 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
+from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import rich_text
 
 from sochef_wagtail.guests import Guest
 from tests.factories import (
+    make_account,
     make_guest,
     make_image,
     make_index,
+    make_landing,
     make_tweet,
     make_tweets,
     make_week,
@@ -182,6 +185,23 @@ def test_week_pages_the_index_and_search_link_to_the_guest_pages(client, index_p
     for html in (week_html, index_html, search_html):
         assert f'href="{guest_url(index_page, anna)}"' in html
     assert f'href="{guest_url(index_page, rut)}"' in index_html
+
+
+def test_the_landing_page_links_this_weeks_guest(client, index_page, accounts):
+    rut = make_guest("Rut Mattsson")
+    make_week(index_page, monday(0), [(accounts[0], rut)])
+    landing = make_landing(guest_index=index_page)
+    html = client.get(landing.url).content.decode()
+    assert f'href="{guest_url(index_page, rut)}"' in html
+
+
+class GuestRouteTest(WagtailPageTestCase):
+    def test_the_guest_route_is_routable_and_renderable(self):
+        index = make_index()
+        anna = make_guest("Anna Lindqvist")
+        make_week(index, datetime.date(2012, 9, 3), [(make_account(), anna)])
+        self.assertPageIsRoutable(index, f"gaster/{anna.slug}/")
+        self.assertPageIsRenderable(index, f"gaster/{anna.slug}/")
 
 
 def test_guest_urls_lists_every_guest_with_a_live_week(index_page, accounts):
