@@ -20,6 +20,7 @@ from modelsearch.backends.database.postgres.postgres import (
     PostgresIndex,
     PostgresSearchQueryCompiler,
 )
+from modelsearch.query import And, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
 from .archive.models import Tweet
@@ -49,6 +50,23 @@ class TweetSearchQueryCompiler(PostgresSearchQueryCompiler):
     def get_search_vectors(self, search_query):
         # ``text`` is the tweet's only SearchField: whatever ``fields`` names, it is this.
         return [(StoredTweetVector(), 1.0)]
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        if not isinstance(self.query, (PlainText, Phrase, And, Or, Not)) or _matches_nothing(
+            self.query
+        ):
+            return super().search(config, start, stop, score_field, backend)
+        # Wagtail's search, but the vector only filtered by (alias), not selected (annotate):
+        # the database would otherwise carry every match's vector until it has ranked them.
+        search_query = self.build_tsquery(self.query, config=config)
+        vectors = self.get_search_vectors(search_query)
+        queryset = self.queryset.alias(_vector_=vectors[0][0]).filter(_vector_=search_query)
+        rank_expression = self._build_rank_expression(vectors, config)
+        return self._apply_ordering_and_scoring(queryset, rank_expression, start, stop, score_field)
+
+
+def _matches_nothing(query):
+    return isinstance(query, Not) and isinstance(query.subquery, MatchAll)
 
 
 class TweetlessIndex(PostgresIndex):
