@@ -30,7 +30,7 @@ def parse_args(argv):
     parser.add_argument(
         "--only",
         action="append",
-        choices=["queries", "throughput", "page-weight", "import"],
+        choices=["queries", "throughput", "page-weight", "import", "search"],
         help="run only these measurements (results.md is then left alone unless --output)",
     )
     parser.add_argument("--output", type=Path, help=f"where to write the results ({RESULTS})")
@@ -105,7 +105,7 @@ def run(args):
 
     from tests.conftest import CHROMIUM
 
-    from . import import_bench, page_weight, queries, throughput
+    from . import import_bench, page_weight, queries, search_bench, throughput
     from .load import generator_name
     from .machine import chromium_version, describe, load_average
     from .report import as_text, write_results
@@ -115,6 +115,7 @@ def run(args):
         "throughput": throughput.measure,
         "page-weight": page_weight.measure,
         "import": import_bench.measure,
+        "search": search_bench.measure,
     }
     machine = describe(generator_name(), chromium_version(CHROMIUM))
     print("\n".join(f"{key}: {value}" for key, value in machine.items()))

@@ -4,7 +4,6 @@ import datetime
 import logging
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.template.response import TemplateResponse
@@ -24,7 +23,7 @@ from ..dates import current_week_start, local_date, week_start_of
 from ..guests import Guest
 from ..ical import calendar_response
 from ..pages import SochefPageMixin
-from ..search import SearchForm, search_guests, search_tweets
+from ..search import SearchForm, SearchPaginator, search_guests, search_tweets
 from .forms import GuestWeekPageForm
 from .models import AccountBooked, GuestSlot, booked_slots, lock_accounts
 from .views import WeekContent, WeekListing
@@ -74,7 +73,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         query = form.query
         tweets, guests = None, []
         if query:
-            paginator = Paginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
+            paginator = SearchPaginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
             tweets = paginator.get_page(request.GET.get("page"))
             self.attach_week_pages(list(tweets))
             if tweets.number == 1:
