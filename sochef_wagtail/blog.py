@@ -16,7 +16,6 @@ and django-taggit tags (``TagBlogAdapter``). Subclass one and override its small
 """
 
 import datetime
-import html
 import mimetypes
 from dataclasses import dataclass
 
@@ -25,11 +24,11 @@ from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure
-from django.utils.html import strip_tags
 from django.utils.module_loading import import_string
 
 from .conf import app_settings
 from .dates import app_time_zone, start_of_day
+from .text import plain_text
 
 DEFAULT_ADAPTER = "sochef_wagtail.blog.CategoryBlogAdapter"
 
@@ -70,11 +69,6 @@ def image_enclosure(image, request):
     if not mime_type:
         return None
     return Enclosure(request.build_absolute_uri(image.file.url), str(image.file_size), mime_type)
-
-
-def plain_text(value):
-    """Text without markup, for feeds and listings: rich text loses its tags and entities."""
-    return " ".join(html.unescape(strip_tags(str(value or ""))).split())
 
 
 class BlogAdapter:

@@ -18,11 +18,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
-from .blog import FeedItem, get_blog_adapter, plain_text
+from .blog import FeedItem, get_blog_adapter
 from .caching import conditional_response
 from .conf import app_settings
 from .dates import current_week_start, start_of_day
-from .text import clean_values
+from .text import clean_values, plain_text
 from .weeks.models import with_slots
 from .weeks.pages import GuestWeekPage
 
