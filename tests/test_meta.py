@@ -21,7 +21,7 @@ from tests.factories import (
     site_root,
 )
 
-NASTY = "Anna <script>alert(1)</script> \"&\x07\x1b ‮ 😀"
+NASTY = 'Anna <script>alert(1)</script> "&\x07\x1b ‮ 😀'
 
 
 class HeadTags(HTMLParser):
@@ -121,7 +121,7 @@ def test_nasty_text_is_escaped_and_cleaned_in_every_tag(client, site, index_page
     tags, html = meta_of(client, week.url)
     metas = [line for line in html.splitlines() if line.startswith("<meta property")]
     assert metas and not any("<script>" in line or "\x07" in line for line in metas)
-    assert one(tags, "og:title") == "Anna <script>alert(1)</script> \"& ‮ 😀"
+    assert one(tags, "og:title") == 'Anna <script>alert(1)</script> "& ‮ 😀'
     assert one(tags, "og:image:alt").startswith("Anna <script>")
 
 
@@ -162,9 +162,7 @@ def test_a_route_gives_its_own_meta(site, index_page):
     """How a route of another module plugs in: lazy_meta with its own values."""
     guest = make_guest("Bo Berg", photo=make_image("Bo"), bio="<p>Skyddsombud i Umeå.</p>")
     request = RequestFactory().get("/sochef/", HTTP_HOST="sochef.example")
-    meta = index_page.lazy_meta(
-        request, title=guest.name, description=guest.bio, image=guest.photo
-    )
+    meta = index_page.lazy_meta(request, title=guest.name, description=guest.bio, image=guest.photo)
     assert meta.title == "Bo Berg" and meta.description == "Skyddsombud i Umeå."
     assert meta.image_url.startswith("https://sochef.example/media/images/")
 

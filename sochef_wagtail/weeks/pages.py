@@ -70,7 +70,10 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
 
     def get_sitemap_routes(self, request=None):
         """The calendar after the index (not the search: its results are no pages to find)."""
-        return [*super().get_sitemap_routes(request), {"location": self.reverse_subpage("calendar")}]
+        return [
+            *super().get_sitemap_routes(request),
+            {"location": self.reverse_subpage("calendar")},
+        ]
 
     @path("calendar/", name="calendar")
     def calendar(self, request):
