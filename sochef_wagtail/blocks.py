@@ -7,6 +7,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Site
 
 from .archive.blocks import TweetArchiveBlock
+from .project import ProjectSettings
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -20,7 +21,8 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class UpcomingWeeksBlock(blocks.StructBlock):
-    """The next guest weeks of the current site with their guests."""
+    """The next guest weeks of the current site with their guests; nothing at all while the
+    project is paused or closed."""
 
     heading = blocks.CharBlock(
         label=_("Heading"), required=False, help_text=_("Leave empty for “Upcoming guests”.")
@@ -44,6 +46,11 @@ class UpcomingWeeksBlock(blocks.StructBlock):
         site = Site.find_for_request(request) if request else None
         if site:
             weeks = weeks.in_site(site)
+        # Without a request (a page rendered by code), the default site's settings.
+        site = site or Site.objects.filter(is_default_site=True).first()
+        if site:
+            project = ProjectSettings.for_request(request) if request else None
+            context["closed"] = not (project or ProjectSettings.for_site(site)).lists_upcoming
         context["weeks"] = with_slots(weeks.order_by("week_start", "pk"))[: value["count"]]
         return context
 

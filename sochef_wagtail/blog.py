@@ -16,20 +16,21 @@ and django-taggit tags (``TagBlogAdapter``). Subclass one and override its small
 """
 
 import datetime
-import html
 import mimetypes
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure
-from django.utils.html import strip_tags
 from django.utils.module_loading import import_string
+from wagtail.models import Site
 
 from .conf import app_settings
 from .dates import app_time_zone, start_of_day
+from .text import plain_text
 
 DEFAULT_ADAPTER = "sochef_wagtail.blog.CategoryBlogAdapter"
 
@@ -69,12 +70,9 @@ def image_enclosure(image, request):
     mime_type, _encoding = mimetypes.guess_type(image.file.name)
     if not mime_type:
         return None
-    return Enclosure(request.build_absolute_uri(image.file.url), str(image.file_size), mime_type)
-
-
-def plain_text(value):
-    """Text without markup, for feeds and listings: rich text loses its tags and entities."""
-    return " ".join(html.unescape(strip_tags(str(value or ""))).split())
+    # From the Site's root URL (its hostname and port), as every absolute URL of the feeds.
+    url = urljoin(Site.find_for_request(request).root_url, image.file.url)
+    return Enclosure(url, str(image.file_size), mime_type)
 
 
 class BlogAdapter:

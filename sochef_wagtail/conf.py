@@ -69,6 +69,9 @@ DEFAULTS = {
     # a minute in a per-process one (LocMemCache), see caching/__init__.py.
     "CACHE_TIMEOUT": None,
     "CACHE_ALIAS": "default",
+    # The picture of a SOchef page shared on a social network when it has none of its own (a
+    # week page shows its guest's photo): a static file's path, 1200×630 pixels; empty: none.
+    "SHARE_IMAGE": "sochef_wagtail/img/share.png",
 }
 
 # Secrets that may come from the environment instead of the settings file.

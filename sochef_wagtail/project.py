@@ -35,6 +35,14 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
             "Shown on SOchef pages while paused or closed, e.g. “Sorry, projektet nedlagt.”"
         ),
     )
+    closing_text = RichTextField(
+        _("closing text"),
+        blank=True,
+        help_text=_(
+            "Shown on the landing page instead of this week's guests while the project is "
+            "paused or closed, e.g. “EDIT okt 2014: Sorry, projektet nedlagt.”"
+        ),
+    )
     privacy_text = RichTextField(
         _("privacy text"),
         blank=True,
@@ -70,7 +78,12 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("status"), FieldPanel("status_date"), FieldPanel("status_message")],
+            [
+                FieldPanel("status"),
+                FieldPanel("status_date"),
+                FieldPanel("status_message"),
+                FieldPanel("closing_text"),
+            ],
             heading=_("Status"),
         ),
         MultiFieldPanel(
@@ -101,6 +114,11 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
     def shows_status(self):
         """Paused or closed: SOchef pages show the status message."""
         return self.status != ProjectStatus.ACTIVE
+
+    @property
+    def lists_upcoming(self):
+        """Only while active do pages, blocks and feeds list guests still to come."""
+        return self.status == ProjectStatus.ACTIVE
 
     @property
     def organiser_url(self):

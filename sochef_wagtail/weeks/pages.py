@@ -25,7 +25,7 @@ from ..ical import calendar_response
 from ..pages import SochefPageMixin
 from ..search import SearchForm, SearchPaginator, search_guests, search_tweets
 from .forms import GuestWeekPageForm
-from .models import AccountBooked, GuestSlot, booked_slots, lock_accounts
+from .models import AccountBooked, GuestSlot, announced_weeks, booked_slots, lock_accounts
 from .views import WeekContent, WeekListing
 
 # The log action of Wagtail's publish_scheduled, and ours for a go-live it may not do.
@@ -55,10 +55,24 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         """The live, public weeks below this index; override to change what is listed."""
         return GuestWeekPage.objects.child_of(self).live().public()
 
+    def announced_weeks(self, request):
+        """:meth:`weeks` without those still to come while the project is paused or closed."""
+        return announced_weeks(self.weeks(), self.project_settings(request))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing=WeekListing(self, request.GET), search_form=SearchForm())
+        context.update(
+            listing=WeekListing(self, request.GET, context["sochef_settings"]),
+            search_form=SearchForm(),
+        )
         return context
+
+    def get_sitemap_routes(self, request=None):
+        """The calendar after the index (not the search: its results are no pages to find)."""
+        return [
+            *super().get_sitemap_routes(request),
+            {"location": self.reverse_subpage("calendar")},
+        ]
 
     @path("calendar/", name="calendar")
     def calendar(self, request):
@@ -69,6 +83,13 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     def search_view(self, request):
         """Tweets and guests found by words; tweets paginated, the guests on the first page."""
         context = super().get_context(request)
+        # One description for every query, and none of them in search engines' indexes.
+        context["sochef_meta"] = self.lazy_meta(
+            request,
+            title=_("Search tweets and guests") + f" – {self.title}",
+            description=_("Search the tweets and guests of %(title)s.") % {"title": self.title},
+            noindex=True,
+        )
         form = SearchForm(request.GET or None)
         query = form.query
         tweets, guests = None, []
@@ -77,7 +98,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
             tweets = paginator.get_page(request.GET.get("page"))
             self.attach_week_pages(list(tweets))
             if tweets.number == 1:
-                guests = self.search_guests(query)
+                guests = self.search_guests(query, request)
         context.update(
             search_form=form,
             query=query,
@@ -87,10 +108,11 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         )
         return TemplateResponse(request, "sochef_wagtail/pages/guest_week_search.html", context)
 
-    def search_guests(self, query):
-        """Guests of this index's published weeks matching ``query``, with those weeks."""
+    def search_guests(self, query, request=None):
+        """Guests of this index's published weeks matching ``query``, with those weeks (not
+        those to come while the project is paused or closed)."""
         slots = (
-            GuestSlot.objects.filter(page__in=self.weeks())
+            GuestSlot.objects.filter(page__in=self.announced_weeks(request))
             .select_related("page", "account")
             .order_by("page__week_start")
         )
@@ -239,6 +261,27 @@ class GuestWeekPage(SochefPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["week_content"] = WeekContent(self, request)
         return context
+
+    def get_meta_description(self, request):
+        """The intro, else who tweets from which account."""
+        return super().get_meta_description(request) or ", ".join(
+            f"{slot.guest.name} ({slot.guest.role_label}) @{slot.account.handle}"
+            for slot in self.meta_slots(request)
+        )
+
+    def get_meta_image(self, request):
+        """The photo of the first guest who has one."""
+        return next((s.guest.photo for s in self.meta_slots(request) if s.guest.photo), None)
+
+    def meta_slots(self, request):
+        """The week's slots, employer side first, read once for the meta tags."""
+        if not hasattr(self, "_meta_slots"):
+            self._meta_slots = WeekContent(self, request).slots
+        return self._meta_slots
+
+    def in_sitemap(self, request=None):
+        """Not a week to come while the project is paused or closed."""
+        return not self.is_upcoming or self.project_settings(request).lists_upcoming
 
     def has_tweet_block(self):
         return any(block["type"] == "tweet_archive" for block in self.body.raw_data)

@@ -40,8 +40,9 @@ class WeekListing:
     """What the guest index lists for the query ``query`` (filters, page number), read from the
     database only when the template asks: a page served from the cache reads nothing."""
 
-    def __init__(self, index, query):
+    def __init__(self, index, query, project):
         self.index = index
+        self.project = project
         self.query = QueryDict(mutable=True)
         for name in INDEX_PARAMETERS:
             if query.get(name):
@@ -106,6 +107,9 @@ class WeekListing:
 
     @cached_property
     def upcoming_weeks(self):
+        """The weeks to come; none while the project is paused or closed."""
+        if not self.project.lists_upcoming:
+            return []
         weeks = self.all_weeks.filter(week_start__gt=self.this_week)
         return list(with_slots(weeks.order_by("week_start")))
 
