@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sochef_wagtail', '0011_tweet_fields'),
+        ('sochef_wagtail', '0012_tweet_search_index'),
     ]
 
     operations = [
