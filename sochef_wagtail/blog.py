@@ -116,11 +116,18 @@ class BlogAdapter:
         self.author_field = author_field
         self.summary_field = summary_field
         self.image_field = image_field
-        self.body_field = body_field
+        # Only written (the draft announcing a week), so a blog without a "body" is no error.
+        self.body_field = body_field if self.has_field(body_field) else None
         self.category_name_field = category_name_field
         self.category_slug_field = category_slug_field
-        for option in ("date_field", "author_field", "summary_field", "image_field", "body_field"):
+        for option in ("date_field", "author_field", "summary_field", "image_field"):
             self.check_field(option, getattr(self, option))
+
+    def has_field(self, name):
+        try:
+            return name is not None and bool(self.post_model._meta.get_field(name))
+        except FieldDoesNotExist:
+            return False
 
     def check_field(self, option, name):
         if name is None:
