@@ -3,6 +3,7 @@ week starts, each done once by its django-q2 schedule, shown on the week in the 
 resendable by hand; nothing for a paused or closed project or a guest without an address."""
 
 import datetime
+import threading
 
 import pytest
 from django.core import mail
@@ -14,6 +15,7 @@ from django_q.models import Schedule
 from django_q.scheduler import scheduler
 
 from example_site.blog.models import BlogPage
+from sochef_wagtail.blog import BlogAdapter
 from sochef_wagtail.handover.models import GuestHandover
 from sochef_wagtail.pipeline.models import NoticeKind, NoticeProblem, WeekNotice
 from sochef_wagtail.pipeline.sending import ALREADY_DONE, SENT, perform, week_items
@@ -33,6 +35,7 @@ from tests.factories import (
     monday,
     set_project,
 )
+from tests.processes import needs_postgresql
 from tests.test_control_characters import assert_sound_email
 from tests.xss_corpus import injected_markup
 
@@ -362,6 +365,27 @@ def test_announcement_creates_one_draft_post_in_the_sochef_category(this_week, b
     assert mail.outbox == []  # the editors' e-mail is off by default
 
 
+def test_a_run_stopped_while_it_creates_the_post_leaves_none_and_the_next_creates_one(
+    this_week, blog, monkeypatch
+):
+    create_draft = BlogAdapter.create_draft
+
+    def create_then_stop(self, *args, **kwargs):
+        create_draft(self, *args, **kwargs)
+        raise SystemExit("stopped")  # as django-q2's time-out stops a task
+
+    monkeypatch.setattr(BlogAdapter, "create_draft", create_then_stop)
+    with pytest.raises(SystemExit):
+        announce_started_weeks()
+    assert not BlogPage.objects.exists()
+    notice = WeekNotice.objects.get(kind=NoticeKind.POST)
+    assert (notice.sent_at, notice.claimed_at, notice.problem) == (None, None, "failed")
+    monkeypatch.undo()
+    announce_started_weeks()
+    announce_started_weeks()
+    assert BlogPage.objects.count() == 1
+
+
 def test_editors_get_the_announcement_when_the_settings_ask(this_week, blog):
     set_project(notify_emails="red@example.com\nchef@example.com", announce_to_editors=True)
     announce_started_weeks()
@@ -423,3 +447,43 @@ def test_nasty_names_are_escaped_and_fit_every_output(index_page, accounts, blog
     post = BlogPage.objects.get()
     assert len(post.title) <= 255 and "<script>" not in post.body
     assert "&lt;script&gt;" in post.body and week.title == "Vecka"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_runs_at_once_remind_and_announce_once(index_page, accounts, blog):
+    needs_postgresql("SQLite writes one transaction at a time")
+    set_project(notify_emails="red@example.com", announce_to_editors=True)
+    pair_week(index_page, accounts, 0)
+    employer, worker = accounts
+    make_week(
+        index_page,
+        monday(1),
+        [(employer, make_guest("Cilla", email="c@example.com"))],
+        title="Nästa",
+    )
+    start = threading.Barrier(8)
+    errors = []
+
+    def run(task):
+        try:
+            start.wait(30)
+            task()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    tasks = [send_due_reminders, announce_started_weeks] * 4
+    threads = [threading.Thread(target=run, args=[task]) for task in tasks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(m.to[0] for m in mail.outbox) == ["c@example.com", "red@example.com"]
+    assert BlogPage.objects.count() == 1
+    assert sorted(WeekNotice.objects.values_list("kind", "times_sent")) == [
+        ("editors", 1),
+        ("post", 1),
+        ("reminder", 1),
+    ]
