@@ -16,7 +16,9 @@ from django_q.scheduler import scheduler
 
 from example_site.blog.models import BlogPage
 from sochef_wagtail.blog import BlogAdapter
+from sochef_wagtail.guests import Guest
 from sochef_wagtail.handover.models import GuestHandover
+from sochef_wagtail.pipeline.mail import editors_message, post_texts, reminder_message
 from sochef_wagtail.pipeline.models import NoticeKind, NoticeProblem, WeekNotice
 from sochef_wagtail.pipeline.sending import ALREADY_DONE, SENT, perform, week_items
 from sochef_wagtail.pipeline.tasks import (
@@ -25,6 +27,7 @@ from sochef_wagtail.pipeline.tasks import (
     announce_started_weeks,
     send_due_reminders,
 )
+from sochef_wagtail.weeks.models import slots_queryset
 from tests.factories import (
     grant_page_permission,
     make_blog_category,
@@ -487,3 +490,32 @@ def test_eight_runs_at_once_remind_and_announce_once(index_page, accounts, blog)
         ("post", 1),
         ("reminder", 1),
     ]
+
+
+def test_every_hostile_name_is_text_in_the_reminder_the_editors_mail_and_the_post(
+    coming_week, blog
+):
+    from tests.test_xss import assert_each_safe
+
+    slot = coming_week.slots.get(guest__name="Bo Eriksson")
+    guest = slot.guest
+    set_project(notify_emails="red@example.com")
+
+    def reminder(payload):
+        Guest.objects.filter(pk=guest.pk).update(name=payload, organisation=payload)
+        item = week_items(coming_week, (NoticeKind.REMINDER,))[1]
+        assert item.guest.name == payload
+        return reminder_message(item, None).alternatives[0][0]
+
+    def editors(payload):
+        Guest.objects.filter(pk=guest.pk).update(name=payload, organisation=payload)
+        slots = list(slots_queryset().filter(page=coming_week))
+        return editors_message(coming_week, slots, ["red@example.com"], None).alternatives[0][0]
+
+    def post_body(payload):
+        Guest.objects.filter(pk=guest.pk).update(name=payload, organisation=payload)
+        slots = list(slots_queryset().filter(page=coming_week))
+        return post_texts(coming_week, slots, "sv")[2]
+
+    for render in (reminder, editors, post_body):
+        assert_each_safe(render)
