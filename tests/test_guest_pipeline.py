@@ -519,3 +519,11 @@ def test_every_hostile_name_is_text_in_the_reminder_the_editors_mail_and_the_pos
 
     for render in (reminder, editors, post_body):
         assert_each_safe(render)
+
+
+def test_a_reminder_the_schedule_can_no_longer_send_says_so(this_week, admin_client):
+    send_due_reminders()  # the week has begun: no reminder any more
+    assert mail.outbox == []
+    page = admin_client.get(reverse("sochef_pipeline", args=[this_week.pk])).content.decode()
+    last = this_week.week_start - datetime.timedelta(days=1)
+    assert "Inte skickad: schemat gör det från" in page and f"till {last.day} " in page

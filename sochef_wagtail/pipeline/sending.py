@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..blog import get_blog_adapter
 from ..conf import app_settings
+from ..dates import local_date
 from ..handover.models import GuestHandover
 from ..project import ProjectSettings
 from ..weeks.models import GuestSlot, slots_queryset
@@ -85,6 +86,18 @@ class Item:
         if self.kind == NoticeKind.REMINDER:
             return self.week.week_start - datetime.timedelta(days=app_settings.REMINDER_DAYS_BEFORE)
         return self.week.week_start
+
+    @property
+    def last_day(self):
+        """The last day the schedule does it: the day before the week for a reminder."""
+        if self.kind == NoticeKind.REMINDER:
+            return self.week.week_start - datetime.timedelta(days=1)
+        return self.week.week_end
+
+    @property
+    def missed(self):
+        """Not sent, and past the days the schedule does it."""
+        return not self.sent and self.last_day < local_date(timezone.now())
 
     @property
     def sent(self):
