@@ -3,7 +3,9 @@ week starts, each done once by its django-q2 schedule, shown on the week in the 
 resendable by hand; nothing for a paused or closed project or a guest without an address."""
 
 import datetime
+import re
 import threading
+import time
 
 import pytest
 from django.core import mail
@@ -38,11 +40,13 @@ from tests.factories import (
     monday,
     set_project,
 )
-from tests.processes import needs_postgresql
+from tests.processes import needs_postgresql, redis_missing, wait_for
 from tests.test_control_characters import assert_sound_email
+from tests.test_scale_out import SCHEDULER_PERIOD
 from tests.xss_corpus import injected_markup
 
 pytestmark = pytest.mark.django_db
+REDIS_MISSING = redis_missing()
 
 
 @pytest.fixture(autouse=True)
@@ -160,7 +164,7 @@ def test_reminder_waits_until_a_week_before(index_page, accounts):
 def test_nothing_is_sent_before_the_hour_of_the_day(settings, coming_week):
     settings.SOCHEF_PIPELINE_SEND_FROM_HOUR = 8
     night = timezone.localtime().replace(hour=3)
-    assert send_due_reminders(now=night).startswith("Nothing before 8:00")
+    assert send_due_reminders(now=night) == "Inget skickas före 8:00."
     assert mail.outbox == []
 
 
@@ -180,7 +184,7 @@ def test_a_sender_at_work_is_left_alone_and_a_dead_one_taken_over(coming_week):
 
 def test_a_failed_send_records_nothing_sent_and_the_next_run_sends_once(settings, coming_week):
     settings.EMAIL_BACKEND = "tests.mail_backends.FailingEmailBackend"
-    assert "0 done, 2 not" in send_due_reminders()
+    assert send_due_reminders().startswith("0 gjorda, 2 inte")
     assert [(n.sent_at, n.claimed_at, n.problem) for n in notices()] == [
         (None, None, NoticeProblem.FAILED)
     ] * 2
@@ -527,3 +531,41 @@ def test_a_reminder_the_schedule_can_no_longer_send_says_so(this_week, admin_cli
     page = admin_client.get(reverse("sochef_pipeline", args=[this_week.pk])).content.decode()
     last = this_week.week_start - datetime.timedelta(days=1)
     assert "Inte skickad: schemat gör det från" in page and f"till {last.day} " in page
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(REDIS_MISSING), reason=REDIS_MISSING)
+@pytest.mark.django_db(transaction=True)
+def test_two_q_clusters_remind_and_announce_once(
+    tmp_path, monkeypatch, q_clusters, index_page, accounts, blog
+):
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    monkeypatch.setenv("SOCHEF_TEST_MAIL_DIR", str(mail_dir))
+    set_project(notify_emails="red@example.com", announce_to_editors=True)
+    pair_week(index_page, accounts, 0)  # announced: the draft post and the editors' e-mail
+    pair_week(index_page, accounts, 1)  # both guests reminded
+    names = [REMINDER_SCHEDULE_NAME, ANNOUNCEMENT_SCHEDULE_NAME]
+    Schedule.objects.filter(name__in=names).update(
+        next_run=timezone.now() - datetime.timedelta(minutes=1), minutes=1
+    )
+    first, second = q_clusters(2)
+    running = max(first.wait_until_running(), second.wait_until_running())
+    sent = WeekNotice.objects.filter(sent_at__isnull=False)
+    wait_for(lambda: sent.count() == 4, 150, 1, "the reminders and the announcement")
+    # Both clusters' schedulers have run by now, at least once more after the sends.
+    time.sleep(max(0, running + 2 * SCHEDULER_PERIOD + 10 - time.monotonic()))
+    assert sorted(sent.values_list("kind", "times_sent")) == [
+        ("editors", 1),
+        ("post", 1),
+        ("reminder", 1),
+        ("reminder", 1),
+    ]
+    assert BlogPage.objects.count() == 1
+    written = "".join(path.read_text() for path in mail_dir.iterdir())
+    assert written.count("\nSubject: ") == 3
+    assert sorted(re.findall(r"^To: (.+)$", written, re.M)) == [
+        "anna@example.com",
+        "bo@example.com",
+        "red@example.com",
+    ]

@@ -5,6 +5,7 @@ running twice, or in two q clusters at once, does each thing once (sending.py)."
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..conf import app_settings
 from ..dates import app_time_zone
@@ -30,14 +31,19 @@ def run(weeks, kinds, now):
     """Do every item of ``kinds`` of ``weeks`` not done yet; returns a summary line."""
     moment = timezone.localtime(now or timezone.now(), app_time_zone())
     if moment.hour < app_settings.PIPELINE_SEND_FROM_HOUR:
-        return f"Nothing before {app_settings.PIPELINE_SEND_FROM_HOUR}:00."
+        return _("Nothing is sent before %(hour)s:00.") % {
+            "hour": app_settings.PIPELINE_SEND_FROM_HOUR
+        }
     outcomes = []
     for week in weeks(moment.date()):
         for item in week_items(week, kinds):
             if not item.sent:
                 outcomes.append(perform_logged(item))
     done = outcomes.count(SENT)
-    return f"{done} done, {len(outcomes) - done} not (see the weeks in the admin)."
+    return _("%(done)s done, %(not_done)s not (see the weeks in the admin).") % {
+        "done": done,
+        "not_done": len(outcomes) - done,
+    }
 
 
 def send_due_reminders(now=None):
