@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Site
 
 from ..blog import get_blog_adapter
 from ..conf import app_settings
@@ -57,6 +58,11 @@ def blog_target(site):
     if category is None or adapter.draft_parent(site, category) is None:
         return None
     return adapter, category
+
+
+def week_site(week):
+    """The site of ``week``; the default site for a week outside every site's tree."""
+    return week.get_site() or Site.objects.filter(is_default_site=True).first()
 
 
 @dataclass
@@ -118,7 +124,7 @@ class Item:
             return NoticeProblem.NO_EMAIL
         if self.kind == NoticeKind.EDITORS and not self.project.notify_email_list:
             return NoticeProblem.NO_RECIPIENTS
-        if self.kind == NoticeKind.POST and blog_target(self.week.get_site()) is None:
+        if self.kind == NoticeKind.POST and blog_target(week_site(self.week)) is None:
             return NoticeProblem.NO_BLOG
         return ""
 
@@ -156,7 +162,7 @@ def week_items(week, kinds=tuple(NoticeKind.values)):
     """What the pipeline does for ``week`` (of ``kinds``), each with its record: a reminder per
     guest, the draft post, and the editors' e-mail when the SOchef settings ask for it (or it
     went out before). A handful of queries, whatever was sent."""
-    project = ProjectSettings.for_site(week.get_site())
+    project = ProjectSettings.for_site(week_site(week))
     notices = {
         (notice.kind, notice.guest_id): notice
         for notice in WeekNotice.objects.filter(week=week, kind__in=kinds).select_related(
@@ -256,7 +262,7 @@ def week_slots(week):
 
 
 def create_post(item, user):
-    site = item.week.get_site()
+    site = week_site(item.week)
     target = blog_target(site)
     if target is None:
         raise NoBlog(str(NoticeProblem.NO_BLOG.label))
