@@ -1,5 +1,6 @@
 """Guests: the people who take over a relay account for a week."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,11 @@ from wagtail.search import index
 
 from .choices import Role, Sector
 from .handles import HandleField
+
+
+def language_choices():
+    """The site's languages: a callable, so that a migration does not copy the host's list."""
+    return settings.LANGUAGES
 
 
 class Guest(index.Indexed, models.Model):
@@ -37,6 +43,20 @@ class Guest(index.Indexed, models.Model):
         blank=True,
         help_text=_("The guest's own account, without @ (optional)."),
     )
+    email = models.EmailField(
+        _("e-mail address"),
+        blank=True,
+        help_text=_(
+            "Where the reminder a week before the guest's week goes; never shown on the site."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=language_choices,
+        help_text=_("The language of the e-mails to the guest; empty: the site's language."),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -48,6 +68,7 @@ class Guest(index.Indexed, models.Model):
         FieldPanel("bio"),
         FieldPanel("photo"),
         FieldPanel("handle"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("language")], heading=_("E-mails")),
     ]
 
     search_fields = [
@@ -73,6 +94,11 @@ class Guest(index.Indexed, models.Model):
             raise ValidationError({"role_other": _("Describe the role when “Other” is chosen.")})
         if self.role != Role.OTHER:
             self.role_other = ""
+
+    @property
+    def email_language(self):
+        """The language of the e-mails to the guest."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def role_label(self):

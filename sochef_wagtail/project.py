@@ -53,6 +53,14 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
         blank=True,
         help_text=_("E-mail addresses, one per line, told of each new nomination."),
     )
+    announce_to_editors = models.BooleanField(
+        _("e-mail the editors when a week starts"),
+        default=False,
+        help_text=_(
+            "When a guest week begins, the editors above get an e-mail with its guests and a "
+            "link to the draft blog post announcing it."
+        ),
+    )
 
     organiser_name = models.CharField(_("organiser"), max_length=120, blank=True)
     organiser_role = models.CharField(
@@ -100,7 +108,10 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
         ),
         InlinePanel("guide_links", heading=_("Guides"), label=_("Guide")),
         FieldPanel("privacy_text"),
-        FieldPanel("notify_emails"),
+        MultiFieldPanel(
+            [FieldPanel("notify_emails"), FieldPanel("announce_to_editors")],
+            heading=_("E-mails to the editors"),
+        ),
     ]
 
     class Meta:
@@ -109,6 +120,10 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
     @property
     def is_closed(self):
         return self.status == ProjectStatus.CLOSED
+
+    @property
+    def is_paused(self):
+        return self.status == ProjectStatus.PAUSED
 
     @property
     def shows_status(self):

@@ -23,6 +23,7 @@ from ..dates import current_week_start, local_date, week_start_of
 from ..guests import Guest
 from ..ical import calendar_response
 from ..pages import SochefPageMixin
+from ..pipeline.panels import WeekPipelinePanel
 from ..search import SearchForm, SearchPaginator, search_guests, search_tweets
 from .forms import GuestWeekPageForm
 from .models import AccountBooked, GuestSlot, announced_weeks, booked_slots, lock_accounts
@@ -167,6 +168,7 @@ class GuestWeekPage(SochefPageMixin, Page):
         ),
         FieldPanel("intro"),
         FieldPanel("body"),
+        WeekPipelinePanel(heading=_("Reminder and announcement")),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("intro"),
