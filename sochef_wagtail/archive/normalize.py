@@ -313,6 +313,8 @@ def _v1_edit_ids(edit_info):
 
 def _edit_ids(value):
     """Tweet ids of an edit history, oldest first; () when there is no edit (one version)."""
+    if not value:
+        return ()
     ids = tuple(dict.fromkeys(key for key in map(_key, _list(value)) if is_id(key)))
     return ids if len(ids) > 1 else ()
 

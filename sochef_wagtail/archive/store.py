@@ -141,7 +141,11 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
                 again = sum(1 for pk in present.values() if pk in stored)
                 result.duplicates += again
                 result.present += len(present) - again
-                new = [row for row in unique if row.tweet_id not in present]
+                new = [
+                    row if isinstance(row, PreparedRow) else writer.prepare(row)
+                    for row in unique
+                    if row.tweet_id not in present
+                ]
                 pks = writer.insert(new)
                 stored.extend(pks)
                 media = [
@@ -170,6 +174,25 @@ def store_tweets(account, rows, *, open_media=None, on_stored=None):
     return result
 
 
+@dataclass(slots=True)
+class PreparedRow:
+    """A ``TweetRow`` made ready for ``TweetWriter``: its column values, and what storing it
+    needs besides. Pickled as a tuple of plain values, it is cheap to spool."""
+
+    tweet_id: str
+    created_at: datetime.datetime
+    values: tuple
+    media: list
+    edit_tweet_ids: tuple
+    edited: bool
+
+    def __reduce__(self):
+        return PreparedRow, _PREPARED_VALUES(self)
+
+
+_PREPARED_VALUES = operator.attrgetter(*PreparedRow.__slots__)
+
+
 class TweetWriter:
     """Inserts ``TweetRow``s of one account as ``Tweet`` rows through the database driver.
 
@@ -193,7 +216,9 @@ class TweetWriter:
         if connection.vendor == "sqlite" and settings.USE_TZ:
             # What Django's SQLite backend stores: UTC, naive, as text.
             def moment(value):
-                return str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+                if value.tzinfo is not datetime.UTC:
+                    value = value.astimezone(datetime.UTC)
+                return str(value.replace(tzinfo=None))
         else:
             moment = connection.ops.adapt_datetimefield_value
         functions = []
@@ -214,19 +239,26 @@ class TweetWriter:
                 functions.append(operator.attrgetter(field.name))
         return functions
 
-    def _tuples(self, rows):
-        values = self.values
-        return [tuple([value(row) for value in values]) for row in rows]
+    def prepare(self, row):
+        """The ``PreparedRow`` of the ``TweetRow`` ``row``."""
+        return PreparedRow(
+            row.tweet_id,
+            row.created_at,
+            tuple([value(row) for value in self.values]),
+            row.media,
+            row.edit_tweet_ids,
+            row.edited,
+        )
 
     def insert(self, rows):
-        """Insert ``rows``; returns their primary keys, in their order."""
+        """Insert ``rows`` (``PreparedRow``s); returns their primary keys, in their order."""
         if not rows:
             return []
         with self.connection.cursor() as cursor:
             raw = cursor.cursor
             if self.connection.vendor == "postgresql" and hasattr(raw, "copy"):
                 return self._copy(raw, rows)
-            return self._insert_returning(cursor, rows)
+            return self._insert_returning(raw, rows)
 
     def _copy(self, raw, rows):
         table = Tweet._meta.db_table
@@ -239,23 +271,25 @@ class TweetWriter:
         quote = self.connection.ops.quote_name
         columns = ", ".join(quote(column) for column in [pk, *self.columns])
         with raw.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for pk_value, values in zip(pks, self._tuples(rows), strict=True):
-                copy.write_row((pk_value, *values))
+            for pk_value, row in zip(pks, rows, strict=True):
+                copy.write_row((pk_value, *row.values))
         return pks
 
-    def _insert_returning(self, cursor, rows):
+    def _insert_returning(self, raw, rows):
         table = Tweet._meta.db_table
         quote = self.connection.ops.quote_name
         columns = ", ".join(quote(column) for column in self.columns)
-        one = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
+        # The driver's own placeholders: Django's SQLite cursor would rewrite each of them.
+        mark = "?" if self.connection.vendor == "sqlite" else "%s"
+        one = "(" + ", ".join([mark] * len(self.columns)) + ")"
         pks = []
-        for batch in batched(self._tuples(rows), self._rows_per_statement()):
-            cursor.execute(
+        for batch in batched(rows, self._rows_per_statement()):
+            raw.execute(
                 f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([one] * len(batch))} "
                 f"RETURNING {quote(Tweet._meta.pk.column)}",
-                [value for values in batch for value in values],
+                [value for row in batch for value in row.values],
             )
-            pks += [number for (number,) in cursor.fetchall()]
+            pks += [number for (number,) in raw.fetchall()]
         return pks
 
     def _rows_per_statement(self):
