@@ -201,8 +201,8 @@ def write_large_archive(path, count=100_000, handle="Skyddsombud", parts=4, layo
 
     ``layout="current"``: ``data/tweets.js``, ``data/tweets-part1.js``, … on one line each;
     ``layout="2019"``: ``data/tweet.js``, ``data/tweet-part1.js``, … (``window.YTD.tweet.partN``)
-    one entry a line as X wrote them from 2019 to mid 2022, with the profile.js and verified.js
-    X wrote beside them: the layout older tools read (twitter-to-sqlite, django-ditto).
+    one entry a line as X wrote them from 2019 to mid 2022: the layout older tools read
+    (twitter-to-sqlite, django-ditto). Both have X's profile.js and verified.js.
     """
     per_part = -(-count // parts)
     older = layout == "2019"
@@ -210,15 +210,12 @@ def write_large_archive(path, count=100_000, handle="Skyddsombud", parts=4, layo
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in account_member(handle).items():
             archive.writestr(name, content)
-        if older:
-            profile = {"avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.png"}
-            archive.writestr(
-                "data/profile.js", js("window.YTD.profile.part0", [{"profile": profile}])
-            )
-            verified = {"accountId": "42", "verified": False}
-            archive.writestr(
-                "data/verified.js", js("window.YTD.verified.part0", [{"verified": verified}])
-            )
+        profile = {"avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.png"}
+        archive.writestr("data/profile.js", js("window.YTD.profile.part0", [{"profile": profile}]))
+        verified = {"accountId": "42", "verified": False}
+        archive.writestr(
+            "data/verified.js", js("window.YTD.verified.part0", [{"verified": verified}])
+        )
         separator, opening = (b",\n", b"[\n") if older else (b",", b"[")
         for part in range(parts):
             member = f"data/{kind}.js" if part == 0 else f"data/{kind}-part{part}.js"
