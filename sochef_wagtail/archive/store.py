@@ -116,7 +116,8 @@ class _PkRanges:
 
 
 def store_tweets(account, rows, *, open_media=None, on_stored=None):
-    """Store the rows of ``account`` that are not stored yet, in one transaction.
+    """Store the rows (``TweetRow``s, or ``PreparedRow``s made by a ``TweetWriter`` of the same
+    account) of ``account`` that are not stored yet, in one transaction.
 
     A tweet already stored is skipped, and so is a tweet met twice in ``rows``. Concurrent calls
     for the same account wait for each other (the account row is locked), so none stores a
