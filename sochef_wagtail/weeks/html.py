@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from wagtail.images.models import Filter
 
 from ..archive.html import templates_overridden
+from ..choices import Role, Sector, Side
 from ..languages import content_language, lang_attribute
 from .models import GUEST_PHOTO_SPEC
 
@@ -34,6 +35,10 @@ class Strings:
         self.week = gettext("Week %(number)s")
         self.own_account = escape(gettext("Own account:"))
         self.months = {number: str(name) for number, name in MONTHS.items()}
+        # get_FOO_display() builds its field's choices afresh on each call.
+        self.sides = {value: escape(str(label)) for value, label in Side.choices}
+        self.roles = {value: escape(str(label)) for value, label in Role.choices}
+        self.sectors = {value: escape(str(label).lower()) for value, label in Sector.choices}
 
     def day(self, date, year=False):
         """The ``date`` filter's "j F" (``year``: "j F Y")."""
@@ -77,22 +82,27 @@ def guest_card_html(slot, heading_level, strings):
     """What ``guest_card.html`` renders for ``slot`` in a listing (no bio)."""
     account, guest = slot.account, slot.guest
     handle = escape(account.handle)
+    side = strings.sides.get(account.side) or escape(account.side)
     parts = [
         f'<article class="sochef-guest sochef-guest--{escape(str(account.side))}">\n'
         '  <p class="sochef-guest__account">\n'
-        f'    <span class="sochef-side">{escape(str(account.get_side_display()))}</span>\n'
+        f'    <span class="sochef-side">{side}</span>\n'
         f'    <a href="{escape(account.profile_url)}" rel="noopener">@{handle}</a>\n'
         "  </p>\n"
     ]
     if guest.photo:
         parts.append(f"    {photo_tag(guest.photo)}\n")
     organisation = f", {escape(guest.organisation)}" if guest.organisation else ""
+    if guest.role == Role.OTHER:
+        role = escape(guest.role_other)
+    else:
+        role = strings.roles.get(guest.role) or escape(guest.role)
+    sector = strings.sectors.get(guest.sector) or escape(guest.sector.lower())
     parts.append(
         f'  <h{heading_level} class="sochef-guest__name">{escape(guest.name)}</h{heading_level}>\n'
         '  <p class="sochef-guest__role">\n'
-        f"    {escape(str(guest.role_label))}{organisation}\n"
-        f'    <span class="sochef-guest__sector">'
-        f"({escape(str(guest.get_sector_display()).lower())})</span>\n"
+        f"    {role}{organisation}\n"
+        f'    <span class="sochef-guest__sector">({sector})</span>\n'
         "  </p>\n"
     )
     if guest.handle:
