@@ -20,12 +20,14 @@ def sochef_tweet(context, tweet, show_context=False, show_side=False):
     """``{% sochef_tweet tweet show_context=True show_side=True %}``: what the ``tweet.html``
     include renders with these variables, made in Python (``archive/html.py``) unless a host
     site overrides that template, which is then rendered."""
-    if templates_overridden(TWEET_TEMPLATE):
+    # Asked once per rendering of the page, with the strings: a list has many tweets.
+    strings = context.render_context.get(STRINGS, False)
+    if strings is False:
+        overridden = templates_overridden(TWEET_TEMPLATE)
+        strings = context.render_context[STRINGS] = None if overridden else Strings()
+    if strings is None:
         variables = {"tweet": tweet, "show_context": show_context, "show_side": show_side}
         return render_to_string(TWEET_TEMPLATE, {**context.flatten(), **variables})
-    strings = context.render_context.get(STRINGS)
-    if strings is None:
-        strings = context.render_context[STRINGS] = Strings()
     return tweet_html(tweet, show_context=show_context, show_side=show_side, strings=strings)
 
 

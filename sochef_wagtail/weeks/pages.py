@@ -76,9 +76,11 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         if query:
             paginator = Paginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
             tweets = paginator.get_page(request.GET.get("page"))
-            self.attach_week_pages(list(tweets))
+            # Once: Wagtail's public() reads the view restrictions when the queryset is made.
+            weeks = self.weeks()
+            self.attach_week_pages(list(tweets), weeks)
             if tweets.number == 1:
-                guests = self.search_guests(query)
+                guests = self.search_guests(query, weeks)
         context.update(
             search_form=form,
             query=query,
@@ -88,10 +90,11 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         )
         return TemplateResponse(request, "sochef_wagtail/pages/guest_week_search.html", context)
 
-    def search_guests(self, query):
-        """Guests of this index's published weeks matching ``query``, with those weeks."""
+    def search_guests(self, query, weeks=None):
+        """Guests of this index's published weeks (``weeks``: those of ``self.weeks()``)
+        matching ``query``, with those weeks."""
         slots = (
-            GuestSlot.objects.filter(page__in=self.weeks())
+            GuestSlot.objects.filter(page__in=self.weeks() if weeks is None else weeks)
             .select_related("page", "account")
             .order_by("page__week_start")
         )
@@ -102,11 +105,12 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         # since the search backend filters only on declared FilterFields.
         return [guest for guest in search_guests(query, guests) if guest.public_slots]
 
-    def attach_week_pages(self, tweets):
-        """Set ``week_page`` on each tweet: this index's week of its account and day, or None."""
+    def attach_week_pages(self, tweets, weeks=None):
+        """Set ``week_page`` on each tweet: this index's week of its account and day, or None
+        (the weeks: ``weeks``, by default ``self.weeks()``)."""
         mondays = {tweet.pk: week_start_of(local_date(tweet.created_at)) for tweet in tweets}
         slots = GuestSlot.objects.filter(
-            page__in=self.weeks(),
+            page__in=self.weeks() if weeks is None else weeks,
             account_id__in={tweet.account_id for tweet in tweets},
             page__week_start__in=set(mondays.values()),
         ).select_related("page")
