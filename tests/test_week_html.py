@@ -12,7 +12,7 @@ from django.utils import translation
 
 from sochef_wagtail.choices import Role
 from sochef_wagtail.models import GuestWeekPage
-from sochef_wagtail.weeks.html import week_summary_html
+from sochef_wagtail.weeks.html import img_tag, week_summary_html
 from sochef_wagtail.weeks.models import with_slots
 from tests.factories import make_accounts, make_guest, make_image, make_index, make_week
 from tests.xss_corpus import ALL, injected_markup
@@ -74,3 +74,10 @@ def test_a_host_template_overriding_an_include_is_rendered(tmp_path, settings, n
     settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
     (folder / name).write_text("<p>HOST {{ week.title }}{{ slot.guest.name }}</p>")
     assert "<p>HOST" in week_summary_html(listed_weeks()[0], RequestFactory().get("/"))
+
+
+@pytest.mark.django_db
+def test_a_photo_tag_is_wagtails_img_tag():
+    rendition = make_image(title="<b>\"&'</b>").get_rendition("fill-96x96")
+    for extra in [{}, {"class": "a<b", "alt": ""}, {"loading": "lazy", "hidden": True, "x": None}]:
+        assert img_tag(rendition, extra) == rendition.img_tag(extra)

@@ -10,6 +10,7 @@ overrides either template, the templates are rendered instead, as before.
 
 from html import escape
 
+from django.apps import apps
 from django.template.loader import render_to_string
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
@@ -123,5 +124,29 @@ def photo_tag(photo):
         focal_point_key = PHOTO_FILTER.get_cache_key(photo)
         for rendition in prefetched:
             if rendition.focal_point_key == focal_point_key:
-                return rendition.img_tag(PHOTO_ATTRIBUTES)
-    return photo.get_rendition(PHOTO_FILTER).img_tag(PHOTO_ATTRIBUTES)
+                return img_tag(rendition, PHOTO_ATTRIBUTES)
+    return img_tag(photo.get_rendition(PHOTO_FILTER), PHOTO_ATTRIBUTES)
+
+
+def img_tag(rendition, extra_attributes):
+    """``rendition.img_tag(extra_attributes)``: the same attributes (Wagtail's default ones
+    included) written as Django's ``flatatt`` writes them, sorted, without its lazy escaping
+    machinery, which cost more than the rest of a guest card."""
+    attributes = {
+        **rendition.attrs_dict,
+        **apps.get_app_config("wagtailimages").default_attrs,
+        **extra_attributes,
+    }
+    pairs = sorted(
+        (name, value)
+        for name, value in attributes.items()
+        if value is not None and not isinstance(value, bool)
+    )
+    flags = sorted(name for name, value in attributes.items() if value is True)
+    written = "".join(f' {_attribute(name)}="{_attribute(value)}"' for name, value in pairs)
+    return f"<img{written}{''.join(f' {_attribute(name)}' for name in flags)}>"
+
+
+def _attribute(value):
+    """Escaped as format_html escapes its arguments: not again when already safe."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
