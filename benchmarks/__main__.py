@@ -15,6 +15,8 @@ from pathlib import Path
 from .database import DEFAULT_DATABASE
 
 RESULTS = Path(__file__).with_name("results.md")
+# The guest index measured: three pages of 20 weeks (as the SQL query count's large size).
+INDEX_WEEKS = 60
 
 
 def parse_args(argv):
@@ -66,12 +68,13 @@ class Bench:
         return self._site
 
     def throughput_pages(self):
-        """The week page with 50 tweets and a pair of guests, the index, and a plain page with
-        the same text."""
+        """The week page with 50 tweets and a pair of guests, the index (several pages of 20
+        weeks), the landing page, a page of search results, and a plain page with the same
+        text as the week page."""
         from sochef_wagtail.archive.models import Tweet
         from sochef_wagtail.archive.timeline import tweet_filter
 
-        from .data import plain_page
+        from .data import landing_page, plain_page, search_results
 
         if self._pages is None:
             week = self.site.add_week(50, guest_photos=True)
@@ -79,10 +82,13 @@ class Bench:
             tweets = list(
                 Tweet.objects.filter(shown).select_related("account").order_by("created_at")
             )
+            self.site.add_weeks(max(INDEX_WEEKS - self.site.week_count, 0))
             self._pages = {
-                "week": week,
-                "index": self.site.index,
-                "plain": plain_page(tweets),
+                "week": week.url,
+                "index": self.site.index.url,
+                "landing": landing_page(self.site),
+                "search": search_results(self.site),
+                "plain": plain_page(tweets).url,
                 "tweets": tweets,
             }
         return self._pages

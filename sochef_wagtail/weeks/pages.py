@@ -97,9 +97,13 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         if query:
             paginator = SearchPaginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
             tweets = paginator.get_page(request.GET.get("page"))
-            self.attach_week_pages(list(tweets))
+            # Once: Wagtail's public() reads the view restrictions when the queryset is made.
+            weeks = self.weeks()
+            self.attach_week_pages(list(tweets), weeks)
             if tweets.number == 1:
-                guests = self.search_guests(query, request)
+                guests = self.search_guests(
+                    query, announced_weeks(weeks, self.project_settings(request))
+                )
         context.update(
             search_form=form,
             query=query,
@@ -109,11 +113,12 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         )
         return TemplateResponse(request, "sochef_wagtail/pages/guest_week_search.html", context)
 
-    def search_guests(self, query, request=None):
-        """Guests of this index's published weeks matching ``query``, with those weeks (not
-        those to come while the project is paused or closed)."""
+    def search_guests(self, query, weeks):
+        """Guests of ``weeks`` (this index's published weeks, without those to come while the
+        project is paused or closed: :func:`announced_weeks`) matching ``query``, with those
+        weeks."""
         slots = (
-            GuestSlot.objects.filter(page__in=self.announced_weeks(request))
+            GuestSlot.objects.filter(page__in=weeks)
             .select_related("page", "account")
             .order_by("page__week_start")
         )
@@ -124,11 +129,12 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         # since the search backend filters only on declared FilterFields.
         return [guest for guest in search_guests(query, guests) if guest.public_slots]
 
-    def attach_week_pages(self, tweets):
-        """Set ``week_page`` on each tweet: this index's week of its account and day, or None."""
+    def attach_week_pages(self, tweets, weeks=None):
+        """Set ``week_page`` on each tweet: this index's week of its account and day, or None
+        (the weeks: ``weeks``, by default ``self.weeks()``)."""
         mondays = {tweet.pk: week_start_of(local_date(tweet.created_at)) for tweet in tweets}
         slots = GuestSlot.objects.filter(
-            page__in=self.weeks(),
+            page__in=self.weeks() if weeks is None else weeks,
             account_id__in={tweet.account_id for tweet in tweets},
             page__week_start__in=set(mondays.values()),
         ).select_related("page")

@@ -5,31 +5,39 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import TruncWeek
 from django.http import QueryDict
 
 from ..archive.models import Tweet
 from ..archive.timeline import tweet_filter
 from ..caching.tweets import tweet_archive_html
 from ..conf import app_settings
-from ..dates import current_week_start
+from ..dates import app_time_zone, current_week_start, local_date
 from .forms import WeekFilterForm
 from .models import slots_queryset, with_slots
 
 
 def tweet_counts(weeks):
-    """Tweets each week page shows by default, per week (slots prefetched), in one query."""
-    counts = {}
-    for week in weeks:
-        accounts = [slot.account_id for slot in week.slots.all()]
-        if accounts:
-            counts[f"week_{week.pk}"] = Count(
-                "pk", filter=tweet_filter(accounts, week.week_start, week.week_end)
-            )
-    totals = {}
-    if counts:
+    """Tweets each week page shows by default, per week (slots prefetched), in one query:
+    the tweets of the weeks' accounts counted per account and week in SOCHEF_TIME_ZONE."""
+    accounts = {week.pk: {slot.account_id for slot in week.slots.all()} for week in weeks}
+    account_ids = set().union(*accounts.values())
+    per_week = {}
+    if account_ids:
         first, last = min(w.week_start for w in weeks), max(w.week_end for w in weeks)
-        totals = Tweet.objects.filter(tweet_filter(None, first, last)).aggregate(**counts)
-    return {week.pk: totals.get(f"week_{week.pk}", 0) for week in weeks}
+        rows = (
+            Tweet.objects.filter(tweet_filter(account_ids, first, last))
+            .annotate(monday=TruncWeek("created_at", tzinfo=app_time_zone()))
+            .values_list("account_id", "monday")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for account_id, monday, count in rows:
+            per_week[account_id, local_date(monday)] = count
+    return {
+        week.pk: sum(per_week.get((account, week.week_start), 0) for account in accounts[week.pk])
+        for week in weeks
+    }
 
 
 #: The GET parameters the guest index reads; any other (utm_source, ...) is ignored.
