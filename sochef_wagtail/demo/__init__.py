@@ -54,7 +54,7 @@ def load_demo(log=print, running=False):
             plan = history
             nominations = timeline.history_nominations(plan.weeks)
         removed = {
-            "weeks": builders.remove_weeks(index, [week.slug for week in plan.weeks]),
+            "weeks": builders.remove_weeks(index, plan.weeks),
             "tweets": builders.remove_tweets(
                 accounts, [t.tweet_id for t in plan.tweets], [t.tweet_id for t in history.tweets]
             ),

@@ -234,15 +234,17 @@ def create_weeks(index, accounts, guests, weeks):
     return created
 
 
-def remove_weeks(index, keep):
-    """Remove the demo's weeks below ``index`` that are not among the slugs ``keep`` planned
-    now: the other mode's, or the running relay's of another current week. Returns how many
-    were removed."""
-    stale = GuestWeekPage.objects.child_of(index).filter(demo_weeks()).exclude(slug__in=keep)
+def remove_weeks(index, weeks):
+    """Remove the demo's weeks below ``index`` that are not among the planned ``weeks`` (by
+    slug and title): the other mode's, or the running relay's of another current week (whose
+    dates now hold other weeks). Returns how many were removed."""
+    planned = {(week.slug, week.title) for week in weeks}
+    demo = GuestWeekPage.objects.child_of(index).filter(demo_weeks())
     removed = 0
-    for page in stale:
-        page.delete()
-        removed += 1
+    for page in demo:
+        if (page.slug, page.title) not in planned:
+            page.delete()
+            removed += 1
     return removed
 
 
