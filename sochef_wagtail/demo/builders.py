@@ -12,7 +12,7 @@ import re
 from django.core.files.images import ImageFile
 from django.db.models import Q
 from wagtail.images import get_image_model
-from wagtail.models import ReferenceIndex
+from wagtail.models import Collection, ReferenceIndex
 from wagtail.rich_text import RichText
 from wagtail.search.backends import get_search_backends
 from wagtail.utils.file import hash_filelike
@@ -85,7 +85,9 @@ def create_guests():
         if plan.name not in guests
     ]
     without_photo = [g for g in guests.values() if g.photo_id is None]
-    portraits = [portrait_image(guest.name) for guest in new + without_photo]
+    # Wagtail's migrations make the root collection; a flushed test database may lack it.
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    portraits = [portrait_image(guest.name, collection) for guest in new + without_photo]
     image_model = get_image_model()
     image_model.objects.bulk_create(portraits)
     for guest, image in zip(new + without_photo, portraits, strict=True):
@@ -102,10 +104,10 @@ def create_guests():
     return {key: guests[plan.name] for key, plan in plans.items()}, len(new)
 
 
-def portrait_image(name):
+def portrait_image(name, collection):
     """An unsaved image of ``name``'s drawn portrait, its file stored."""
     drawing = drawings.portrait(name)
-    image = get_image_model()(title=f"{name} (ritat porträtt)")
+    image = get_image_model()(title=f"{name} (ritat porträtt)", collection=collection)
     file_name = f"sochef-demo-{timeline.ascii_word(name).lower()}.png"
     image.file.save(file_name, ImageFile(io.BytesIO(drawing)), save=False)
     # What saving one image would fill in, known here without reading the file again.
