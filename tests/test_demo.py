@@ -220,6 +220,12 @@ class TestHistory:
         assert 'class="sochef-dialogue"' in html
         assert 'alt="En checklista för skyddsrond med några punkter avbockade."' in html
 
+    def test_every_week_page_shows_its_guests(self, client):
+        weeks = GuestWeekPage.objects.live().prefetch_related("slots__guest")
+        for week in weeks:
+            html = client.get(week.url).content.decode()
+            assert all(slot.guest.name in html for slot in week.slots.all()), week.slug
+
     def test_demo_enters_through_the_landing_page(self, client):
         landing = SochefLandingPage.objects.get(url_path__endswith="/sochef/")
         assert landing.live and landing.guest_index.get_parent().specific == landing
