@@ -124,14 +124,26 @@ def guests():
             if isinstance(spec, tuple):
                 role, organisation, sector = spec
                 name = next(names)
-                bio = (
-                    f"<p>{data.ROLE_TITLES[role]} på {organisation}. Vill prata om "
-                    f"{lower_first(title)} med både chefer och skyddsombud.</p>"
-                )
+                bio = _bio(name, title)
                 key = slot_key(row, spec)
                 handle = guest_handle(name, _side_of(spec), taken)
                 plans[key] = GuestPlan(key, name, role, organisation, sector, bio, handle)
     return plans
+
+
+BIO_STARTS = [
+    "Har arbetat med arbetsmiljöfrågor i {years} år.",
+    "Ny i rollen sedan {year}, och nyfiken på hur andra gör.",
+    "Engagerad i arbetsmiljöarbetet sedan {year}.",
+    "Har suttit i skyddskommittén i {years} år.",
+]
+
+
+def _bio(name, title):
+    """A generated guest's bio (the role and organisation are shown beside it)."""
+    rng = random.Random(f"bio:{name}")
+    start = rng.choice(BIO_STARTS).format(years=rng.randint(3, 25), year=rng.randint(2005, 2012))
+    return f"<p>{start} Vill prata om {lower_first(title)} med både chefer och skyddsombud.</p>"
 
 
 def slot_key(row, spec):
