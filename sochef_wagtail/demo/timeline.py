@@ -104,8 +104,8 @@ def _names():
             yield name
 
 
-def _side_of(spec):
-    return Side.EMPLOYER if spec[0] in EMPLOYER_ROLES else Side.WORKER
+def side_of(role):
+    return Side.EMPLOYER if role in EMPLOYER_ROLES else Side.WORKER
 
 
 def guests():
@@ -114,8 +114,7 @@ def guests():
     taken = set()
     plans = {}
     for key, (name, role, organisation, sector, bio) in data.GUESTS.items():
-        side = Side.EMPLOYER if role in EMPLOYER_ROLES else Side.WORKER
-        handle = guest_handle(name, side, taken)
+        handle = guest_handle(name, side_of(role), taken)
         plans[key] = GuestPlan(key, name, role, organisation, sector, f"<p>{bio}</p>", handle)
     names = _names()
     for row in data.HISTORY_WEEKS + data.RUNNING_WEEKS:
@@ -126,7 +125,7 @@ def guests():
                 name = next(names)
                 bio = _bio(name, title)
                 key = slot_key(row, spec)
-                handle = guest_handle(name, _side_of(spec), taken)
+                handle = guest_handle(name, side_of(spec[0]), taken)
                 plans[key] = GuestPlan(key, name, role, organisation, sector, bio, handle)
     return plans
 
@@ -148,7 +147,7 @@ def _bio(name, title):
 
 def slot_key(row, spec):
     """The key of a generated guest: its week and side."""
-    return f"{row[0]}:{_side_of(spec)}"
+    return f"{row[0]}:{side_of(spec[0])}"
 
 
 def _slot_guests(row):
@@ -382,7 +381,7 @@ def history_nominations(weeks):
             {
                 "nominee_name": guest.name,
                 "nominee_handle": guest.handle,
-                "side": _side_of((guest.role,)),
+                "side": side_of(guest.role),
                 "role": guest.role,
                 "organisation": guest.organisation,
                 "why": f"Brinner för {lower_first(week.title)} och twittrar redan.",
@@ -412,7 +411,7 @@ def running_nominations(weeks, today):
                 {
                     "nominee_name": guest.name,
                     "nominee_handle": guest.handle,
-                    "side": _side_of((guest.role,)),
+                    "side": side_of(guest.role),
                     "role": guest.role,
                     "organisation": guest.organisation,
                     "why": "Har mycket att berätta om arbetsmiljöarbetet i vardagen.",
