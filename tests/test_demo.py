@@ -203,7 +203,10 @@ class TestHistory:
         assert settings.status_message == "Sorry, projektet nedlagt."
         assert settings.organiser_name == "Nils Östergren" and settings.facebook_group_text
         assert settings.guide_links.count() == 2
-        assert "Sorry, projektet nedlagt." in client.get("/sochef/").content.decode()
+        landing = client.get("/sochef/").content.decode()
+        assert "Sorry, projektet nedlagt." in landing
+        assert "EDIT okt 2014: Sorry, projektet nedlagt." in landing  # the closing text
+        assert "Nästa gäster" not in landing and "Veckans gäster" not in landing
 
     def test_demo_weeks_show_archived_tweets_with_a_dialogue_and_a_picture(self, client):
         html = client.get("/sochef/vilka-har-twittrat/vecka-2012-36/").content.decode()

@@ -193,15 +193,17 @@ def set_project_status(site, running):
     """Closed in October 2014 with the seed's message, or active for the running relay;
     returns the new status when it changed, else None."""
     settings = ProjectSettings.for_site(site)
+    fields = ["status", "status_date", "status_message", "closing_text"]
     if running:
-        wanted = (ProjectStatus.ACTIVE, None, "")
+        wanted = (ProjectStatus.ACTIVE, None, "", "")
     else:
         closed_on = datetime.date.fromisoformat(data.CLOSED_ON)
-        wanted = (ProjectStatus.CLOSED, closed_on, data.CLOSING_MESSAGE)
-    if (settings.status, settings.status_date, settings.status_message) == wanted:
+        wanted = (ProjectStatus.CLOSED, closed_on, data.CLOSING_MESSAGE, data.CLOSING_TEXT)
+    if tuple(getattr(settings, field) for field in fields) == wanted:
         return None
-    settings.status, settings.status_date, settings.status_message = wanted
-    settings.save(update_fields=["status", "status_date", "status_message"])
+    for field, value in zip(fields, wanted, strict=True):
+        setattr(settings, field, value)
+    settings.save(update_fields=fields)
     return settings.status
 
 

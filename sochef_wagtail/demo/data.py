@@ -708,6 +708,11 @@ HISTORY_WEEKS = [
 # The project closed in October 2014 with the seed's message.
 CLOSED_ON = "2014-10-13"
 CLOSING_MESSAGE = "Sorry, projektet nedlagt."
+# The landing page's closing text (rich text), as the seed's page read after the edit.
+CLOSING_TEXT = (
+    "<p>EDIT okt 2014: Sorry, projektet nedlagt.</p>"
+    "<p>Tack alla gäster och följare! Veckorna och deras tweets finns kvar i arkivet.</p>"
+)
 
 # The running relay of ``sochef_demo --running``: (weeks from the current one, title, employer
 # guest, worker guest, hashtag, question, answer, follow-up, tip, link key, picture): three weeks
