@@ -15,6 +15,8 @@ from pathlib import Path
 from .database import DEFAULT_DATABASE
 
 RESULTS = Path(__file__).with_name("results.md")
+# The guest index measured: three pages of 20 weeks (as the SQL query count's large size).
+INDEX_WEEKS = 60
 
 
 def parse_args(argv):
@@ -30,7 +32,7 @@ def parse_args(argv):
     parser.add_argument(
         "--only",
         action="append",
-        choices=["queries", "throughput", "page-weight", "import"],
+        choices=["queries", "throughput", "page-weight", "import", "search"],
         help="run only these measurements (results.md is then left alone unless --output)",
     )
     parser.add_argument("--output", type=Path, help=f"where to write the results ({RESULTS})")
@@ -66,12 +68,13 @@ class Bench:
         return self._site
 
     def throughput_pages(self):
-        """The week page with 50 tweets and a pair of guests, the index, and a plain page with
-        the same text."""
+        """The week page with 50 tweets and a pair of guests, the index (several pages of 20
+        weeks), the landing page, a page of search results, and a plain page with the same
+        text as the week page."""
         from sochef_wagtail.archive.models import Tweet
         from sochef_wagtail.archive.timeline import tweet_filter
 
-        from .data import plain_page
+        from .data import landing_page, plain_page, search_results
 
         if self._pages is None:
             week = self.site.add_week(50, guest_photos=True)
@@ -79,10 +82,13 @@ class Bench:
             tweets = list(
                 Tweet.objects.filter(shown).select_related("account").order_by("created_at")
             )
+            self.site.add_weeks(max(INDEX_WEEKS - self.site.week_count, 0))
             self._pages = {
-                "week": week,
-                "index": self.site.index,
-                "plain": plain_page(tweets),
+                "week": week.url,
+                "index": self.site.index.url,
+                "landing": landing_page(self.site),
+                "search": search_results(self.site),
+                "plain": plain_page(tweets).url,
                 "tweets": tweets,
             }
         return self._pages
@@ -105,7 +111,7 @@ def run(args):
 
     from tests.conftest import CHROMIUM
 
-    from . import import_bench, page_weight, queries, throughput
+    from . import import_bench, page_weight, queries, search_bench, throughput
     from .load import generator_name
     from .machine import chromium_version, describe, load_average
     from .report import as_text, write_results
@@ -115,6 +121,7 @@ def run(args):
         "throughput": throughput.measure,
         "page-weight": page_weight.measure,
         "import": import_bench.measure,
+        "search": search_bench.measure,
     }
     machine = describe(generator_name(), chromium_version(CHROMIUM))
     print("\n".join(f"{key}: {value}" for key, value in machine.items()))

@@ -12,13 +12,27 @@ import random
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
+from wagtail.search.backends import get_search_backend
 
 from example_site.blog.models import BlogIndexPage, BlogPage
 from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.caching.tweets import invalidate_week_cache
 from sochef_wagtail.choices import Role
+from sochef_wagtail.dates import current_week_start
 from sochef_wagtail.demo.builders import demo_entities
-from tests.factories import STOCKHOLM, make_accounts, make_guest, make_index, make_week, site_root
+from sochef_wagtail.models import PressMention, SochefLandingPage
+from tests.factories import (
+    STOCKHOLM,
+    make_accounts,
+    make_blog_category,
+    make_blog_posts,
+    make_guest,
+    make_index,
+    make_landing,
+    make_press_mention,
+    make_week,
+    site_root,
+)
 
 # The first week of the site; every other week follows it.
 FIRST_WEEK = datetime.date(2012, 9, 3)
@@ -98,6 +112,15 @@ class BenchSite:
     def add_weeks(self, count, tweets_per_week=10):
         """``count`` more past weeks; their tweets in bulk."""
         return [self.add_week(tweets_per_week, guest_photos=True) for _ in range(count)]
+
+    def add_current_week(self):
+        """This week, with a pair of guests with photos: what the landing page shows."""
+        employer, worker = self.accounts
+        slots = [
+            (employer, make_guest("Chef i dag", Role.MANAGER, bio=BIO, photo=self.photo)),
+            (worker, make_guest("Skyddsombud i dag", Role.SAFETY_REP, bio=BIO, photo=self.photo)),
+        ]
+        return make_week(self.index, current_week_start(), slots, title="Veckans gäster")
 
 
 BIO = "<p>Arbetar med arbetsmiljöfrågor sedan många år och twittrar om vardagen.</p>"
@@ -193,3 +216,37 @@ def plain_page(tweets):
     blog.add_child(instance=post)
     post.save_revision().publish()
     return post
+
+
+# What the landing page lists besides this week's guests: the blog's latest posts (it shows 5)
+# and the press mentions (all of them).
+LANDING_POSTS = 20
+LANDING_PRESS_MENTIONS = 20
+
+
+def landing_page(site):
+    """The landing page's URL, with this week's guests, blog posts of the SOchef category and
+    press mentions."""
+    site.add_current_week()
+    blog = blog_index()
+    posts = BlogPage.objects.filter(categories__slug="sochef").count()
+    make_blog_posts(blog, [make_blog_category()], max(LANDING_POSTS - posts, 0))
+    for n in range(LANDING_PRESS_MENTIONS - PressMention.objects.count()):
+        make_press_mention(title=f"Artikel {n}", date=datetime.date(2013, 1, 1))
+    landing = SochefLandingPage.objects.first() or make_landing(guest_index=site.index)
+    return landing.url
+
+
+#: What the measured search looks for: a word of about one tweet in twelve (SUBJECTS), so that
+#: the results fill several pages of 20.
+SEARCH_WORD = "skyddsronden"
+
+
+def search_results(site):
+    """The URL of the first page of the guest index's search results for SEARCH_WORD, every
+    tweet indexed for search (the benchmark writes them in bulk, which indexes nothing)."""
+    backend = get_search_backend()
+    tweets = list(Tweet.objects.all())
+    backend.add_bulk(Tweet, tweets)
+    url = site.index.url + site.index.reverse_subpage("search")
+    return f"{url}?q={SEARCH_WORD}"

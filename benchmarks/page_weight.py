@@ -114,9 +114,9 @@ def measure(bench):
     pages = bench.throughput_pages()
     week, tweets = pages["week"], pages["tweets"]
     with gunicorn() as server, sync_playwright() as playwright:
-        gzipped = len(gzip.compress(fetch(server.url + week.url)))
+        gzipped = len(gzip.compress(fetch(server.url + week)))
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        ours, ours_elsewhere = weigh(browser, server.url + week.url)
+        ours, ours_elsewhere = weigh(browser, server.url + week)
         embeds, embeds_elsewhere = weigh(browser, server.url + EMBED_PATH, embeds_page(tweets))
         browser.close()
 

@@ -17,7 +17,7 @@ from example_site.blog.models import BlogPage
 from sochef_wagtail.models import PressMention, SochefLandingPage
 from tests.factories import make_blog_category, make_blog_posts, make_landing, make_press_mention
 
-from .data import blog_index
+from .data import blog_index, search_results
 from .report import NotOnThisBranch, Section
 
 TITLE = "SQL queries per page at two data sizes"
@@ -64,11 +64,19 @@ def landing_page(site, size):
     return landing.url
 
 
+def search_page(site, size):
+    """The first page of search results once the weeks have ``size.tweets`` more tweets, a
+    twelfth of which match (all tweets indexed)."""
+    site.add_week(size.tweets, tweet_photos_every=5)
+    return search_results(site)
+
+
 PAGES = [
     ("week page", week_page),
     ("guest index", guest_index),
     ("blog feed (RSS)", blog_feed),
     ("landing page", landing_page),
+    ("search results", search_page),
 ]
 
 

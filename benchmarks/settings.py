@@ -25,3 +25,7 @@ LOGGING = {
 # case).
 if os.environ.get("SOCHEF_BENCH_CACHES") == "off":
     SOCHEF_CACHE_TIMEOUT = 0
+# SOCHEF_BENCH_SEARCH_BACKEND=wagtail searches with Wagtail's own database backend (its index
+# table) instead of the app's, for the search benchmark's comparison.
+if os.environ.get("SOCHEF_BENCH_SEARCH_BACKEND") == "wagtail":
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

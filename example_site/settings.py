@@ -4,7 +4,7 @@ SQLite by default; DATABASE_URL=postgres://... selects PostgreSQL. A development
 the environment makes it a production one (docs/operators/production.md):
 DJANGO_DEBUG=0 with DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS=1 when it is served
 over HTTPS, DJANGO_SECURE_PROXY_SSL_HEADER=1 behind a proxy that ends TLS, DJANGO_ADMINS,
-WAGTAILADMIN_BASE_URL.
+SOCHEF_SITE_NAME, SOCHEF_SITE_HOSTNAME and SOCHEF_SITE_PORT, WAGTAILADMIN_BASE_URL.
 """
 
 import os
@@ -32,9 +32,24 @@ else:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is not 1")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
+HTTPS = os.environ.get("DJANGO_HTTPS") == "1"
+
+# The default Wagtail Site's name and address, set on it at every `migrate` (home/apps.py):
+# every absolute link (feeds, iCal, meta tags, the sitemap, e-mails) is built from them. By
+# default where `./run demo` serves the site; in production the first of DJANGO_ALLOWED_HOSTS.
+SITE_NAME = os.environ.get("SOCHEF_SITE_NAME", "NyArbetsmiljö")
+SITE_HOSTNAME = os.environ.get("SOCHEF_SITE_HOSTNAME", "127.0.0.1" if DEBUG else ALLOWED_HOSTS[0])
+try:
+    SITE_PORT = int(os.environ.get("SOCHEF_SITE_PORT", 8000 if DEBUG else 443 if HTTPS else 80))
+except ValueError:
+    raise ImproperlyConfigured("SOCHEF_SITE_PORT must be a port number, e.g. 443") from None
+SITE_ROOT_URL = {80: f"http://{SITE_HOSTNAME}", 443: f"https://{SITE_HOSTNAME}"}.get(
+    SITE_PORT, f"http://{SITE_HOSTNAME}:{SITE_PORT}"
+)
+
 # Served over HTTPS: cookies only over HTTPS, plain HTTP redirected, HSTS (one hour unless
 # DJANGO_HSTS_SECONDS says more; raise it once HTTPS works everywhere on the host).
-if os.environ.get("DJANGO_HTTPS") == "1":
+if HTTPS:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))
@@ -53,6 +68,8 @@ INSTALLED_APPS = [
     "wagtail.embeds",
     # A standard Wagtail site:
     "wagtail.contrib.forms",
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.contrib.redirects",
     "wagtail.sites",
     "wagtail.users",
@@ -135,7 +152,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 
 WAGTAIL_SITE_NAME = "NyArbetsmiljö (exempel)"
 # The admin's address in e-mails to editors (nomination notifications, handovers).
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", SITE_ROOT_URL)
 # Wagtail's database backend, given only queries it can answer (docs/site/search.md).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "sochef_wagtail.search_backend"}}
 # The admin asks no third party: no Gravatar pictures (the editors' hashed e-mail addresses),

@@ -8,6 +8,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Site
 
 from .archive.blocks import TweetArchiveBlock
+from .project import ProjectSettings
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -21,7 +22,8 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class UpcomingWeeksBlock(blocks.StructBlock):
-    """The next guest weeks of the current site with their guests."""
+    """The next guest weeks of the current site with their guests; nothing at all while the
+    project is paused or closed."""
 
     heading = blocks.CharBlock(
         label=_("Heading"), required=False, help_text=_("Leave empty for “Upcoming guests”.")
@@ -46,6 +48,11 @@ class UpcomingWeeksBlock(blocks.StructBlock):
         site = Site.find_for_request(request) if request else None
         if site:
             weeks = weeks.in_site(site)
+        # Without a request (a page rendered by code), the default site's settings.
+        site = site or Site.objects.filter(is_default_site=True).first()
+        if site:
+            project = ProjectSettings.for_request(request) if request else None
+            context["closed"] = not (project or ProjectSettings.for_site(site)).lists_upcoming
         weeks = with_slots(weeks.order_by("week_start", "pk"))[: value["count"]]
         context["weeks"] = link_guests(list(weeks), request)
         return context
@@ -69,7 +76,6 @@ class CurrentWeekBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         # weeks.py imports this module for GuestWeekPage's body.
         from .dates import current_week_start
-        from .project import ProjectSettings
         from .weeks.models import with_slots
         from .weeks.pages import GuestWeekPage
         from .weeks.views import link_guests
@@ -79,7 +85,7 @@ class CurrentWeekBlock(blocks.StructBlock):
         site = Site.find_for_request(request) if request else None
         site = site or Site.objects.filter(is_default_site=True).first()
         context.update(weeks=[], this_week=current_week_start())
-        if site is None or ProjectSettings.for_site(site).shows_status:
+        if site is None or not ProjectSettings.for_site(site).lists_upcoming:
             return context
         weeks = GuestWeekPage.objects.live().public().in_site(site)
         weeks = weeks.filter(week_start__gte=context["this_week"])

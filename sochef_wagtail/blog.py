@@ -13,23 +13,33 @@ Three adapters cover the common shapes: a many-to-many field to a category model
 (``CategoryBlogAdapter``), categories through an inline model as in puput (``PuputBlogAdapter``)
 and django-taggit tags (``TagBlogAdapter``). Subclass one and override its small methods
 (``post_author``, ``post_summary``…) when a blog stores things differently.
+
+The adapter also writes one thing: the draft post announcing a guest week
+(``create_draft``), below the page that holds the category's posts, for an editor to finish and
+publish.
 """
 
 import datetime
-import html
 import mimetypes
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure
-from django.utils.html import strip_tags
 from django.utils.module_loading import import_string
+from django.utils.text import Truncator, slugify
+from wagtail.coreutils import find_available_slug
+from wagtail.fields import RichTextField
+from wagtail.log_actions import log
+from wagtail.models import Page, Site
 
 from .conf import app_settings
 from .dates import app_time_zone, start_of_day
+from .text import plain_text
 
 DEFAULT_ADAPTER = "sochef_wagtail.blog.CategoryBlogAdapter"
 
@@ -69,12 +79,9 @@ def image_enclosure(image, request):
     mime_type, _encoding = mimetypes.guess_type(image.file.name)
     if not mime_type:
         return None
-    return Enclosure(request.build_absolute_uri(image.file.url), str(image.file_size), mime_type)
-
-
-def plain_text(value):
-    """Text without markup, for feeds and listings: rich text loses its tags and entities."""
-    return " ".join(html.unescape(strip_tags(str(value or ""))).split())
+    # From the Site's root URL (its hostname and port), as every absolute URL of the feeds.
+    url = urljoin(Site.find_for_request(request).root_url, image.file.url)
+    return Enclosure(url, str(image.file_size), mime_type)
 
 
 class BlogAdapter:
@@ -93,6 +100,7 @@ class BlogAdapter:
         author_field="author",
         summary_field="summary",
         image_field="image",
+        body_field="body",
         category_name_field="name",
         category_slug_field="slug",
     ):
@@ -105,10 +113,18 @@ class BlogAdapter:
         self.author_field = author_field
         self.summary_field = summary_field
         self.image_field = image_field
+        # Only written (the draft announcing a week), so a blog without a "body" is no error.
+        self.body_field = body_field if self.has_field(body_field) else None
         self.category_name_field = category_name_field
         self.category_slug_field = category_slug_field
         for option in ("date_field", "author_field", "summary_field", "image_field"):
             self.check_field(option, getattr(self, option))
+
+    def has_field(self, name):
+        try:
+            return name is not None and bool(self.post_model._meta.get_field(name))
+        except FieldDoesNotExist:
+            return False
 
     def check_field(self, option, name):
         if name is None:
@@ -134,6 +150,10 @@ class BlogAdapter:
 
     def post_categories(self, post):
         """Names of the post's categories."""
+        raise NotImplementedError
+
+    def add_to_category(self, post, category):
+        """Put the unsaved ``post`` in ``category`` (saved with it)."""
         raise NotImplementedError
 
     # Finding posts.
@@ -210,6 +230,67 @@ class BlogAdapter:
     def post_image(self, post):
         return getattr(post, self.image_field) if self.image_field else None
 
+    # Writing a draft.
+
+    def draft_parent(self, site, category):
+        """The page a new post goes below: that of the category's newest post on the site, else
+        the site's first page that may hold posts; None when there is none."""
+        posts = self.filter_category(self.post_model.objects.in_site(site), category)
+        newest = posts.order_by("-path").first()
+        if newest is not None:
+            return newest.get_parent().specific
+        parents = Page.objects.in_site(site).type(*self.post_model.allowed_parent_page_models())
+        for parent in parents.order_by("path").specific():
+            if self.post_model.can_create_at(parent):
+                return parent
+        return None
+
+    def create_draft(self, site, category, *, title, date, summary="", body="", owner=None):
+        """A draft post (never published) in ``category`` dated ``date``, below
+        ``draft_parent``; ``summary`` and ``body`` are HTML, written as text into fields that
+        are not rich text. Returns the post, or None when the site has no page to put it below.
+        """
+        parent = self.draft_parent(site, category)
+        if parent is None:
+            return None
+        title = Truncator(title).chars(self.post_model._meta.get_field("title").max_length)
+        slug = slugify(title, allow_unicode=True)[:50].strip("-") or "sochef"
+        post = self.post_model(
+            title=title, slug=find_available_slug(parent, slug), live=False, owner=owner
+        )
+        self.write_date(post, date)
+        self.write_html(post, self.summary_field, summary)
+        self.write_html(post, self.body_field, body)
+        self.add_to_category(post, category)
+        parent.add_child(instance=post)
+        post.save_revision(user=owner, log_action=False)
+        log(instance=post, action="wagtail.create", user=owner)
+        return post
+
+    def write_date(self, post, date):
+        if not self.date_field:
+            return
+        field = self.post_model._meta.get_field(self.date_field)
+        setattr(
+            post,
+            self.date_field,
+            start_of_day(date) if field.get_internal_type() == "DateTimeField" else date,
+        )
+
+    def write_html(self, post, name, html_text):
+        """Set field ``name`` of ``post`` to ``html_text``: as it is into rich text, as plain text
+        into text (cut to its length); a field of another kind (a StreamField) is left alone."""
+        if not name or not html_text:
+            return
+        field = self.post_model._meta.get_field(name)
+        if isinstance(field, RichTextField):
+            setattr(post, name, html_text)
+        elif isinstance(field, models.TextField | models.CharField):
+            text = plain_text(html_text)
+            setattr(
+                post, name, Truncator(text).chars(field.max_length) if field.max_length else text
+            )
+
 
 class CategoryBlogAdapter(BlogAdapter):
     """Posts with a many-to-many field to a category model, such as a ParentalManyToManyField
@@ -232,6 +313,10 @@ class CategoryBlogAdapter(BlogAdapter):
 
     def post_categories(self, post):
         return [self.category_label(c) for c in getattr(post, self.categories_field).all()]
+
+    def add_to_category(self, post, category):
+        # A ParentalManyToManyField holds it until the post is saved.
+        setattr(post, self.categories_field, [category])
 
 
 class PuputBlogAdapter(BlogAdapter):
@@ -287,6 +372,13 @@ class PuputBlogAdapter(BlogAdapter):
             for link in getattr(post, self.through_field).all()
         ]
 
+    def add_to_category(self, post, category):
+        setattr(
+            post,
+            self.through_field,
+            [self.through_model(**{self.through_category_field: category})],
+        )
+
 
 class TagBlogAdapter(BlogAdapter):
     """Posts tagged with django-taggit (``TaggableManager`` or modelcluster's
@@ -309,3 +401,6 @@ class TagBlogAdapter(BlogAdapter):
 
     def post_categories(self, post):
         return [self.category_label(tag) for tag in getattr(post, self.tags_field).all()]
+
+    def add_to_category(self, post, category):
+        getattr(post, self.tags_field).add(category)

@@ -59,6 +59,12 @@ DEFAULTS = {
     # {"adapter": "dotted.path.Class", "post_model": "app.Model", "category": "SOchef", ...}.
     # Empty: no blog feed and no blog posts on the landing page.
     "BLOG": {},
+    # The guest pipeline (pipeline/): days before a guest's week that the reminder goes out,
+    # minutes between two runs of its schedules, and the hour (in TIME_ZONE) before which they
+    # send nothing on a day, so that no guest gets a reminder at midnight.
+    "REMINDER_DAYS_BEFORE": 7,
+    "PIPELINE_INTERVAL_MINUTES": 60,
+    "PIPELINE_SEND_FROM_HOUR": 8,
     # Items in the blog feed.
     "FEED_ITEMS": 20,
     # Also list guest weeks that have begun as items of the blog feed.
@@ -69,6 +75,9 @@ DEFAULTS = {
     # a minute in a per-process one (LocMemCache), see caching/__init__.py.
     "CACHE_TIMEOUT": None,
     "CACHE_ALIAS": "default",
+    # The picture of a SOchef page shared on a social network when it has none of its own (a
+    # week page shows its guest's photo): a static file's path, 1200×630 pixels; empty: none.
+    "SHARE_IMAGE": "sochef_wagtail/img/share.png",
 }
 
 # Secrets that may come from the environment instead of the settings file.

@@ -6,12 +6,15 @@ are and when one was last published, so polling an unchanged feed reads no items
 """
 
 import hashlib
+from dataclasses import replace
 from functools import cached_property
+from urllib.parse import urljoin
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import escape_uri_path
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import http_date
@@ -24,11 +27,11 @@ from .accounts import RelayAccount
 from .archive.models import Tweet
 from .archive.rendering import tweet_text_html
 from .archive.timeline import tweet_filter
-from .blog import FeedItem, get_blog_adapter, plain_text
+from .blog import FeedItem, get_blog_adapter
 from .caching import conditional_response
 from .conf import app_settings
 from .dates import current_week_start, start_of_day
-from .text import clean_values
+from .text import clean_values, plain_text
 from .weeks.models import with_slots
 from .weeks.pages import GuestWeekPage, attach_week_pages
 
@@ -172,12 +175,18 @@ class BlogFeedSource:
         return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
 
     def items(self):
+        """The latest items, their links absolute from the Site's root URL."""
         items = self.adapter.items(self.request, self.site, self.category, self.limit)
         if self.include_weeks:
             weeks = with_slots(started_weeks(self.site))[: self.limit]
             items += [week_item(week, self.request) for week in weeks]
             items.sort(key=lambda item: item.pubdate, reverse=True)
-        return items[: self.limit]
+        return [replace(item, url=self.absolute(item.url)) for item in items[: self.limit]]
+
+    def absolute(self, path):
+        """``path`` below the Site's root URL (its hostname and port), not the request's host:
+        the links stay right behind a proxy and in every reader."""
+        return urljoin(self.site.root_url, path)
 
 
 class SochefFeed(Feed):
@@ -204,7 +213,10 @@ class BlogCategoryFeed(SochefFeed):
         return f"{source.label} – {source.site.site_name or source.site.hostname}"
 
     def link(self, source):
-        return "/"
+        return source.absolute("/")
+
+    def feed_url(self, source):
+        return source.absolute(escape_uri_path(source.request.path))
 
     def description(self, source):
         return _("Posts in the category %(category)s.") % {"category": source.label}

@@ -1,5 +1,6 @@
 """Guests: the people who take over a relay account for a week."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.text import slugify
@@ -25,6 +26,11 @@ def free_slug(name):
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+def language_choices():
+    """The site's languages: a callable, so that a migration does not copy the host's list."""
+    return settings.LANGUAGES
 
 
 class Guest(index.Indexed, models.Model):
@@ -62,6 +68,20 @@ class Guest(index.Indexed, models.Model):
             "Changing it breaks links to the guest's page."
         ),
     )
+    email = models.EmailField(
+        _("e-mail address"),
+        blank=True,
+        help_text=_(
+            "Where the reminder a week before the guest's week goes; never shown on the site."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=language_choices,
+        help_text=_("The language of the e-mails to the guest; empty: the site's language."),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -74,6 +94,7 @@ class Guest(index.Indexed, models.Model):
         FieldPanel("photo"),
         FieldPanel("handle"),
         FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("language")], heading=_("E-mails")),
     ]
 
     search_fields = [
@@ -115,6 +136,11 @@ class Guest(index.Indexed, models.Model):
             raise ValidationError({"role_other": _("Describe the role when “Other” is chosen.")})
         if self.role != Role.OTHER:
             self.role_other = ""
+
+    @property
+    def email_language(self):
+        """The language of the e-mails to the guest."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def role_label(self):

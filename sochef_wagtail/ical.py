@@ -75,8 +75,9 @@ def week_calendar(weeks, request, name):
 
 
 def calendar_response(request, index):
-    """The iCal feed of the weeks below a GuestWeekIndexPage, past and upcoming."""
-    weeks = index.weeks().order_by("week_start", "pk")
+    """The iCal feed of the weeks below a GuestWeekIndexPage, past and upcoming (none to come
+    while the project is paused or closed)."""
+    weeks = index.announced_weeks(request).order_by("week_start", "pk")
     weeks = weeks.prefetch_related("slots__account", "slots__guest")
     body = week_calendar(weeks, request, index.title).to_ical()
 

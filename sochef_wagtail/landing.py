@@ -127,7 +127,8 @@ class SochefLandingPage(SochefPageMixin, Page):
         blog_category, blog_items = self.blog_items(request)
         context.update(
             accounts=self.relay_accounts(),
-            week=self.current_or_next_week(),
+            # While paused or closed no guest is announced: the closing text stands there.
+            week=self.current_or_next_week() if settings.lists_upcoming else None,
             this_week=current_week_start(),
             nominate_page=None if settings.is_closed else self.live_or_none(self.nominate_page),
             evaluation_page=self.live_or_none(self.evaluation_page),

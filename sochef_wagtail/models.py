@@ -9,6 +9,7 @@ from .handover.models import GuestHandover
 from .landing import SochefLandingPage
 from .nominations.models import Nomination
 from .nominations.pages import NominationPage
+from .pipeline.models import WeekNotice
 from .press import PressMention
 from .project import GuideLink, ProjectSettings
 from .weeks.models import GuestSlot
@@ -33,4 +34,5 @@ __all__ = [
     "SochefLandingPage",
     "Tweet",
     "TweetMedia",
+    "WeekNotice",
 ]

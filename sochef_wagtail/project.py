@@ -35,6 +35,14 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
             "Shown on SOchef pages while paused or closed, e.g. “Sorry, projektet nedlagt.”"
         ),
     )
+    closing_text = RichTextField(
+        _("closing text"),
+        blank=True,
+        help_text=_(
+            "Shown on the landing page instead of this week's guests while the project is "
+            "paused or closed, e.g. “EDIT okt 2014: Sorry, projektet nedlagt.”"
+        ),
+    )
     privacy_text = RichTextField(
         _("privacy text"),
         blank=True,
@@ -44,6 +52,14 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
         _("editors to notify"),
         blank=True,
         help_text=_("E-mail addresses, one per line, told of each new nomination."),
+    )
+    announce_to_editors = models.BooleanField(
+        _("e-mail the editors when a week starts"),
+        default=False,
+        help_text=_(
+            "When a guest week begins, the editors above get an e-mail with its guests and a "
+            "link to the draft blog post announcing it."
+        ),
     )
 
     organiser_name = models.CharField(_("organiser"), max_length=120, blank=True)
@@ -70,7 +86,12 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("status"), FieldPanel("status_date"), FieldPanel("status_message")],
+            [
+                FieldPanel("status"),
+                FieldPanel("status_date"),
+                FieldPanel("status_message"),
+                FieldPanel("closing_text"),
+            ],
             heading=_("Status"),
         ),
         MultiFieldPanel(
@@ -87,7 +108,10 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
         ),
         InlinePanel("guide_links", heading=_("Guides"), label=_("Guide")),
         FieldPanel("privacy_text"),
-        FieldPanel("notify_emails"),
+        MultiFieldPanel(
+            [FieldPanel("notify_emails"), FieldPanel("announce_to_editors")],
+            heading=_("E-mails to the editors"),
+        ),
     ]
 
     class Meta:
@@ -98,9 +122,18 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
         return self.status == ProjectStatus.CLOSED
 
     @property
+    def is_paused(self):
+        return self.status == ProjectStatus.PAUSED
+
+    @property
     def shows_status(self):
         """Paused or closed: SOchef pages show the status message."""
         return self.status != ProjectStatus.ACTIVE
+
+    @property
+    def lists_upcoming(self):
+        """Only while active do pages, blocks and feeds list guests still to come."""
+        return self.status == ProjectStatus.ACTIVE
 
     @property
     def organiser_url(self):

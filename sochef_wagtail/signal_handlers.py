@@ -20,6 +20,7 @@ from .caching.tweets import invalidate_week_cache
 from .guests import Guest
 from .languages import forget_locale_languages
 from .nominations.notify import ensure_sweep_schedule
+from .pipeline.tasks import ensure_pipeline_schedules
 from .press import PressMention
 from .project import GuideLink, ProjectSettings
 from .public_forms.retention import ensure_purge_schedule
@@ -91,6 +92,7 @@ def tweets_written(sender, account, first, last, **kwargs):
 def register_signal_handlers(app_config):
     post_migrate.connect(ensure_purge_schedule, sender=app_config)
     post_migrate.connect(ensure_sweep_schedule, sender=app_config)
+    post_migrate.connect(ensure_pipeline_schedules, sender=app_config)
     post_save.connect(forget_locale_languages, sender=Locale)
     post_delete.connect(forget_locale_languages, sender=Locale)
 

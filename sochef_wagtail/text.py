@@ -8,7 +8,10 @@ show as boxes). One definition for all, so that every boundary removes the same 
 forms at input, and each exporter, feed and e-mail before it writes.
 """
 
+import html
 import re
+
+from django.utils.html import strip_tags
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Word and some PDF readers paste a line break as a vertical tab or form feed: kept as a break.
@@ -41,3 +44,9 @@ def clean_values(value):
     if isinstance(value, dict):
         return {key: clean_values(item) for key, item in value.items()}
     return value
+
+
+def plain_text(value):
+    """Text without markup, for feeds, listings and meta tags: rich text loses its tags and
+    entities."""
+    return " ".join(html.unescape(strip_tags(str(value or ""))).split())

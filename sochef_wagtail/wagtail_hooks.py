@@ -16,6 +16,12 @@ from .evaluation.views import EvaluationViewSet
 from .guests import Guest
 from .handover.views import HandoverView, handover_url, week_is_open_for_handover
 from .nominations.views import NominationViewSet, SetNominationStatus
+from .pipeline.views import (
+    SendNoticeView,
+    WeekPipelineView,
+    pipeline_problem_panels,
+    pipeline_url,
+)
 from .press import PressMention
 from .statistics.views import StatisticsViewSet
 from .weeks.models import booking_message, live_slots
@@ -66,11 +72,20 @@ register_snippet(SochefViewSetGroup)
 
 hooks.register("register_bulk_action", SetNominationStatus)
 hooks.register("construct_homepage_panels", fetch_warning_panels)
+hooks.register("construct_homepage_panels", pipeline_problem_panels)
 
 
 @hooks.register("register_admin_urls")
 def register_handover_url():
-    return [path("sochef/handover/<int:week_id>/", HandoverView.as_view(), name="sochef_handover")]
+    return [
+        path("sochef/handover/<int:week_id>/", HandoverView.as_view(), name="sochef_handover"),
+        path("sochef/pipeline/<int:week_id>/", WeekPipelineView.as_view(), name="sochef_pipeline"),
+        path(
+            "sochef/pipeline/<int:week_id>/<str:kind>/<int:guest_id>/",
+            SendNoticeView.as_view(),
+            name="sochef_pipeline_send",
+        ),
+    ]
 
 
 @hooks.register("register_page_header_buttons")
@@ -78,10 +93,15 @@ def handover_button(page, user, view_name, next_url=None):
     if page.specific_class is not GuestWeekPage:
         return
     week = page.specific_deferred
-    if week_is_open_for_handover(week) and page.permissions_for_user(user).can_edit():
+    if not page.permissions_for_user(user).can_edit():
+        return
+    if week_is_open_for_handover(week):
         yield Button(
             _("Send handover e-mails"), url=handover_url(week), icon_name="mail", priority=80
         )
+    yield Button(
+        _("Reminder and announcement"), url=pipeline_url(week), icon_name="mail", priority=81
+    )
 
 
 @hooks.register("register_permissions")

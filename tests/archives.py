@@ -195,22 +195,37 @@ def write_archive(path, members):
     return path
 
 
-def write_large_archive(path, count=100_000, handle="Skyddsombud", parts=4):
-    """A current archive of ``count`` tweets, written as a stream (for the memory test and the
-    benchmark); tweets link, mention and tag like real ones do."""
+def write_large_archive(path, count=100_000, handle="Skyddsombud", parts=4, layout="current"):
+    """An archive of ``count`` tweets, written as a stream (for the memory test and the
+    benchmark); tweets link, mention and tag like real ones do.
+
+    ``layout="current"``: ``data/tweets.js``, ``data/tweets-part1.js``, … on one line each;
+    ``layout="2019"``: ``data/tweet.js``, ``data/tweet-part1.js``, … (``window.YTD.tweet.partN``)
+    one entry a line as X wrote them from 2019 to mid 2022: the layout older tools read
+    (twitter-to-sqlite, django-ditto). Both have X's profile.js and verified.js.
+    """
     per_part = -(-count // parts)
+    older = layout == "2019"
+    kind = "tweet" if older else "tweets"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in account_member(handle).items():
             archive.writestr(name, content)
+        profile = {"avatarMediaUrl": "https://pbs.twimg.com/profile_images/1/avatar.png"}
+        archive.writestr("data/profile.js", js("window.YTD.profile.part0", [{"profile": profile}]))
+        verified = {"accountId": "42", "verified": False}
+        archive.writestr(
+            "data/verified.js", js("window.YTD.verified.part0", [{"verified": verified}])
+        )
+        separator, opening = (b",\n", b"[\n") if older else (b",", b"[")
         for part in range(parts):
-            member = "data/tweets.js" if part == 0 else f"data/tweets-part{part}.js"
+            member = f"data/{kind}.js" if part == 0 else f"data/{kind}-part{part}.js"
             with archive.open(member, "w", force_zip64=True) as out:
-                out.write(f"window.YTD.tweets.part{part} = [".encode())
+                out.write(f"window.YTD.{kind}.part{part} = ".encode() + opening)
                 first = part * per_part
                 for n in range(first, min(first + per_part, count)):
-                    out.write(b"," if n > first else b"")
+                    out.write(separator if n > first else b"")
                     out.write(json.dumps({"tweet": _large_tweet(n)}).encode())
-                out.write(b"]")
+                out.write(b"\n]" if older else b"]")
     return path
 
 

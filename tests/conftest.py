@@ -57,9 +57,10 @@ def week(index_page, accounts):
 
 @pytest.fixture
 def demo(live_server):
-    """The demo content (sochef_demo) on the example site's home page."""
+    """The demo content on the example site's home page: the running relay (sochef_demo
+    --running), whose forms are open and which has weeks to come, unlike the closed history."""
     site_root()
-    call_command("sochef_demo", verbosity=0)
+    call_command("sochef_demo", "--running", verbosity=0)
 
 
 @pytest.fixture

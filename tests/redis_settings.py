@@ -28,3 +28,10 @@ CONN_HEALTH_CHECKS = True
 MEDIA_ROOT = os.environ.get("SOCHEF_TEST_MEDIA_ROOT", MEDIA_ROOT)  # noqa: F405
 SOCHEF_X_BEARER_TOKEN = "test-token"
 SOCHEF_FETCH_BACKOFF_SECONDS = 0
+
+# A test that counts the clusters' e-mails names a directory for them (a file per connection),
+# and has them sent at any hour.
+if os.environ.get("SOCHEF_TEST_MAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["SOCHEF_TEST_MAIL_DIR"]
+    SOCHEF_PIPELINE_SEND_FROM_HOUR = 0

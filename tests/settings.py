@@ -21,3 +21,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 # (SQLite's test database is in memory and needs no name.)
 if os.environ.get("SOCHEF_TEST_DB_NAME") and "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.environ["SOCHEF_TEST_DB_NAME"]}  # noqa: F405
+
+# The default Site as the migrations make it (tests/factories.py makes it again after a flush):
+# the example site's own address is tested in tests/test_sitemap.py.
+SITE_NAME, SITE_HOSTNAME, SITE_PORT = "", "localhost", 80

@@ -74,6 +74,14 @@ ADMIN_URLS = {
     ),
     "statistics": (lambda o: reverse("sochef_statistics:index"), {STATISTICS}),
     "handover": (lambda o: reverse("sochef_handover", args=[o["week"].pk]), {EDIT_WEEKS}),
+    "reminder and announcement": (
+        lambda o: reverse("sochef_pipeline", args=[o["week"].pk]),
+        {EDIT_WEEKS},
+    ),
+    "send a reminder (confirmation)": (
+        lambda o: reverse("sochef_pipeline_send", args=[o["week"].pk, "reminder", o["guest"].pk]),
+        {EDIT_WEEKS},
+    ),
     "guests": (lambda o: reverse("wagtailsnippets_sochef_wagtail_guest:list"), GUEST_ANY),
     "guest add": (
         lambda o: reverse("wagtailsnippets_sochef_wagtail_guest:add"),
@@ -109,7 +117,7 @@ SECRET = "hemlig.nominator@example.com"
 
 @pytest.fixture(scope="module")
 def objects(django_db_setup, django_db_blocker):
-    """The objects the URLs name and a user of each kind, built once for the 378 cases."""
+    """The objects the URLs name and a user of each kind, built once for the 420 cases."""
     with built_once(django_db_blocker):
         index = make_index()
         account = make_accounts()[1]

@@ -11,9 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
 
 from example_site.blog.models import BlogIndexPage
 from sochef_wagtail.blog import get_blog_adapter
+from sochef_wagtail.dates import local_date
 from tests.factories import (
     make_blog_category,
     make_blog_index,
@@ -196,3 +198,37 @@ def test_unknown_adapter_is_a_configuration_error(settings):
 def test_no_blog_configured_means_no_adapter(settings):
     settings.SOCHEF_BLOG = {}
     assert get_blog_adapter() is None
+
+
+def test_a_draft_post_goes_into_the_category_beside_the_other_posts(client, make_blog):
+    make_blog()
+    adapter = get_blog_adapter()
+    category = adapter.get_category()
+    site = Site.objects.get(is_default_site=True)
+    newest = adapter.posts(site, category).first()
+    post = adapter.create_draft(
+        site,
+        category,
+        title="Vecka 12: <Anna> & Bo",
+        date=datetime.date(2013, 3, 18),
+        summary="<p>Anna &amp; Bo tar över</p>",
+        body="<p>Text</p>",
+    )
+    post = type(post).objects.get(pk=post.pk)
+    assert not post.live and post.latest_revision is not None
+    assert post.get_parent().pk == newest.get_parent().pk
+    assert post.title == "Vecka 12: <Anna> & Bo"
+    assert adapter.post_categories(post) == [adapter.category_label(category)]
+    assert local_date(adapter.post_date(post)) == datetime.date(2013, 3, 18)
+    assert adapter.post_summary(post) == "Anna & Bo tar över"
+    assert [entry.title for entry in fetch(client).entries] == ["Post 1", "Post 0"]  # a draft
+
+
+def test_a_draft_post_of_a_blog_without_posts_goes_below_its_index(db, settings):
+    settings.SOCHEF_BLOG = {"post_model": "blog.BlogPage", "category": "SOchef"}
+    index, category = make_blog_index(), make_blog_category()
+    adapter = get_blog_adapter()
+    site = Site.objects.get(is_default_site=True)
+    post = adapter.create_draft(site, category, title="🎉", date=datetime.date(2013, 3, 18))
+    assert post.get_parent().pk == index.pk and post.slug == "sochef"
+    assert list(post.categories.all()) == [category]

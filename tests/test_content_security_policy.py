@@ -14,7 +14,7 @@ from sochef_wagtail.archive.models import ArchiveImport, ArchiveImportStatus
 from sochef_wagtail.models import GuestWeekPage
 from sochef_wagtail.public_forms.pages import PublicFormPage
 from tests.factories import make_user, site_root
-from tests.test_accessibility import DEMO_STATES, first_live_url, public_page_types
+from tests.test_accessibility import DEMO_STATES, demo_path, first_live_url, public_page_types
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = [ROOT / "sochef_wagtail" / "templates", ROOT / "example_site" / "templates"]
@@ -64,7 +64,8 @@ def visit(page, url):
 
 
 def test_every_public_page_type_and_state_works_under_the_policy(live_server, watched, demo):
-    paths = [first_live_url(label) for label in public_page_types()] + DEMO_STATES
+    paths = [first_live_url(label) for label in public_page_types()]
+    paths += [demo_path(state) for state in DEMO_STATES]
     found = {path: visit(watched, live_server.url + path) for path in paths}
     # A form sent empty comes back with its errors.
     for label in public_page_types(PublicFormPage):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import translation
+from wagtail.models import Site
 
 from tests.factories import (
     make_accounts,
@@ -91,7 +92,7 @@ def test_atom_feed_lists_the_same_posts(client, blog):
 @pytest.mark.parametrize("url", [RSS, ATOM])
 def test_items_carry_link_date_summary_author_and_categories(client, blog, url):
     item = entry(fetch(client, url), "Halvtidsrapport")
-    assert item.link == "http://testserver/blogg/halvtidsrapport/"
+    assert item.link == "http://localhost/blogg/halvtidsrapport/"
     assert item.id == item.link
     assert item.published_parsed[:3] == (2013, 4, 14)  # midnight in Stockholm, in UTC
     assert item.author == "Nils Östergren"
@@ -108,7 +109,7 @@ def test_post_image_is_an_enclosure_with_its_size_and_type(client, blog, url):
     image = blog.get_children().get(slug="twitterstafetten-startar").specific.image
     assert enclosure.type == "image/png"
     assert enclosure.length == str(image.file_size)
-    assert enclosure.href == f"http://testserver{image.file.url}"
+    assert enclosure.href == f"http://localhost{image.file.url}"
     assert entry(feed, "Halvtidsrapport").enclosures == []
 
 
@@ -174,7 +175,7 @@ def test_guest_weeks_that_have_begun_are_items_when_configured(client, blog, set
     feed = fetch(client, RSS)
     assert titles(feed) == ["Halvtidsrapport", "Lagret", "Twitterstafetten startar"]
     week = entry(feed, "Lagret")
-    assert week.link == "http://testserver/sochef/vecka-2013-03-04/"
+    assert week.link == "http://localhost/sochef/vecka-2013-03-04/"
     assert "Ingrid Svensson (@ArbetsmiljoChef)" in week.summary
     assert {tag.term for tag in week.tags} == {"@ArbetsmiljoChef", "@Skyddsombud"}
 
@@ -323,3 +324,16 @@ def test_feed_links_cost_no_queries(django_assert_num_queries):
     template = Template("{% load sochef_feeds %}{% sochef_feed_links %}")
     with django_assert_num_queries(0), translation.override("sv"):
         assert 'href="/feeds/sochef/blog/rss/"' in template.render(Context())
+
+
+@pytest.mark.django_db
+def test_links_come_from_the_sites_root_url_not_the_request_host(client, blog):
+    """Behind a proxy or under another name, the feed still links to the Site's address."""
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port, site.site_name = "sochef.example", 443, "NyArbetsmiljö"
+    site.save()
+    feed = fetch(client, ATOM)
+    assert feed.feed.title == "SOchef – NyArbetsmiljö"
+    assert feed.feed.link == "https://sochef.example/"
+    assert feed.entries[0].link.startswith("https://sochef.example/blogg/")
+    Site.clear_site_root_paths_cache()

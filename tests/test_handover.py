@@ -158,3 +158,16 @@ def test_handover_needs_permission_to_edit_the_week(client, coming_week):
     assert client.get(url(coming_week)).status_code in (302, 403)
     assert client.post(url(coming_week), form_data(coming_week)).status_code in (302, 403)
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_address_is_the_guests_and_the_mail_in_their_language(editor, coming_week):
+    guest = coming_week.slots.get(guest__name="Bo Eriksson").guest
+    guest.email, guest.language = "bo@example.org", "en"
+    guest.save()
+    slot = coming_week.slots.get(guest=guest)
+    form = editor.get(url(coming_week)).context["form"]
+    assert form[f"email_{slot.pk}"].value() == "bo@example.org"
+    editor.post(url(coming_week), {f"email_{slot.pk}": "bo@example.org", f"send_{slot.pk}": "on"})
+    (message,) = mail.outbox
+    assert "Your SOchef week" in message.subject and "anything but propaganda" in message.body

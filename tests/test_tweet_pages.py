@@ -338,6 +338,33 @@ def test_index_shows_each_weeks_tweet_count(client, index_page, accounts):
 
 
 @pytest.mark.django_db
+def test_index_counts_tweets_in_stockholm_weeks_as_the_week_page_shows_them(
+    client, index_page, accounts
+):
+    """Counted per week in SQL: a week runs from Monday 00:00 to Sunday 24:00 in Stockholm,
+    in winter and in summer time (the week of 25 March 2013 changes the clocks), as the week
+    page's tweets do."""
+    employer, worker = accounts
+
+    def at(day, hour, minute):
+        return stockholm(day.year, day.month, day.day, hour, minute)
+
+    pages = []
+    for start in (datetime.date(2013, 1, 7), datetime.date(2013, 3, 25), datetime.date(2013, 7, 1)):
+        pages.append(make_week(index_page, start, [(employer, make_guest(f"G {start}"))]))
+        end = start + datetime.timedelta(days=6)
+        make_tweet(employer, "Före", created_at=at(start - datetime.timedelta(days=1), 23, 59))
+        make_tweet(employer, "Första", created_at=at(start, 0, 1))
+        make_tweet(employer, "Sista", created_at=at(end, 23, 59))
+        make_tweet(worker, "Inte veckans konto", created_at=at(start, 12, 0))
+    response = client.get(index_page.url)
+    counts = {week.pk: week.tweet_count for week in response.context["listing"].weeks}
+    assert counts == {page.pk: 2 for page in pages}
+    for page in pages:
+        assert page_html(client, page).count('<article class="sochef-tweet ') == 2
+
+
+@pytest.mark.django_db
 def test_index_runs_the_same_queries_with_few_and_many_weeks_and_tweets(client, accounts, settings):
     def queries(slug, weeks, tweets_per_week):
         index = make_index(slug=slug)

@@ -157,10 +157,22 @@ def injected_markup(html):
                 if _url_scheme_text(value).startswith(DANGEROUS_SCHEMES):
                     found.append(f"<{tag} {name}={value[:80]!r}>")
             elif MARKER in value and not (
-                name in TEXT_ATTRIBUTES or name.startswith(("data-", "aria-"))
+                name in TEXT_ATTRIBUTES
+                or name.startswith(("data-", "aria-"))
+                or (name == "content" and is_text_meta(tag, element.attrib))
             ):
                 found.append(f"<{tag} {name}={value[:80]!r}>")
     return found
+
+
+def is_text_meta(tag, attributes):
+    """A <meta> whose content is text for readers of the page (a description, an OpenGraph
+    title), not an instruction to the browser (http-equiv: refresh, a policy)."""
+    if tag != "meta" or "http-equiv" in attributes:
+        return False
+    kind = attributes.get("property") or attributes.get("name") or ""
+    # og:url and og:image hold URLs: the marker in them is markup, not text.
+    return bool(kind) and kind not in ("og:url", "og:image")
 
 
 def link_targets(html):

@@ -11,6 +11,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from ..accounts import RelayAccount
 from ..caching.tweets import cached_tweets_html
+from .html import archive_html, templates_overridden
 from .timeline import Layout, Order, tweet_archive
 
 # A bare id, or a permalink such as https://x.com/Skyddsombud/status/123 (twitter.com too).
@@ -140,7 +141,7 @@ class TweetArchiveBlock(blocks.StructBlock):
         parent = context or {}
         selection = value.selection(parent.get("page"))
         if "tweet_ids" in selection:
-            return super().render(value, context)
+            return self.render_uncached(value, context)
         options = tuple(
             (name, selection[name])
             for name in ("include_replies", "include_retweets", "order", "layout")
@@ -152,9 +153,17 @@ class TweetArchiveBlock(blocks.StructBlock):
                 selection["first_day"],
                 selection["last_day"],
                 (self.meta.template, parent.get("heading_level"), options),
-                lambda: super(TweetArchiveBlock, self).render(value, context),
+                lambda: self.render_uncached(value, context),
             )
         )
+
+    def render_uncached(self, value, context=None):
+        """The block's template, or when neither it nor the tweet includes are overridden the
+        same markup made in Python (archive/html.py)."""
+        if templates_overridden(self.meta.template):
+            return super().render(value, context)
+        parent = context or {}
+        return archive_html(value.archive(parent.get("page")), parent.get("heading_level"))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

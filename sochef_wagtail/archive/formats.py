@@ -1,19 +1,21 @@
 """Reading the ZIP that X sends as "an archive of your data", in either of its layouts.
 
-Members are JavaScript assignments (``window.YTD.tweets.part0 = [...]``) read as a stream with
-ijson after the first ``=``, never executed and never loaded whole: a 100,000-tweet archive is
-read in bounded memory. Everything that could hurt (names leading out of their folder, members
-too large or compressed too well to be honest) is refused before anything is read.
+Members are JavaScript assignments (``window.YTD.tweets.part0 = [...]``) read as a stream after
+the first ``=``, entry by entry with ``json``'s decoder, never executed and never loaded whole:
+a 100,000-tweet archive is read in bounded memory. Everything that could hurt (names leading
+out of their folder, members too large or compressed too well to be honest) is refused before
+anything is read.
 """
 
+import codecs
 import datetime
+import json
 import re
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-import ijson
 from django.utils.translation import gettext as _
 
 from ..conf import app_settings
@@ -23,6 +25,7 @@ from .normalize import (
     is_id,
     normalize_tweet,
     parse_created_at,
+    tweet_id,
     unescape_text,
 )
 
@@ -129,6 +132,7 @@ class ArchiveZip:
             self._check_members()
             self.layout, self.root, self.tweet_members = self._find_tweets()
             self.media = self._index_media()
+            self._note_index = _UNREAD
         except ArchiveError:
             self.zip.close()
             raise
@@ -229,29 +233,38 @@ class ArchiveZip:
         else:
             member = self.root + "data/js/user_details.js"
             if member in self.names:
-                for item in self._items(member, _USER_DETAILS_VARIABLE, "", opening=b"{"):
+                for item in self._items(member, _USER_DETAILS_VARIABLE, "", opening="{"):
                     if account := _account(item, "screen_name", "id"):
                         return account
         return None
 
-    def iter_tweets(self, on_read=None):
-        """Yield ``(member, TweetRow)`` for every tweet, in the archive's order.
+    def iter_entries(self, on_read=None):
+        """Yield ``(member, number, raw tweet)`` for every tweet, in the archive's order, as the
+        archive holds it: ``tweet_id`` and ``normalize`` read it.
 
         ``on_read(n)`` is called with the number of bytes read as they are read.
         """
-        notes = self._notes()
         for member in self.tweet_members:
             variable = self._variable(member)
             for number, item in enumerate(self._items(member, variable, "item", on_read=on_read)):
-                raw = item.get("tweet", item) if isinstance(item, dict) else item
-                try:
-                    note = notes.find(raw) if notes else None
-                    yield member, normalize_tweet(raw, self.format, note=note)
-                except InvalidTweet as error:
-                    raise ArchiveError(
-                        _("%(member)s, tweet number %(number)s: %(error)s")
-                        % {"member": member, "number": number + 1, "error": error}
-                    ) from None
+                yield member, number, item.get("tweet", item) if isinstance(item, dict) else item
+
+    def tweet_id(self, member, number, raw):
+        """The id of the tweet ``raw``; ``ArchiveError`` when it has none."""
+        try:
+            return tweet_id(raw)
+        except InvalidTweet as error:
+            raise _invalid_tweet(member, number, error) from None
+
+    def normalize(self, member, number, raw):
+        """The ``TweetRow`` of ``raw``, with its long post's text if there is one."""
+        if self._note_index is _UNREAD:
+            self._note_index = self._notes()
+        try:
+            note = self._note_index.find(raw) if self._note_index else None
+            return normalize_tweet(raw, self.format, note=note)
+        except InvalidTweet as error:
+            raise _invalid_tweet(member, number, error) from None
 
     def _variable(self, member):
         if self.layout == "grailbird":
@@ -288,22 +301,29 @@ class ArchiveZip:
                 notes.add(item)
         return notes
 
-    def _items(self, member, variable, path, opening=b"[", on_read=None):
+    def _items(self, member, variable, path, opening="[", on_read=None):
+        """Yield the entries of ``member``'s array (or its one object when ``opening`` is
+        ``{``); ``path`` ``item.key`` yields ``entry[key]`` of the entries that have it."""
+        key = path.partition(".")[2]
         try:
             with self.zip.open(member) as stream:
-                payload = _JsPayload(stream, member, variable, opening, on_read)
-                for item in ijson.items(payload, path, use_float=True):
-                    payload.entry_read()
-                    yield item
-        except ijson.JSONError as error:
-            first_line = _first_line(error)
-            if "premature EOF" in first_line:
-                problem = _("the JSON ends too early: is the file cut off?")
-            else:
-                problem = _("invalid JSON (%(error)s)") % {"error": first_line}
-            raise ArchiveError(f"{member}: {problem}") from None
+                for item in _JsEntries(stream, member, variable, opening, on_read):
+                    if not key:
+                        yield item
+                    elif isinstance(item, dict) and key in item:
+                        yield item[key]
         except UNPACK_ERRORS as error:
             raise unpack_error(member, error) from None
+
+
+_UNREAD = object()
+
+
+def _invalid_tweet(member, number, error):
+    return ArchiveError(
+        _("%(member)s, tweet number %(number)s: %(error)s")
+        % {"member": member, "number": number + 1, "error": error}
+    )
 
 
 def _account(item, handle_key, id_key):
@@ -318,16 +338,20 @@ def _account(item, handle_key, id_key):
     return ArchiveAccount(handle, user_id if is_id(user_id) else "") if handle else None
 
 
-class _JsPayload:
-    """A file-like view of a member after its ``name =``, without a trailing ``;``.
+class _JsEntries:
+    """The entries of a member's JSON after its ``name =``, one by one, tolerating a trailing
+    ``;``.
 
-    Checks the variable name, so that e.g. ``window.YTD.like.part0`` is not taken for tweets,
-    and refuses an entry (told by ``entry_read()``) larger than ``ARCHIVE_MAX_ENTRY_SIZE``
-    before the parser has it all.
+    Checks the variable name, so that e.g. ``window.YTD.like.part0`` is not taken for tweets.
+    Each entry is decoded by ``json``'s C decoder from a window of the member, read in chunks:
+    memory holds a chunk and an entry, and an entry larger than ``ARCHIVE_MAX_ENTRY_SIZE`` is
+    refused before the rest of it is read.
     """
 
     def __init__(self, stream, member, variable, opening, on_read):
-        self._stream, self._on_read = stream, on_read
+        self._stream, self._member, self._on_read = stream, member, on_read
+        self._max_entry = app_settings.ARCHIVE_MAX_ENTRY_SIZE
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
         head = b""
         while not re.search(rb"=\s*\S", head) and len(head) < 1024:
             chunk = stream.read(256)
@@ -341,52 +365,130 @@ class _JsPayload:
                 _("%(member)s does not start with “%(expected)s =” but with “%(found)s”.")
                 % {"member": member, "expected": variable.label, "found": name[:40]}
             )
-        if not rest.lstrip().startswith(opening):
+        if not rest.lstrip().startswith(opening.encode()):
             raise ArchiveError(
                 _("%(member)s: “%(name)s” is not followed by “%(opening)s”.")
-                % {"member": member, "name": name, "opening": opening.decode()}
+                % {"member": member, "name": name, "opening": opening}
             )
         if on_read:
-            on_read(len(head) - len(rest))
-        self._pending, self._held = rest, b""
-        self._member, self._max_entry = member, app_settings.ARCHIVE_MAX_ENTRY_SIZE
-        self._entries = self._read = self._entry_start = 0
+            on_read(len(head))
+        self._opening = opening
+        self._text, self._at, self._ended = self._decode(rest), 0, False
+        self._entries = 0
 
-    def entry_read(self):
-        """The parser has handed out one more entry: the next one starts here (give or take
-        the rest of the chunk read last)."""
-        self._entries += 1
-        self._entry_start = self._read
+    def _decode(self, data, final=False):
+        try:
+            return self._decoder.decode(data, final)
+        except UnicodeDecodeError as error:
+            raise self._invalid(error) from None
 
-    def read(self, size=-1):
-        if size == 0:
-            return b""
+    def _more(self):
+        """Append the next chunk to the window (dropping what is read); False at the end."""
+        if self._ended:
+            return False
+        chunk = self._stream.read(CHUNK_SIZE)
+        if self._on_read and chunk:
+            self._on_read(len(chunk))
+        self._ended = not chunk
+        self._text = self._text[self._at :] + self._decode(chunk, final=self._ended)
+        self._at = 0
+        return True
+
+    def _skip_space(self):
+        """Move past white space; the next character, or "" at the end of the member."""
         while True:
-            if self._read - self._entry_start > self._max_entry:
-                raise ArchiveError(
-                    _(
-                        "%(member)s, entry number %(number)s: larger than %(limit)s bytes "
-                        "(SOCHEF_ARCHIVE_MAX_ENTRY_SIZE), which no tweet of X is; refusing "
-                        "the archive."
-                    )
-                    % {
-                        "member": self._member,
-                        "number": self._entries + 1,
-                        "limit": self._max_entry,
-                    }
+            self._at = _SPACE.match(self._text, self._at).end()
+            if self._at < len(self._text):
+                return self._text[self._at]
+            if not self._more():
+                return ""
+
+    def __iter__(self):
+        self._skip_space()  # the opening, checked above
+        if self._opening == "{":
+            yield self._entry()
+        else:
+            self._at += 1
+            after_entry = False
+            while True:
+                char = self._skip_space()
+                if char == "]" or not char:
+                    if not char:
+                        raise self._cut_off()
+                    self._at += 1
+                    break
+                if after_entry:
+                    if char != ",":
+                        raise self._invalid(f"expected “,” or “]” but found {char!r}")
+                    self._at += 1
+                    self._skip_space()
+                yield self._entry()
+                after_entry = True
+        while self._more():
+            pass
+        if self._text[self._at :].strip(" \t\r\n;"):
+            raise self._invalid("more data after the end")
+
+    def _entry(self):
+        """Decode the entry at the window's position, reading more as long as it needs."""
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self._text, self._at)
+            except json.JSONDecodeError as error:
+                # Only a string, or a token cut by the window's end, can be completed by the
+                # next chunk; an error further back is one.
+                unfinished = error.msg.startswith("Unterminated")
+                if unfinished or error.pos + _LONGEST_TOKEN >= len(self._text):
+                    if not self._ended:
+                        self._check_size()
+                        self._more()
+                        continue
+                    if unfinished or error.pos >= len(self._text.rstrip()):
+                        raise self._cut_off() from None
+                raise self._invalid(error) from None
+            except ValueError as error:  # NaN or Infinity: not JSON
+                raise self._invalid(error) from None
+            # A number at the end of the window may go on in the next chunk.
+            if end < len(self._text) or self._ended:
+                break
+            self._check_size()
+            self._more()
+        self._entries += 1
+        self._at = end
+        return value
+
+    def _check_size(self):
+        pending = len(self._text) - self._at
+        if pending * 4 > self._max_entry and (
+            len(self._text[self._at :].encode("utf-8", "surrogatepass")) > self._max_entry
+        ):
+            raise ArchiveError(
+                _(
+                    "%(member)s, entry number %(number)s: larger than %(limit)s bytes "
+                    "(SOCHEF_ARCHIVE_MAX_ENTRY_SIZE), which no tweet of X is; refusing "
+                    "the archive."
                 )
-            chunk = self._pending or self._stream.read(CHUNK_SIZE)
-            self._pending = b""
-            if not chunk:
-                return b""  # the held tail was only white space and ";"
-            self._read += len(chunk)
-            if self._on_read:
-                self._on_read(len(chunk))
-            data = self._held + chunk
-            kept = data.rstrip(b" \t\r\n;")
-            self._held = data[len(kept) :]
-            if kept:
-                return kept
+                % {"member": self._member, "number": self._entries + 1, "limit": self._max_entry}
+            )
+
+    def _cut_off(self):
+        return ArchiveError(
+            f"{self._member}: " + _("the JSON ends too early: is the file cut off?")
+        )
+
+    def _invalid(self, error):
+        problem = _("invalid JSON (%(error)s)") % {"error": _first_line(error)}
+        return ArchiveError(f"{self._member}: {problem}")
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+_SPACE = re.compile(r"[ \t\r\n]*")
+# Longer than any literal, escape or delimiter an error can be reported at.
+_LONGEST_TOKEN = 16
 
 
 class _NoteIndex:

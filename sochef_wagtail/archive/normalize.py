@@ -6,7 +6,9 @@ The three sources disagree on names, dates, number types and offsets; ``TweetRow
 
 import datetime
 import enum
+import functools
 import html
+import operator
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -46,6 +48,9 @@ class MediaRow:
     #: Archive file names without the "<tweet id>-" prefix, best first.
     file_names: tuple[str, ...] = ()
 
+    def __reduce__(self):
+        return MediaRow, _MEDIA_VALUES(self)
+
 
 @dataclass(slots=True)
 class TweetRow:
@@ -69,6 +74,10 @@ class TweetRow:
     #: The versions of a tweet edited on X, oldest first, this one among them; () if never edited.
     edit_tweet_ids: tuple[str, ...] = ()
     media: list[MediaRow] = field(default_factory=list)
+
+    def __reduce__(self):
+        # Pickled (the importer's spool) as its values: 3 times faster than a dataclass's state.
+        return TweetRow, _TWEET_VALUES(self)
 
     @property
     def edited(self):
@@ -103,6 +112,17 @@ class TweetRow:
             "latest_version_id": self.latest_version_id,
             "edited": self.edited,
         }
+
+
+_MEDIA_VALUES = operator.attrgetter(*MediaRow.__slots__)
+_TWEET_VALUES = operator.attrgetter(*TweetRow.__slots__)
+
+
+def tweet_id(raw):
+    """The id of an archive's tweet ``raw``, without reading the rest of it."""
+    if not isinstance(raw, dict):
+        raise InvalidTweet("a tweet is not a JSON object")
+    return _id(raw, "id_str", "id", required=True)
 
 
 def normalize_tweet(raw, fmt, *, note=None, includes=None):
@@ -293,6 +313,8 @@ def _v1_edit_ids(edit_info):
 
 def _edit_ids(value):
     """Tweet ids of an edit history, oldest first; () when there is no edit (one version)."""
+    if not value:
+        return ()
     ids = tuple(dict.fromkeys(key for key in map(_key, _list(value)) if is_id(key)))
     return ids if len(ids) > 1 else ()
 
@@ -305,6 +327,12 @@ def _client(source):
 
     Only a name to show, escaped on output: a regular expression is enough, and 30 times
     faster than ``strip_tags`` over 100,000 tweets."""
+    return _client_name(source) if isinstance(source, str) else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _client_name(source):
+    # An account posts with a handful of apps: each name is worked out once.
     return html.unescape(_TAG.sub("", _str(source))).strip()[:100]
 
 
@@ -439,7 +467,8 @@ def _str(value):
         return ""
     # No database column or output takes them (PostgreSQL refuses NUL, XML the C0 controls):
     # each becomes U+FFFD, one code point for one, so that entity offsets stay right.
-    return replace_control_characters(value)
+    # Printable text has none, and most strings are: a test much cheaper than the replacement.
+    return value if value.isprintable() else replace_control_characters(value)
 
 
 def _key(value):

@@ -169,9 +169,16 @@ def tweet_archive(
     """
     if tweet_ids is not None:
         tweets = list(tweets_to_show().filter(tweet_id__in=list(tweet_ids)))
-    else:
+    elif accounts is None:
         condition = tweet_filter(accounts, first_day, last_day, include_replies, include_retweets)
         tweets = list(tweets_to_show().filter(condition))
+    else:
+        condition = tweet_filter(accounts, first_day, last_day, include_replies, include_retweets)
+        tweets = list(Tweet.objects.prefetch_related("media").filter(condition))
+        # The accounts given, rather than one joined per tweet: each is a model to build.
+        by_pk = {account.pk: account for account in accounts}
+        for tweet in tweets:
+            tweet.account = by_pk[tweet.account_id]
     if accounts is None or tweet_ids is not None:
         accounts = {tweet.account_id: tweet.account for tweet in tweets}.values()
     accounts = sorted(accounts, key=lambda account: (account.side, account.handle.lower()))

@@ -24,17 +24,16 @@ a preview; for logged-in users the tweets are rendered afresh and the cache is r
 import datetime
 import hashlib
 
-from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from .. import __version__
+from ..archive.html import ARCHIVE_TEMPLATE, archive_html
 from ..archive.timeline import tweet_archive
 from ..conf import app_settings
 from ..dates import WEEK, current_week_start, local_date, week_start_of
 from . import cache_enabled, current_tokens, get_or_render, pages, replace_tokens
 
 PREFIX = "sochef:tweets"
-ARCHIVE_TEMPLATE = "sochef_wagtail/includes/tweet_archive.html"
 # Longer ranges (a tweet block showing years of tweets) would need a token for every week: they
 # are rendered without the cache.
 MAX_CACHED_WEEKS = 60
@@ -147,9 +146,7 @@ def tweet_archive_html(request, accounts, first_day, last_day, heading_level=3):
     ``tweet_archive.html`` include with the default options), cached when those days are over."""
 
     def render():
-        archive = tweet_archive(accounts, first_day, last_day)
-        context = {"archive": archive, "heading_level": heading_level}
-        return render_to_string(ARCHIVE_TEMPLATE, context)
+        return archive_html(tweet_archive(accounts, first_day, last_day), heading_level)
 
     parts = (ARCHIVE_TEMPLATE, heading_level)
     return cached_tweets_html(request, accounts, first_day, last_day, parts, render)

@@ -1,66 +1,120 @@
-"""One builder per kind of demo content, from the values in data.py.
+"""One builder per kind of demo content, from the values in data.py and the plans of
+timeline.py.
 
-Each leaves alone what exists already (by handle, name or slug) and says how many it created.
+Each leaves alone what exists already (by handle, name, slug or tweet id) and says how many it
+created; the ``remove_*`` ones take away what the other mode of the demo made.
 """
 
 import datetime
 import io
 import re
-from zoneinfo import ZoneInfo
 
-from django.core.files.base import ContentFile
-from PIL import Image, ImageDraw
+from django.core.files.images import ImageFile
+from django.db.models import Q
+from wagtail.images import get_image_model
+from wagtail.models import Collection, ReferenceIndex
 from wagtail.rich_text import RichText
+from wagtail.search.backends import get_search_backends
+from wagtail.utils.file import hash_filelike
 
 from ..accounts import FollowerSnapshot, RelayAccount
-from ..archive.models import MediaKind, Tweet, TweetMedia, TweetSource
-from ..choices import Role, Side
-from ..dates import current_week_start
+from ..archive.models import MediaKind, Tweet, TweetSource
+from ..archive.normalize import MediaRow, TweetRow
+from ..archive.store import store_tweets
+from ..choices import Role
+from ..evaluation.models import EvaluationResponse
 from ..evaluation.pages import EvaluationPage
 from ..guests import Guest
 from ..landing import SochefLandingPage
+from ..nominations.models import Nomination
 from ..nominations.pages import NominationPage
 from ..press import PressMention
-from ..project import GuideLink, ProjectSettings
+from ..project import GuideLink, ProjectSettings, ProjectStatus
 from ..weeks.pages import GuestWeekIndexPage, GuestWeekPage
-from . import data
+from . import data, drawings, timeline
 
 ACCOUNT_FIELDS = ("handle", "display_name", "side", "description")
+# The running relay's weeks are dated around today, the history's in 2012–14: the demo's weeks
+# from this day on are the running relay's.
+RUNNING_FROM = datetime.date(2015, 1, 1)
+# Upcoming weeks of the demo before the history (dated from the day it ran).
+OLD_UPCOMING_SLUGS = ("kommande-1", "kommande-2")
+WEEK_SLUG = r"^vecka-\d{4}-\d{2}$"
 
 
 def create_accounts():
-    """The relay accounts by side, and how many were created."""
+    """The relay accounts by side, and how many were created. Each gets the monthly follower
+    counts of 2012–14 it lacks."""
     accounts, created = {}, 0
+    counts = timeline.follower_counts()
     for spec in data.ACCOUNTS:
         account = RelayAccount.objects.filter(handle=spec["handle"]).first()
         if account is None:
             account = RelayAccount(**{field: spec[field] for field in ACCOUNT_FIELDS})
-            account.follower_snapshots = [
-                FollowerSnapshot(date=datetime.date.fromisoformat(date), followers=count)
-                for date, count in spec["followers"]
-            ]
-            account.save()
             created += 1
+        known = {snapshot.date for snapshot in account.follower_snapshots.all()}
+        missing = [(day, n) for day, n in counts[account.side] if day not in known]
+        if missing or account.pk is None:
+            for day, followers in missing:
+                account.follower_snapshots.add(FollowerSnapshot(date=day, followers=followers))
+            account.save()
         accounts[account.side] = account
     return accounts, created
 
 
 def create_guests():
-    """The guests by their key in data.GUESTS, and how many were created."""
-    guests, created = {}, 0
-    for key, (name, role, organisation, sector, bio) in data.GUESTS.items():
-        guests[key], new = Guest.objects.get_or_create(
-            name=name,
-            defaults={
-                "role": role,
-                "organisation": organisation,
-                "sector": sector,
-                "bio": f"<p>{bio}</p>",
-                "role_other": "Arbetsmiljöutbildare" if role == Role.OTHER else "",
-            },
+    """Every demo guest by its key in timeline.guests(), and how many were created. A demo
+    guest without a photo gets a portrait drawn for it.
+
+    Guests and portraits are created in bulk and indexed for search once: saving them one by
+    one, each indexed on its own, took most of the demo's time.
+    """
+    plans = timeline.guests()
+    guests = {g.name: g for g in Guest.objects.filter(name__in=[p.name for p in plans.values()])}
+    new = [
+        Guest(
+            name=plan.name,
+            role=plan.role,
+            organisation=plan.organisation,
+            sector=plan.sector,
+            bio=plan.bio,
+            handle=plan.handle,
+            role_other=data.ROLE_TITLES[Role.OTHER] if plan.role == Role.OTHER else "",
         )
-        created += new
-    return guests, created
+        for plan in plans.values()
+        if plan.name not in guests
+    ]
+    without_photo = [g for g in guests.values() if g.photo_id is None]
+    # Wagtail's migrations make the root collection; a flushed test database may lack it.
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    portraits = [portrait_image(guest.name, collection) for guest in new + without_photo]
+    image_model = get_image_model()
+    image_model.objects.bulk_create(portraits)
+    for guest, image in zip(new + without_photo, portraits, strict=True):
+        guest.photo = image
+    Guest.objects.bulk_create(new)
+    Guest.objects.bulk_update(without_photo, ["photo"])
+    for model, objects in ((image_model, portraits), (Guest, new + without_photo)):
+        if objects:
+            for backend in get_search_backends(with_auto_update=True):
+                backend.add_bulk(model, objects)
+    for guest in new + without_photo:
+        ReferenceIndex.create_or_update_for_object(guest)
+    guests.update((guest.name, guest) for guest in new)
+    return {key: guests[plan.name] for key, plan in plans.items()}, len(new)
+
+
+def portrait_image(name, collection):
+    """An unsaved image of ``name``'s drawn portrait, its file stored."""
+    drawing = drawings.portrait(name)
+    image = get_image_model()(title=f"{name} (ritat porträtt)", collection=collection)
+    file_name = f"sochef-demo-{timeline.ascii_word(name).lower()}.png"
+    image.file.save(file_name, ImageFile(io.BytesIO(drawing)), save=False)
+    # What saving one image would fill in, known here without reading the file again.
+    image.width = image.height = drawings.PORTRAIT_SIZE
+    image.file_size = len(drawing)
+    image.file_hash = hash_filelike(io.BytesIO(drawing))
+    return image
 
 
 def create_landing_page(site_root):
@@ -135,47 +189,80 @@ def fill_project_settings(site):
     settings.save()
 
 
-def create_weeks(index, accounts, guests):
-    """The past and upcoming guest weeks below ``index``, published; returns how many were
-    created."""
-    this_week = current_week_start()
-    weeks = [
-        (slug, title, datetime.date.fromisoformat(day), employer, worker)
-        for slug, title, day, employer, worker in data.PAST_WEEKS
-    ]
-    weeks += [
-        (slug, title, this_week + datetime.timedelta(weeks=ahead), employer, worker)
-        for slug, title, ahead, employer, worker in data.UPCOMING_WEEKS
-    ]
+def set_project_status(site, running):
+    """Closed in October 2014 with the seed's message, or active for the running relay;
+    returns the new status when it changed, else None."""
+    settings = ProjectSettings.for_site(site)
+    fields = ["status", "status_date", "status_message", "closing_text"]
+    if running:
+        wanted = (ProjectStatus.ACTIVE, None, "", "")
+    else:
+        closed_on = datetime.date.fromisoformat(data.CLOSED_ON)
+        wanted = (ProjectStatus.CLOSED, closed_on, data.CLOSING_MESSAGE, data.CLOSING_TEXT)
+    if tuple(getattr(settings, field) for field in fields) == wanted:
+        return None
+    for field, value in zip(fields, wanted, strict=True):
+        setattr(settings, field, value)
+    settings.save(update_fields=fields)
+    return settings.status
+
+
+def create_weeks(index, accounts, guests, weeks):
+    """The planned ``weeks`` below ``index`` that are missing there, live; returns how many
+    were created.
+
+    They are saved live without a revision: publishing each one (a revision, its log entry,
+    its signals) would triple the demo's time, and an editor's first edit makes the revision.
+    """
     existing = set(GuestWeekPage.objects.child_of(index).values_list("slug", flat=True))
     created = 0
-    for slug, title, monday, employer, worker in weeks:
-        if slug in existing:
+    for week in weeks:
+        if week.slug in existing:
             continue
-        page = GuestWeekPage(
-            title=title,
-            slug=slug,
-            week_start=monday,
-            intro=f"<p>Veckans gäster twittrar om {title.lower()}.</p>",
+        published = datetime.datetime.combine(
+            week.monday - datetime.timedelta(days=7), datetime.time(9), tzinfo=timeline.ZONE
         )
-        for side, key in ((Side.EMPLOYER, employer), (Side.WORKER, worker)):
-            if key:
-                page.slots.add(page.slots.model(account=accounts[side], guest=guests[key]))
+        page = GuestWeekPage(
+            title=week.title,
+            slug=week.slug,
+            week_start=week.monday,
+            intro=week.intro,
+            live=True,
+            first_published_at=published,
+            last_published_at=published,
+        )
+        for side, key in week.guests.items():
+            page.slots.add(page.slots.model(account=accounts[side], guest=guests[key]))
         index.add_child(instance=page)
-        page.save_revision().publish()
         created += 1
     return created
 
 
-def demo_picture():
-    """A small PNG standing in for a tweet's photo."""
-    picture = Image.new("RGB", (480, 270), "#dde6ef")
-    draw = ImageDraw.Draw(picture)
-    draw.rounded_rectangle((180, 60, 300, 220), radius=24, fill="#1f4e79")
-    draw.ellipse((215, 110, 265, 160), fill="#c0392b")
-    png = io.BytesIO()
-    picture.save(png, "PNG")
-    return png.getvalue()
+def remove_weeks(index, weeks):
+    """Remove the demo's weeks below ``index`` that are not among the planned ``weeks`` (by
+    slug and title): the other mode's, or the running relay's of another current week (whose
+    dates now hold other weeks). Returns how many were removed."""
+    planned = {(week.slug, week.title) for week in weeks}
+    demo = GuestWeekPage.objects.child_of(index).filter(demo_weeks())
+    removed = 0
+    for page in demo:
+        if (page.slug, page.title) not in planned:
+            page.delete()
+            removed += 1
+    return removed
+
+
+def demo_weeks():
+    """The weeks the demo makes: the history's, the running relay's (``vecka-YYYY-WW`` from
+    RUNNING_FROM on) and an older demo's upcoming ones."""
+    history = [
+        timeline.week_slug(datetime.date.fromisoformat(row[0])) for row in data.HISTORY_WEEKS
+    ]
+    return (
+        Q(slug__in=history)
+        | Q(week_start__gte=RUNNING_FROM, slug__regex=WEEK_SLUG)
+        | Q(slug__in=OLD_UPCOMING_SLUGS)
+    )
 
 
 def demo_entities(text, link):
@@ -196,38 +283,124 @@ def demo_entities(text, link):
     return entities
 
 
-def create_tweets(accounts):
-    """The demo tweets that are not stored yet; returns how many were created."""
-    zone = ZoneInfo(data.TWEETS_TIME_ZONE)
-    sides = {spec["id"]: spec["side"] for spec in data.TWEETS}
-    existing = set(Tweet.objects.filter(tweet_id__in=sides).values_list("tweet_id", flat=True))
-    created = 0
-    for spec in data.TWEETS:
-        if spec["id"] in existing:
-            continue
-        reply_to = spec.get("reply_to", "")
-        tweet = Tweet.objects.create(
-            tweet_id=spec["id"],
-            account=accounts[spec["side"]],
-            created_at=datetime.datetime.fromisoformat(spec["at"]).replace(tzinfo=zone),
-            text=spec["text"],
-            entities=demo_entities(spec["text"], spec.get("link")),
-            in_reply_to_tweet_id=reply_to,
-            in_reply_to_handle=accounts[sides[reply_to]].handle if reply_to else "",
-            is_retweet=spec["text"].startswith("RT @"),
-            lang="sv",
-            source=TweetSource.ARCHIVE,
-        )
-        if "picture" in spec:
-            media = TweetMedia(
-                tweet=tweet,
-                media_key=f"3_{tweet.tweet_id}",
+def tweet_row(plan):
+    media = []
+    if plan.picture:
+        width, height = drawings.PICTURE_SIZE
+        media.append(
+            MediaRow(
+                media_key=f"3_{plan.tweet_id}",
                 kind=MediaKind.PHOTO,
-                alt_text=spec["picture"],
-                width=480,
-                height=270,
+                position=0,
+                alt_text=plan.picture[1],
+                width=width,
+                height=height,
             )
-            media.file.save(f"{tweet.tweet_id}-larm.png", ContentFile(demo_picture()), save=False)
-            media.save()
+        )
+    return TweetRow(
+        tweet_id=plan.tweet_id,
+        created_at=plan.at,
+        text=plan.text,
+        entities=demo_entities(plan.text, plan.link),
+        source=TweetSource.ARCHIVE,
+        in_reply_to_tweet_id=plan.reply_to,
+        in_reply_to_handle=plan.reply_handle,
+        is_retweet=plan.text.startswith("RT @"),
+        lang="sv",
+        media=media,
+    )
+
+
+def create_tweets(accounts, tweets):
+    """The planned ``tweets`` that are not stored yet, through the archive's storing function
+    (in bulk, like an import); returns how many were created."""
+    scenes = {t.tweet_id: t.picture[0] for t in tweets if t.picture}
+
+    def open_picture(row, media, taken):
+        picture = drawings.picture(scenes[row.tweet_id], row.tweet_id)
+        return f"{row.tweet_id}-{scenes[row.tweet_id]}.png", io.BytesIO(picture)
+
+    created = 0
+    for side, account in accounts.items():
+        rows = [tweet_row(t) for t in tweets if t.side == side]
+        created += store_tweets(account, rows, open_media=open_picture).created
+    return created
+
+
+def remove_tweets(accounts, keep, history_ids):
+    """Remove the demo's tweets that are not among the ids ``keep`` planned now: the other
+    mode's (the history's ids, or anything from RUNNING_FROM on). Returns how many were
+    removed."""
+    demo = Q(tweet_id__in=history_ids) | Q(created_at__date__gte=RUNNING_FROM)
+    stale = Tweet.objects.filter(demo, account__in=accounts.values()).exclude(tweet_id__in=keep)
+    removed = stale.count()
+    if removed:
+        stale.delete()
+    return removed
+
+
+def create_nominations(nomination_page, nominations, guests, index):
+    """The planned ``nominations`` that are missing (by nominee and day sent); returns how
+    many were created."""
+    existing = set(Nomination.objects.values_list("nominee_name", "created_at"))
+    weeks = {w.slug: w for w in GuestWeekPage.objects.child_of(index)}
+    created = 0
+    for plan in nominations:
+        if (plan["nominee_name"], plan["created"]) in existing:
+            continue
+        nominator = plan["nominator_name"]
+        Nomination.objects.create(
+            page=nomination_page,
+            created_at=plan["created"],
+            nominee_name=plan["nominee_name"],
+            nominee_handle=plan["nominee_handle"],
+            side=plan["side"],
+            role=plan["role"],
+            role_other=data.ROLE_TITLES[Role.OTHER] if plan["role"] == Role.OTHER else "",
+            organisation=plan["organisation"],
+            why=plan["why"],
+            is_self_nomination=plan["self"],
+            nominator_name=nominator or plan["nominee_name"],
+            nominator_email=f"{timeline.ascii_word(nominator or plan['nominee_name']).lower()}"
+            "@example.org",
+            status=plan["status"],
+            guest=guests.get(plan["guest"]),
+            week_page=weeks.get(plan["week"]),
+            # Sent long ago: the editors were told then, not now.
+            notified_at=plan["created"],
+        )
         created += 1
     return created
+
+
+def remove_nominations(keep):
+    """Remove the demo's nominations that are not planned now (``keep``: (nominee, sent)
+    pairs), e.g. the other mode's; returns how many were removed."""
+    names = {row[0] for row in data.HISTORY_NOMINATIONS + data.RUNNING_NOMINATIONS}
+    names |= {plan.name for plan in timeline.guests().values()}
+    stale = [
+        pk
+        for pk, name, sent in Nomination.objects.filter(nominee_name__in=names).values_list(
+            "pk", "nominee_name", "created_at"
+        )
+        if (name, sent) not in keep
+    ]
+    Nomination.objects.filter(pk__in=stale).delete()
+    return len(stale)
+
+
+def create_answers(evaluation_page):
+    """The evaluation answers not stored yet (by day sent); returns how many were created."""
+    plans = timeline.answers()
+    existing = set(
+        EvaluationResponse.objects.filter(created_at__in=[a["created"] for a in plans]).values_list(
+            "created_at", flat=True
+        )
+    )
+    new = [
+        EvaluationResponse(page=evaluation_page, created_at=plan.pop("created"), **plan)
+        for plan in plans
+        if plan["created"] not in existing
+    ]
+    EvaluationResponse.objects.bulk_create(new)
+    return len(new)

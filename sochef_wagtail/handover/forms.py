@@ -11,9 +11,11 @@ from ..nominations.views import can_see_nominations
 
 
 def known_address(guest, user):
-    """The address a guest's last handover went to, or, for a ``user`` who may see nominations,
-    their nomination's contact if it is one (what a nominator sent stays with those who may
-    read nominations)."""
+    """The guest's e-mail address, else the address their last handover went to, or, for a
+    ``user`` who may see nominations, their nomination's contact if it is one (what a nominator
+    sent stays with those who may read nominations)."""
+    if guest.email:
+        return guest.email
     last = guest.handovers.order_by("-sent_at").first()
     if last:
         return last.email

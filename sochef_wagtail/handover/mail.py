@@ -1,6 +1,5 @@
-"""The handover e-mail: written in the site's language, sent once unless resent on purpose."""
+"""The handover e-mail: written in the guest's language, sent once unless resent on purpose."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -13,28 +12,41 @@ from ..text import clean_text, single_line
 from .models import GuestHandover
 
 
+def organiser_signature(project, sender):
+    """Who signs an e-mail to a guest: the project's organiser (with their handle), else
+    ``sender``, the editor sending it; "" when there is neither."""
+    if project.organiser_name:
+        if project.organiser_handle:
+            return f"{project.organiser_name} (@{project.organiser_handle})"
+        return project.organiser_name
+    if sender is None:
+        return ""
+    return sender.get_full_name() or sender.get_username()
+
+
+def guest_mail_context(week, slot, project, sender, **extra):
+    """What the e-mails to a guest (handover, reminder) show, in the active language."""
+    return {
+        "week": week,
+        "slot": slot,
+        "partners": [other for other in week.slots.all() if other.pk != slot.pk],
+        "organiser": organiser_signature(project, sender),
+        "organiser_email": sender.email if sender else "",
+        "start": date_format(week.week_start, "l j F Y"),
+        "end": date_format(week.week_end, "l j F Y"),
+        **extra,
+    }
+
+
 def handover_message(week, slot, email, sender, note=""):
-    """The handover e-mail, in the site's language, signed by the project's organiser.
+    """The handover e-mail, in the guest's language, signed by the project's organiser.
 
     The organiser comes from the site's SOchef settings; without one, the sending editor signs.
     Replies go to the sending editor.
     """
-    partners = [other for other in week.slots.all() if other.pk != slot.pk]
     project = ProjectSettings.for_site(week.get_site())
-    organiser = project.organiser_name or sender.get_full_name() or sender.get_username()
-    if project.organiser_name and project.organiser_handle:
-        organiser = f"{organiser} (@{project.organiser_handle})"
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "week": week,
-            "slot": slot,
-            "partners": partners,
-            "note": note,
-            "organiser": organiser,
-            "organiser_email": sender.email,
-            "start": date_format(week.week_start, "l j F Y"),
-            "end": date_format(week.week_end, "l j F Y"),
-        }
+    with translation.override(slot.guest.email_language):
+        context = guest_mail_context(week, slot, project, sender, note=note)
         subject = _("Your SOchef week on @%(handle)s from %(start)s") % {
             "handle": slot.account.handle,
             "start": date_format(week.week_start, "j F Y"),

@@ -107,7 +107,9 @@ class PublicFormPage(RoutablePageMixin, SochefPageMixin, Page):
 
     @path("tack/", name="thanks")
     def thanks_view(self, request):
-        return self.render(request, context_overrides={"sent": True})
+        # Nothing for search engines to find: the text is the form page's own.
+        meta = self.lazy_meta(request, noindex=True)
+        return self.render(request, context_overrides={"sent": True, "sochef_meta": meta})
 
     def thanks_url(self, request):
         return self.get_url(request) + self.reverse_subpage("thanks")

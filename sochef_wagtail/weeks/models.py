@@ -11,7 +11,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Orderable
 
 from ..accounts import RelayAccount
-from ..dates import WEEK
+from ..dates import WEEK, current_week_start
 from ..guests import Guest
 
 GUEST_PHOTO_SPEC = "fill-96x96"
@@ -38,6 +38,14 @@ def slots_queryset():
 def with_slots(weeks):
     """Weeks with their slots prefetched: a constant number of queries however many weeks."""
     return weeks.prefetch_related(Prefetch("slots", queryset=slots_queryset()))
+
+
+def announced_weeks(weeks, project):
+    """The weeks a page, block or feed may list: ``weeks`` without those still to come while
+    the project (its ProjectSettings) is paused or closed."""
+    if project.lists_upcoming:
+        return weeks
+    return weeks.filter(week_start__lte=current_week_start())
 
 
 class AccountBooked(ValidationError):

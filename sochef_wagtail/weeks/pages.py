@@ -4,7 +4,6 @@ import datetime
 import logging
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.template.response import TemplateResponse
@@ -24,9 +23,10 @@ from ..dates import current_week_start, local_date, week_start_of
 from ..guests import Guest
 from ..ical import calendar_response
 from ..pages import SochefPageMixin
-from ..search import SearchForm, search_guests, search_tweets
+from ..pipeline.panels import WeekPipelinePanel
+from ..search import SearchForm, SearchPaginator, search_guests, search_tweets
 from .forms import GuestWeekPageForm
-from .models import AccountBooked, GuestSlot, booked_slots, lock_accounts
+from .models import AccountBooked, GuestSlot, announced_weeks, booked_slots, lock_accounts
 from .views import GuestContent, WeekContent, WeekListing, guest_url
 
 # The log action of Wagtail's publish_scheduled, and ours for a go-live it may not do.
@@ -70,10 +70,24 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         """The live, public weeks below this index; override to change what is listed."""
         return GuestWeekPage.objects.child_of(self).live().public()
 
+    def announced_weeks(self, request):
+        """:meth:`weeks` without those still to come while the project is paused or closed."""
+        return announced_weeks(self.weeks(), self.project_settings(request))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing=WeekListing(self, request.GET), search_form=SearchForm())
+        context.update(
+            listing=WeekListing(self, request.GET, context["sochef_settings"]),
+            search_form=SearchForm(),
+        )
         return context
+
+    def get_sitemap_routes(self, request=None):
+        """The calendar after the index (not the search: its results are no pages to find)."""
+        return [
+            *super().get_sitemap_routes(request),
+            {"location": self.reverse_subpage("calendar")},
+        ]
 
     @path("calendar/", name="calendar")
     def calendar(self, request):
@@ -104,15 +118,26 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     def search_view(self, request):
         """Tweets and guests found by words; tweets paginated, the guests on the first page."""
         context = super().get_context(request)
+        # One description for every query, and none of them in search engines' indexes.
+        context["sochef_meta"] = self.lazy_meta(
+            request,
+            title=_("Search tweets and guests") + f" – {self.title}",
+            description=_("Search the tweets and guests of %(title)s.") % {"title": self.title},
+            noindex=True,
+        )
         form = SearchForm(request.GET or None)
         query = form.query
         tweets, guests = None, []
         if query:
-            paginator = Paginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
+            paginator = SearchPaginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
             tweets = paginator.get_page(request.GET.get("page"))
-            self.attach_week_pages(list(tweets))
+            # Once: Wagtail's public() reads the view restrictions when the queryset is made.
+            weeks = self.weeks()
+            self.attach_week_pages(list(tweets), weeks)
             if tweets.number == 1:
-                guests = self.search_guests(query)
+                guests = self.search_guests(
+                    query, announced_weeks(weeks, self.project_settings(request))
+                )
         context.update(
             search_form=form,
             query=query,
@@ -122,10 +147,12 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         )
         return TemplateResponse(request, "sochef_wagtail/pages/guest_week_search.html", context)
 
-    def search_guests(self, query):
-        """Guests of this index's published weeks matching ``query``, with those weeks."""
+    def search_guests(self, query, weeks):
+        """Guests of ``weeks`` (this index's published weeks, without those to come while the
+        project is paused or closed: :func:`announced_weeks`) matching ``query``, with those
+        weeks."""
         slots = (
-            GuestSlot.objects.filter(page__in=self.weeks())
+            GuestSlot.objects.filter(page__in=weeks)
             .select_related("page", "account")
             .order_by("page__week_start")
         )
@@ -136,9 +163,10 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         # since the search backend filters only on declared FilterFields.
         return [guest for guest in search_guests(query, guests) if guest.public_slots]
 
-    def attach_week_pages(self, tweets):
-        """Set ``week_page`` on each tweet: this index's week of its account and day, or None."""
-        attach_week_pages(tweets, self.weeks())
+    def attach_week_pages(self, tweets, weeks=None):
+        """Set ``week_page`` on each tweet: this index's week of its account and day, or None
+        (the weeks: ``weeks``, by default ``self.weeks()``)."""
+        attach_week_pages(tweets, self.weeks() if weeks is None else weeks)
 
     @staticmethod
     def counts(weeks):
@@ -172,6 +200,7 @@ class GuestWeekPage(SochefPageMixin, Page):
         ),
         FieldPanel("intro"),
         FieldPanel("body"),
+        WeekPipelinePanel(heading=_("Reminder and announcement")),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("intro"),
@@ -266,6 +295,27 @@ class GuestWeekPage(SochefPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["week_content"] = WeekContent(self, request)
         return context
+
+    def get_meta_description(self, request):
+        """The intro, else who tweets from which account."""
+        return super().get_meta_description(request) or ", ".join(
+            f"{slot.guest.name} ({slot.guest.role_label}) @{slot.account.handle}"
+            for slot in self.meta_slots(request)
+        )
+
+    def get_meta_image(self, request):
+        """The photo of the first guest who has one."""
+        return next((s.guest.photo for s in self.meta_slots(request) if s.guest.photo), None)
+
+    def meta_slots(self, request):
+        """The week's slots, employer side first, read once for the meta tags."""
+        if not hasattr(self, "_meta_slots"):
+            self._meta_slots = WeekContent(self, request).slots
+        return self._meta_slots
+
+    def in_sitemap(self, request=None):
+        """Not a week to come while the project is paused or closed."""
+        return not self.is_upcoming or self.project_settings(request).lists_upcoming
 
     def has_tweet_block(self):
         return any(block["type"] == "tweet_archive" for block in self.body.raw_data)

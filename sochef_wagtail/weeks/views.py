@@ -5,6 +5,7 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import TruncWeek
 from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
 from wagtail.images import get_image_model
@@ -14,7 +15,7 @@ from ..archive.models import Tweet
 from ..archive.timeline import TweetArchive, threads_of, tweet_filter, tweets_to_show
 from ..caching.tweets import ARCHIVE_TEMPLATE, cached_tweets_html, tweet_archive_html
 from ..conf import app_settings
-from ..dates import current_week_start, local_date
+from ..dates import app_time_zone, current_week_start, local_date
 from ..guests import Guest
 from .forms import WeekFilterForm
 from .models import GuestSlot, slots_queryset, with_slots
@@ -23,19 +24,26 @@ GUEST_PAGE_PHOTO_SPEC = "fill-192x192"
 
 
 def tweet_counts(weeks):
-    """Tweets each week page shows by default, per week (slots prefetched), in one query."""
-    counts = {}
-    for week in weeks:
-        accounts = [slot.account_id for slot in week.slots.all()]
-        if accounts:
-            counts[f"week_{week.pk}"] = Count(
-                "pk", filter=tweet_filter(accounts, week.week_start, week.week_end)
-            )
-    totals = {}
-    if counts:
+    """Tweets each week page shows by default, per week (slots prefetched), in one query:
+    the tweets of the weeks' accounts counted per account and week in SOCHEF_TIME_ZONE."""
+    accounts = {week.pk: {slot.account_id for slot in week.slots.all()} for week in weeks}
+    account_ids = set().union(*accounts.values())
+    per_week = {}
+    if account_ids:
         first, last = min(w.week_start for w in weeks), max(w.week_end for w in weeks)
-        totals = Tweet.objects.filter(tweet_filter(None, first, last)).aggregate(**counts)
-    return {week.pk: totals.get(f"week_{week.pk}", 0) for week in weeks}
+        rows = (
+            Tweet.objects.filter(tweet_filter(account_ids, first, last))
+            .annotate(monday=TruncWeek("created_at", tzinfo=app_time_zone()))
+            .values_list("account_id", "monday")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for account_id, monday, count in rows:
+            per_week[account_id, local_date(monday)] = count
+    return {
+        week.pk: sum(per_week.get((account, week.week_start), 0) for account in accounts[week.pk])
+        for week in weeks
+    }
 
 
 #: The GET parameters the guest index reads; any other (utm_source, ...) is ignored.
@@ -46,8 +54,9 @@ class WeekListing:
     """What the guest index lists for the query ``query`` (filters, page number), read from the
     database only when the template asks: a page served from the cache reads nothing."""
 
-    def __init__(self, index, query):
+    def __init__(self, index, query, project):
         self.index = index
+        self.project = project
         self.query = QueryDict(mutable=True)
         for name in INDEX_PARAMETERS:
             if query.get(name):
@@ -113,6 +122,9 @@ class WeekListing:
 
     @cached_property
     def upcoming_weeks(self):
+        """The weeks to come; none while the project is paused or closed."""
+        if not self.project.lists_upcoming:
+            return []
         weeks = self.all_weeks.filter(week_start__gt=self.this_week)
         return link_guests(list(with_slots(weeks.order_by("week_start"))), index=self.index)
 

@@ -18,7 +18,7 @@ def give_slugs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("sochef_wagtail", "0011_tweet_fields"),
+        ("sochef_wagtail", "0014_guest_pipeline"),
     ]
 
     operations = [

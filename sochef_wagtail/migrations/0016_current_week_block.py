@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sochef_wagtail', '0012_guest_slug'),
+        ('sochef_wagtail', '0015_guest_slug'),
     ]
 
     operations = [

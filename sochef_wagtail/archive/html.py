@@ -1,0 +1,248 @@
+"""Tweets as HTML made in Python: the markup of the ``tweet_archive.html``, ``tweet_thread.html``
+and ``tweet.html`` includes, without the template engine's cost per tweet.
+
+A cold week page shows fifty tweets; through the includes, resolving their variables, tags and
+translations cost several plain Wagtail pages. :func:`archive_html` and :func:`tweet_html`
+write the same markup (``tests/test_tweet_html.py`` compares them with the templates) with the
+translations, month names and each account's parts looked up once per list, the text escaped
+by ``rendering.tweet_text_html`` as before and every other value from outside by
+``html.escape``, as Django's autoescaping does.
+
+The templates stay the reference and the way to change the markup: when a host site overrides
+any of the three (a template of that name found before the app's own), the templates are
+rendered instead, as before.
+"""
+
+import functools
+from html import escape
+from pathlib import Path
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from ..dates import app_time_zone
+from ..languages import lang_attribute
+from .rendering import tweet_text_html
+
+ARCHIVE_TEMPLATE = "sochef_wagtail/includes/tweet_archive.html"
+THREAD_TEMPLATE = "sochef_wagtail/includes/tweet_thread.html"
+TWEET_TEMPLATE = "sochef_wagtail/includes/tweet.html"
+OWN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def is_own_template(name):
+    """Whether ``name`` is found as the app's own template, not one a host site overrides."""
+    try:
+        origin = getattr(get_template(name), "origin", None)
+    except TemplateDoesNotExist:
+        return False
+    return _is_own_file(getattr(origin, "name", None))
+
+
+@functools.lru_cache(maxsize=64)
+def _is_own_file(path):
+    return isinstance(path, str) and Path(path).resolve().is_relative_to(OWN_TEMPLATES)
+
+
+def templates_overridden(*names):
+    return not all(is_own_template(name) for name in names)
+
+
+class Strings:
+    """What the templates translate, in the active language, looked up once per list."""
+
+    def __init__(self):
+        self.retweet = escape(gettext("Retweet"))
+        self.in_reply_to = escape(gettext("In reply to"))
+        self.sensitive = escape(gettext("This tweet may contain sensitive content: show it"))
+        self.media_missing = escape(gettext("Media not archived"))
+        self.no_description = escape(gettext("Image without a description"))
+        self.quoted = escape(gettext("Quoted tweet on X"))
+        self.edited = escape(gettext("Edited"))
+        # {% blocktrans %}: the translation as it is, the value inserted escaped.
+        self.via = gettext("via %(client)s")
+        self.dialogue = escape(gettext("Dialogue between the accounts"))
+        self.replies = escape(gettext("Replies"))
+        self.only_dialogues = escape(gettext("Only in the dialogues below."))
+        self.no_tweets = escape(gettext("No tweets."))
+        self.answer_each_other = escape(gettext("The sides answer each other"))
+        self.no_archived = escape(gettext("No archived tweets to show."))
+        # The "F" of the "j F Y H:i" the template's time is written in.
+        self.months = {number: str(name) for number, name in MONTHS.items()}
+        self.time_zone = app_time_zone()
+        self.accounts = {}
+
+    def account(self, account):
+        """(side, side's name, handle, profile URL), escaped, per account."""
+        parts = self.accounts.get(account.pk)
+        if parts is None:
+            parts = self.accounts[account.pk] = (
+                escape(str(account.side)),
+                escape(str(account.get_side_display())),
+                escape(account.handle),
+                escape(account.profile_url),
+            )
+        return parts
+
+
+def tweet_html(tweet, show_context=False, show_side=False, strings=None):
+    """What ``tweet.html`` renders for ``tweet`` (account and media loaded)."""
+    strings = strings or Strings()
+    side, side_name, handle, profile_url = strings.account(tweet.account)
+    parts = [
+        f'<article class="sochef-tweet sochef-tweet--{side}'
+        f'{" sochef-tweet--retweet" if tweet.is_retweet else ""}">\n'
+        '  <header class="sochef-tweet__header">\n'
+    ]
+    if show_side:
+        parts.append(f'    <span class="sochef-side">{side_name}</span>\n')
+    parts.append(
+        f'    <a class="sochef-tweet__author" href="{profile_url}" rel="noopener">@{handle}</a>\n'
+    )
+    if tweet.is_retweet:
+        parts.append(f'    <span class="sochef-tweet__kind">{strings.retweet}</span>\n')
+    parts.append("  </header>\n")
+    if show_context and tweet.in_reply_to_handle:
+        answered = escape(tweet.in_reply_to_handle)
+        status = (
+            f"/status/{escape(tweet.in_reply_to_tweet_id)}" if tweet.in_reply_to_tweet_id else ""
+        )
+        parts.append(
+            '  <p class="sochef-tweet__context">\n'
+            f"    {strings.in_reply_to}\n"
+            f'    <a href="https://x.com/{answered}{status}" rel="noopener">@{answered}</a>\n'
+            "  </p>\n"
+        )
+    if tweet.possibly_sensitive:
+        parts.append(
+            f'  <details class="sochef-tweet__sensitive"><summary>{strings.sensitive}</summary>\n'
+        )
+    parts.append(
+        f'  <p class="sochef-tweet__text"{lang_attribute(tweet.language)}>'
+        f"{tweet_text_html(tweet.text, tweet.entities)}</p>\n"
+    )
+    media = tweet.media.all()
+    if media:
+        parts.append('  <div class="sochef-tweet__media">\n')
+        for item in media:
+            parts.append(media_html(item, strings))
+        parts.append("  </div>\n")
+    if tweet.possibly_sensitive:
+        parts.append("  </details>\n")
+    if tweet.is_quote and tweet.quoted_tweet_id:
+        parts.append(
+            '  <p class="sochef-tweet__quote"><a href="https://x.com/i/web/status/'
+            f'{escape(tweet.quoted_tweet_id)}" rel="noopener">{strings.quoted}</a></p>\n'
+        )
+    parts.append('  <footer class="sochef-tweet__footer">\n    ')
+    parts.append(time_html(tweet, strings))
+    parts.append("\n")
+    if tweet.edited:
+        parts.append(f'    <span class="sochef-tweet__edited">{strings.edited}</span>\n')
+    if tweet.client:
+        via = strings.via % {"client": escape(tweet.client)}
+        parts.append(f'    <span class="sochef-tweet__client">{via}</span>\n')
+    if tweet.place_name:
+        parts.append(f'    <span class="sochef-tweet__place">{escape(tweet.place_name)}</span>\n')
+    parts.append("  </footer>\n</article>")
+    return SafeString("".join(parts))
+
+
+def media_html(item, strings):
+    file = item.servable_file
+    if not file:
+        alt = f": {escape(item.alt_text)}" if item.alt_text else ""
+        return f'      <p class="sochef-tweet__media-missing">{strings.media_missing}{alt}</p>\n'
+    url = escape(file.url)
+    if item.kind == "photo":
+        alt = escape(item.alt_text) if item.alt_text else strings.no_description
+        size = f' width="{item.width}" height="{item.height}"' if item.width and item.height else ""
+        return f'      <img src="{url}" alt="{alt}"{size} loading="lazy">\n'
+    loop = " loop muted playsinline" if item.kind == "animated_gif" else ""
+    label = f' aria-label="{escape(item.alt_text)}"' if item.alt_text else ""
+    return f'      <video src="{url}" controls preload="metadata"{loop}{label}></video>\n'
+
+
+def time_html(tweet, strings):
+    """``{% tweet_time tweet %}``: the permalink around the time in SOCHEF_TIME_ZONE."""
+    moment = timezone.localtime(tweet.created_at, strings.time_zone)
+    shown = f"{moment.day} {strings.months[moment.month]} {moment.year} {moment:%H:%M}"
+    return (
+        f'<a class="sochef-tweet__permalink" href="{escape(tweet.permalink)}" rel="noopener">'
+        f'<time datetime="{moment.isoformat()}">{escape(shown)}</time></a>'
+    )
+
+
+def thread_html(thread, strings):
+    """What ``tweet_thread.html`` renders for ``thread``."""
+    tweets = thread.tweets
+    if thread.is_dialogue:
+        turns = []
+        for position, tweet in enumerate(tweets):
+            side = strings.account(tweet.account)[0]
+            body = tweet_html(tweet, show_context=position == 0, show_side=True, strings=strings)
+            turns.append(
+                f'    <li class="sochef-dialogue__turn sochef-dialogue__turn--{side}">\n'
+                f"{body}\n    </li>\n"
+            )
+        return (
+            f'  <ol class="sochef-dialogue" aria-label="{strings.dialogue}">\n'
+            f"{''.join(turns)}  </ol>\n"
+        )
+    root = tweet_html(thread.root, show_context=True, strings=strings)
+    if len(tweets) > 1:
+        replies = "".join(
+            f"<li>{tweet_html(tweet, strings=strings)}</li>\n" for tweet in tweets[1:]
+        )
+        return (
+            f'  <div class="sochef-thread">\n{root}\n'
+            f'    <ol class="sochef-thread__replies" aria-label="{strings.replies}">\n'
+            f"{replies}    </ol>\n  </div>\n"
+        )
+    return f"{root}\n"
+
+
+def archive_html(archive, heading_level=None):
+    """What ``tweet_archive.html`` renders for ``archive`` (a TweetArchive), through the
+    templates when a host overrides one of them."""
+    if templates_overridden(ARCHIVE_TEMPLATE, THREAD_TEMPLATE, TWEET_TEMPLATE):
+        context = {"archive": archive, "heading_level": heading_level}
+        return SafeString(render_to_string(ARCHIVE_TEMPLATE, context))
+    strings = Strings()
+    level = escape(str(heading_level or 3))
+    parts = ['<div class="sochef-tweets">\n']
+    if archive.side_by_side:
+        parts.append('  <div class="sochef-pair">\n')
+        for column in archive.columns:
+            side, side_name, handle, _url = strings.account(column.account)
+            parts.append(
+                f'    <section class="sochef-tweets__column sochef-tweets__column--{side}">\n'
+                f'      <h{level} class="sochef-tweets__heading">\n'
+                f'        <span class="sochef-side">{side_name}</span> @{handle}\n'
+                f"      </h{level}>\n"
+            )
+            for thread in column.threads:
+                parts.append(thread_html(thread, strings))
+            if not column.threads:
+                empty = strings.only_dialogues if archive.dialogues else strings.no_tweets
+                parts.append(f'      <p class="sochef-tweets__empty">{empty}</p>\n')
+            parts.append("    </section>\n")
+        parts.append("  </div>\n")
+        if archive.dialogues:
+            parts.append(
+                '  <section class="sochef-tweets__dialogues">\n'
+                f'    <h{level} class="sochef-tweets__heading">{strings.answer_each_other}'
+                f"</h{level}>\n"
+            )
+            parts.extend(thread_html(thread, strings) for thread in archive.dialogues)
+            parts.append("  </section>\n")
+    else:
+        parts.extend(thread_html(thread, strings) for thread in archive.threads)
+        if not archive.threads:
+            parts.append(f'  <p class="sochef-tweets__empty">{strings.no_archived}</p>\n')
+    parts.append("</div>\n")
+    return SafeString("".join(parts))

@@ -1,0 +1,176 @@
+"""The tweets' markup made in Python (archive/html.py) is the includes' markup: compared with
+tweet_archive.html, tweet_thread.html and tweet.html for every branch of them and the nastiest
+text in every field; and a host's override of any of them is what is rendered."""
+
+import datetime
+
+import pytest
+from django.template import engines
+from django.template.loader import render_to_string
+from django.test.html import parse_html
+from django.utils import translation
+
+from sochef_wagtail.archive.html import archive_html, tweet_html
+from sochef_wagtail.archive.models import MediaKind, Tweet
+from sochef_wagtail.archive.timeline import Layout, tweet_archive
+from tests.factories import make_accounts, make_media, make_reply, make_tweet, stockholm
+from tests.xss_corpus import ALL, injected_markup
+
+MONDAY, SUNDAY = datetime.date(2012, 9, 3), datetime.date(2012, 9, 9)
+
+
+def same_html(made, rendered):
+    assert parse_html(made) == parse_html(rendered)
+
+
+def reloaded(tweets):
+    """The tweets as the pages load them: account joined, media prefetched."""
+    return list(
+        Tweet.objects.filter(pk__in=[t.pk for t in tweets])
+        .select_related("account")
+        .prefetch_related("media")
+    )
+
+
+def every_kind_of_tweet(employer, worker, nasty="<b>&</b>"):
+    """Tweets taking every branch of tweet.html, ``nasty`` in each field from outside."""
+    first = make_tweet(
+        employer,
+        f"{nasty} @{worker.handle} https://t.co/x #tag $TAG",
+        entities={
+            "urls": [{"start": len(nasty) + 14, "end": len(nasty) + 28, "url": "https://t.co/x"}],
+            "mentions": [{"start": len(nasty) + 1, "end": len(nasty) + 13, "handle": nasty}],
+        },
+        client=nasty,
+        place_name=nasty,
+        lang="en",
+        edited=True,
+        created_at=stockholm(2012, 9, 3, 9, 5),
+    )
+    reply = make_reply(first, worker, f"Svar {nasty}")
+    make_reply(reply, employer, "Och svar igen", is_quote=True, quoted_tweet_id="123")
+    own = make_tweet(
+        worker,
+        nasty,
+        is_retweet=True,
+        possibly_sensitive=True,
+        created_at=stockholm(2012, 9, 5, 23, 59),
+    )
+    make_reply(own, worker, "Tråden fortsätter")
+    make_tweet(
+        worker,
+        "Svar till någon annan",
+        in_reply_to_handle="Annan",
+        in_reply_to_tweet_id="",
+        created_at=stockholm(2012, 9, 6, 0, 1),
+    )
+    make_media(own, alt_text=nasty)
+    make_media(own)
+    media = make_media(own, alt_text=nasty, kind=MediaKind.VIDEO, name="film.mp4")
+    make_media(first, kind=MediaKind.GIF, name="gif.mp4")
+    missing = make_media(first, alt_text=nasty)
+    missing.file = ""
+    missing.save()
+    sized = make_media(reply)
+    sized.width, sized.height = 640, 480
+    sized.save()
+    return media
+
+
+def rendered_archive(archive, heading_level=None):
+    context = {"archive": archive, "heading_level": heading_level}
+    return render_to_string("sochef_wagtail/includes/tweet_archive.html", context)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("layout", [Layout.COLUMNS, Layout.TIMELINE])
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_an_archive_is_the_templates_markup(layout, language):
+    employer, worker = make_accounts()
+    every_kind_of_tweet(employer, worker)
+    with translation.override(language):
+        archive = tweet_archive(
+            [employer, worker], MONDAY, SUNDAY, include_retweets=True, layout=layout
+        )
+        assert archive.count == 6 and archive.dialogues
+        same_html(archive_html(archive, 2), rendered_archive(archive, 2))
+        same_html(archive_html(archive), rendered_archive(archive))
+
+
+@pytest.mark.django_db
+def test_empty_columns_and_an_empty_archive_are_the_templates_markup():
+    employer, worker = make_accounts()
+    first = make_tweet(employer, "Fråga")
+    make_reply(first, worker, "Svar")
+    only_dialogues = tweet_archive([employer, worker], MONDAY, SUNDAY)
+    same_html(archive_html(only_dialogues), rendered_archive(only_dialogues))
+    nothing = tweet_archive([employer, worker], MONDAY + datetime.timedelta(weeks=1))
+    same_html(archive_html(nothing), rendered_archive(nothing))
+    timeline = tweet_archive([employer], MONDAY, MONDAY - datetime.timedelta(days=1))
+    same_html(archive_html(timeline), rendered_archive(timeline))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", ALL)
+def test_hostile_text_in_every_field_is_escaped_as_the_template_escapes_it(payload):
+    employer, worker = make_accounts()
+    every_kind_of_tweet(employer, worker, nasty=payload)
+    archive = tweet_archive([employer, worker], MONDAY, SUNDAY, include_retweets=True)
+    made = archive_html(archive)
+    same_html(made, rendered_archive(archive))
+    assert not injected_markup(made)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("show_context", [False, True])
+@pytest.mark.parametrize("show_side", [False, True])
+def test_one_tweet_is_the_templates_markup(show_context, show_side):
+    employer, worker = make_accounts()
+    every_kind_of_tweet(employer, worker)
+    for tweet in reloaded(Tweet.objects.all()):
+        context = {"tweet": tweet, "show_context": show_context, "show_side": show_side}
+        same_html(
+            tweet_html(tweet, show_context=show_context, show_side=show_side),
+            render_to_string("sochef_wagtail/includes/tweet.html", context),
+        )
+
+
+@pytest.fixture
+def host_templates(tmp_path, settings):
+    """A host site's templates folder, searched before the app's own."""
+    folder = tmp_path / "templates"
+    (folder / "sochef_wagtail" / "includes").mkdir(parents=True)
+    engine = {**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}
+    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
+    return folder / "sochef_wagtail" / "includes"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["tweet_archive.html", "tweet_thread.html", "tweet.html"])
+def test_a_host_template_overriding_an_include_is_rendered(host_templates, name):
+    employer, worker = make_accounts()
+    first = make_tweet(employer, "Fråga <b>")
+    make_reply(first, worker, "Svar")
+    (host_templates / name).write_text("<p>HOST {{ tweet.text }}</p>")
+    archive = tweet_archive([employer, worker], MONDAY, SUNDAY)
+    assert "<p>HOST" in archive_html(archive)
+    if name == "tweet.html":
+        [tweet] = reloaded([first])
+        template = engines["django"].from_string("{% load sochef_tweets %}{% sochef_tweet t %}")
+        assert template.render({"t": tweet}) == "<p>HOST Fråga &lt;b&gt;</p>"
+
+
+@pytest.mark.django_db
+def test_the_search_results_tag_is_the_templates_markup():
+    employer, worker = make_accounts()
+    every_kind_of_tweet(employer, worker)
+    template = engines["django"].from_string(
+        "{% load sochef_tweets %}{% for t in tweets %}"
+        "{% sochef_tweet t show_side=True show_context=True %}{% endfor %}"
+    )
+    included = engines["django"].from_string(
+        "{% for tweet in tweets %}{% include 'sochef_wagtail/includes/tweet.html' "
+        "with show_side=True show_context=True %}{% endfor %}"
+    )
+    tweets = reloaded(Tweet.objects.all())
+    same_html(template.render({"tweets": tweets}), included.render({"tweets": tweets}))

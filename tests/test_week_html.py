@@ -1,0 +1,85 @@
+"""The weeks' markup made in Python (weeks/html.py) is the includes' markup: compared with
+week_summary.html and guest_card.html, with the nastiest text in every field; and a host's
+override of either is what is rendered."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.html import parse_html
+from django.utils import translation
+
+from sochef_wagtail.choices import Role
+from sochef_wagtail.models import GuestWeekPage
+from sochef_wagtail.weeks.html import img_tag, week_summary_html
+from sochef_wagtail.weeks.models import with_slots
+from tests.factories import make_accounts, make_guest, make_image, make_index, make_week
+from tests.xss_corpus import ALL, injected_markup
+
+MONDAY = datetime.date(2012, 9, 3)
+
+
+def listed_weeks(nasty="<b>&</b>"):
+    """A pair week with photos, a week of one guest with a role of its own; as listed."""
+    employer, worker = make_accounts()
+    index = make_index()
+    photo = make_image()
+    pair = [
+        (employer, make_guest(nasty, Role.MANAGER, organisation=nasty, photo=photo, handle="a")),
+        (worker, make_guest("Karin", Role.OTHER, role_other=nasty)),
+    ]
+    make_week(index, MONDAY, pair, title=nasty)
+    make_week(index, MONDAY + datetime.timedelta(weeks=1), [(worker, make_guest("Per"))])
+    weeks = list(with_slots(GuestWeekPage.objects.order_by("week_start")))
+    # As link_guests sets it: the first guest's name links to their page.
+    weeks[0].slots.all()[0].guest_url = f"/sochef/gaster/{nasty}/"
+    weeks[0].tweet_count = 1
+    weeks[1].tweet_count = 0
+    return weeks
+
+
+def rendered(week, request, heading_level=None):
+    context = {"week": week, "request": request, "heading_level": heading_level}
+    return render_to_string("sochef_wagtail/includes/week_summary.html", context, request)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("heading_level", [None, 4])
+def test_a_week_summary_is_the_templates_markup(language, heading_level):
+    request = RequestFactory().get("/")
+    weeks = listed_weeks()
+    del weeks[1].tweet_count  # the landing page lists a week without its count
+    with translation.override(language):
+        for week in weeks:
+            made = week_summary_html(week, request, heading_level)
+            assert parse_html(made) == parse_html(rendered(week, request, heading_level))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", ALL)
+def test_hostile_text_is_escaped_as_the_template_escapes_it(payload):
+    request = RequestFactory().get("/")
+    for week in listed_weeks(payload[:150]):
+        made = week_summary_html(week, request, 4)
+        assert parse_html(made) == parse_html(rendered(week, request, 4))
+        assert not injected_markup(made)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["week_summary.html", "guest_card.html"])
+def test_a_host_template_overriding_an_include_is_rendered(tmp_path, settings, name):
+    folder = tmp_path / "sochef_wagtail" / "includes"
+    folder.mkdir(parents=True)
+    engine = {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
+    (folder / name).write_text("<p>HOST {{ week.title }}{{ slot.guest.name }}</p>")
+    assert "<p>HOST" in week_summary_html(listed_weeks()[0], RequestFactory().get("/"))
+
+
+@pytest.mark.django_db
+def test_a_photo_tag_is_wagtails_img_tag():
+    rendition = make_image(title="<b>\"&'</b>").get_rendition("fill-96x96")
+    for extra in [{}, {"class": "a<b", "alt": ""}, {"loading": "lazy", "hidden": True, "x": None}]:
+        assert img_tag(rendition, extra) == rendition.img_tag(extra)
