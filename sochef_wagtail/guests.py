@@ -17,14 +17,19 @@ SLUG_BASE_LENGTH = 70
 SLUG_ATTEMPTS = 20
 
 
-def free_slug(name):
-    """A slug from ``name`` no guest has: ``anna-lindqvist``, else ``anna-lindqvist-2``, …"""
+def free_slug(name, taken=None):
+    """A slug from ``name`` no guest has: ``anna-lindqvist``, else ``anna-lindqvist-2``, …
+
+    ``taken``: the slugs in use, for guests created in bulk (the new slug is added to it);
+    by default those in the database."""
     base = slugify(name)[:SLUG_BASE_LENGTH].strip("-") or "guest"
-    taken = set(Guest.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if taken is None:
+        taken = set(Guest.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 1
     while slug in taken:
         number += 1
         slug = f"{base}-{number}"
+    taken.add(slug)
     return slug
 
 
