@@ -2,6 +2,7 @@ import logging
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.db import connections
 from django.db.models.signals import post_migrate
 
 logger = logging.getLogger(__name__)
@@ -12,6 +13,8 @@ def configure_site(using="default", **kwargs):
     SITE_HOSTNAME, SITE_PORT): Wagtail builds every absolute URL from them."""
     from wagtail.models import Site
 
+    if Site._meta.db_table not in connections[using].introspection.table_names():
+        return  # a migrate of other apps only, before Wagtail's
     site = Site.objects.using(using).filter(is_default_site=True).first()
     wanted = {
         "site_name": settings.SITE_NAME,
