@@ -1,5 +1,6 @@
 """StreamField blocks for SOchef pages, usable in a host site's own StreamFields too."""
 
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
@@ -39,6 +40,7 @@ class UpcomingWeeksBlock(blocks.StructBlock):
         from .dates import current_week_start
         from .weeks.models import with_slots
         from .weeks.pages import GuestWeekPage
+        from .weeks.views import link_guests
 
         context = super().get_context(value, parent_context)
         weeks = GuestWeekPage.objects.live().public().filter(week_start__gt=current_week_start())
@@ -51,7 +53,47 @@ class UpcomingWeeksBlock(blocks.StructBlock):
         if site:
             project = ProjectSettings.for_request(request) if request else None
             context["closed"] = not (project or ProjectSettings.for_site(site)).lists_upcoming
-        context["weeks"] = with_slots(weeks.order_by("week_start", "pk"))[: value["count"]]
+        weeks = with_slots(weeks.order_by("week_start", "pk"))[: value["count"]]
+        context["weeks"] = link_guests(list(weeks), request)
+        return context
+
+
+class CurrentWeekBlock(blocks.StructBlock):
+    """The guests on the relay this week; when nobody is on, those of the next week announced;
+    nothing while the project is paused or closed. Weeks of the current site."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"),
+        required=False,
+        help_text=_("Leave empty for “This week on the relay” (or “Next on the relay”)."),
+    )
+
+    class Meta:
+        icon = "user"
+        label = _("This week on the relay")
+        template = "sochef_wagtail/blocks/current_week_block.html"
+
+    def get_context(self, value, parent_context=None):
+        # weeks.py imports this module for GuestWeekPage's body.
+        from .dates import current_week_start
+        from .weeks.models import with_slots
+        from .weeks.pages import GuestWeekPage
+        from .weeks.views import link_guests
+
+        context = super().get_context(value, parent_context)
+        request = context.get("request")
+        site = Site.find_for_request(request) if request else None
+        site = site or Site.objects.filter(is_default_site=True).first()
+        context.update(weeks=[], this_week=current_week_start())
+        if site is None or not ProjectSettings.for_site(site).lists_upcoming:
+            return context
+        weeks = GuestWeekPage.objects.live().public().in_site(site)
+        weeks = weeks.filter(week_start__gte=context["this_week"])
+        # The first Monday from this week on that has a week, and every week on it (one per
+        # account, or several indexes).
+        first = weeks.order_by("week_start").values("week_start")[:1]
+        shown = with_slots(weeks.filter(week_start=Subquery(first)).order_by("path"))
+        context["weeks"] = link_guests(list(shown), request)
         return context
 
 
@@ -63,4 +105,5 @@ class BodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     embed = EmbedBlock(label=_("Embed"), help_text=_("A link to a video or other media."))
     upcoming_weeks = UpcomingWeeksBlock()
+    current_week = CurrentWeekBlock()
     tweet_archive = TweetArchiveBlock()

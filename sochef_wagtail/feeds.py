@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds of the host's blog category, optionally with the guest weeks too.
+"""RSS 2.0 and Atom feeds: the host's blog category, optionally with the guest weeks too, and
+the relay's posts (the tweets of one relay account or of all).
 
 The views answer a conditional GET with 304 Not Modified: the ETag says how many items there
 are and when one was last published, so polling an unchanged feed reads no items.
@@ -17,45 +18,79 @@ from django.utils.encoding import escape_uri_path
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import http_date
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from .accounts import RelayAccount
+from .archive.models import Tweet
+from .archive.rendering import tweet_text_html
+from .archive.timeline import tweet_filter
 from .blog import FeedItem, get_blog_adapter
 from .caching import conditional_response
 from .conf import app_settings
 from .dates import current_week_start, start_of_day
 from .text import clean_values, plain_text
 from .weeks.models import with_slots
-from .weeks.pages import GuestWeekPage
+from .weeks.pages import GuestWeekPage, attach_week_pages
 
 FEED_LINKS = [
     ("sochef_wagtail:blog_rss", "application/rss+xml", "RSS"),
     ("sochef_wagtail:blog_atom", "application/atom+xml", "Atom"),
 ]
+RELAY_FEED_LINKS = [
+    ("sochef_wagtail:relay_rss", "application/rss+xml", "RSS"),
+    ("sochef_wagtail:relay_atom", "application/atom+xml", "Atom"),
+]
+#: How much of a tweet's text an item's title shows.
+TITLE_LENGTH = 80
 
 
-def feed_links(request=None):
-    """The blog feeds as {"url", "type", "title"}; none when no blog is configured or the
-    app's URLs are not included. No queries."""
-    adapter = get_blog_adapter()
-    if adapter is None:
-        return []
+def links_to(views, title, request=None, kwargs=None):
+    """{"url", "type", "title", "format"} of each of ``views``; none when the app's URLs are
+    not included. No queries."""
     links = []
-    for name, mime_type, format_name in FEED_LINKS:
+    for name, mime_type, format_name in views:
         try:
-            url = reverse(name)
+            url = reverse(name, kwargs=kwargs)
         except NoReverseMatch:
             return []
         links.append(
             {
                 "url": request.build_absolute_uri(url) if request else url,
                 "type": mime_type,
-                "title": f"{adapter.category} ({format_name})",
+                "title": f"{title} ({format_name})",
                 "format": format_name,
             }
         )
     return links
+
+
+def blog_feed_links(request=None):
+    """The blog feeds; none when no blog is configured. No queries."""
+    adapter = get_blog_adapter()
+    if adapter is None:
+        return []
+    return links_to(FEED_LINKS, adapter.category, request)
+
+
+def relay_feed_links(request=None, account=None):
+    """The feeds of ``account``'s posts, or of both accounts' when None. No queries."""
+    if account is None:
+        return links_to(RELAY_FEED_LINKS, _("The relay accounts' tweets"), request)
+    return links_to(
+        [(f"{name}_account", mime_type, label) for name, mime_type, label in RELAY_FEED_LINKS],
+        _("Tweets of @%(handle)s") % {"handle": account.handle},
+        request,
+        kwargs={"handle": account.handle},
+    )
+
+
+def feed_links(request=None):
+    """Every feed a page announces: the blog's (when configured) and the relay's posts.
+    No queries."""
+    return blog_feed_links(request) + relay_feed_links(request)
 
 
 def started_weeks(site):
@@ -154,21 +189,25 @@ class BlogFeedSource:
         return urljoin(self.site.root_url, path)
 
 
-class BlogCategoryFeed(Feed):
-    """RSS 2.0 feed of the blog category. Override the methods to change titles and texts."""
+class SochefFeed(Feed):
+    """What the app's feeds share: text any XML writer can hold."""
 
     feed_type = Rss201rev2Feed
 
-    def get_object(self, request, source=None):
-        return source or BlogFeedSource(request)
-
     def get_feed(self, obj, request):
-        # Titles and texts come from editors and the host's blog: what XML 1.0 cannot hold
+        # Titles and texts come from editors, the host's blog and X: what XML 1.0 cannot hold
         # would make the writer fail for every reader.
         feed = super().get_feed(obj, request)
         feed.feed = clean_values(feed.feed)
         feed.items = [clean_values(item) for item in feed.items]
         return feed
+
+
+class BlogCategoryFeed(SochefFeed):
+    """RSS 2.0 feed of the blog category. Override the methods to change titles and texts."""
+
+    def get_object(self, request, source=None):
+        return source or BlogFeedSource(request)
 
     def title(self, source):
         return f"{source.label} – {source.site.site_name or source.site.hostname}"
@@ -224,12 +263,148 @@ class BlogCategoryAtomFeed(BlogCategoryFeed):
         return self.description(source)
 
 
-def conditional_feed(feed_class):
-    """A view serving the feed with ETag and Last-Modified, and 304 when nothing changed."""
-    kind = feed_class.feed_type.__name__
+class RelayFeedSource:
+    """The posts of one relay account (``handle``) or of all (None) for one request's feed:
+    the latest versions of their own tweets and replies, retweets left out, as on the week
+    pages. 404 for an unknown account."""
 
-    def view(request):
-        source = BlogFeedSource(request)
+    def __init__(self, request, handle=None):
+        self.request = request
+        self.site = Site.find_for_request(request)
+        if self.site is None:
+            raise Http404("No site.")
+        self.account = None
+        if handle is not None:
+            self.account = RelayAccount.objects.filter(handle__iexact=handle).first()
+            if self.account is None:
+                raise Http404("No such relay account.")
+        self.limit = app_settings.FEED_ITEMS
+
+    @cached_property
+    def tweets(self):
+        accounts = None if self.account is None else [self.account]
+        return Tweet.objects.filter(tweet_filter(accounts))
+
+    @cached_property
+    def weeks(self):
+        """The site's live, public weeks: a tweet in one of them links to it."""
+        return GuestWeekPage.objects.live().public().in_site(self.site)
+
+    @cached_property
+    def state(self):
+        """What the feed shows changes with these: its tweets and the weeks they link to."""
+        tweets = self.tweets.aggregate(count=Count("pk"), last=Max("pk"), latest=Max("imported_at"))
+        weeks = self.weeks.aggregate(count=Count("pk"), latest=Max("last_published_at"))
+        return {"tweets": tweets, "weeks": weeks}
+
+    @property
+    def last_modified(self):
+        latest = (self.state["tweets"]["latest"], self.state["weeks"]["latest"])
+        return max(filter(None, latest), default=None)
+
+    def etag(self, kind):
+        fingerprint = "|".join(
+            str(part)
+            for part in (
+                kind,
+                get_language(),
+                self.site.pk,
+                self.account.pk if self.account else "",
+                sorted(self.state["tweets"].items()),
+                sorted(self.state["weeks"].items()),
+                self.limit,
+            )
+        )
+        return hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
+
+    def items(self):
+        """The newest tweets, each with ``link``: the absolute URL of its week on this site,
+        else its permalink on X."""
+        tweets = self.tweets.select_related("account").order_by("-created_at", "-pk")
+        tweets = list(tweets[: self.limit])
+        attach_week_pages(tweets, self.weeks)
+        for tweet in tweets:
+            page = tweet.week_page
+            tweet.link = page.get_full_url(self.request) if page else tweet.permalink
+        return tweets
+
+    def label(self):
+        if self.account is not None:
+            return f"@{self.account.handle}"
+        handles = RelayAccount.objects.order_by("side", "handle").values_list("handle", flat=True)
+        return f" {_('and')} ".join(f"@{handle}" for handle in handles)
+
+
+class RelayPostsFeed(SochefFeed):
+    """RSS 2.0 feed of the relay's posts: one relay account's tweets or all of theirs.
+    Override the methods to change titles and texts."""
+
+    def get_object(self, request, source=None):
+        return source or RelayFeedSource(request)
+
+    def title(self, source):
+        return _("Tweets of %(accounts)s – %(site)s") % {
+            "accounts": source.label(),
+            "site": source.site.site_name or source.site.hostname,
+        }
+
+    def link(self, source):
+        # Absolute from the Site, as the items' links are.
+        return source.site.root_url + "/"
+
+    def feed_url(self, source):
+        return source.site.root_url + source.request.path
+
+    def description(self, source):
+        return _("What the guests of the relay tweeted, newest first.")
+
+    def items(self, source):
+        return source.items()
+
+    def item_title(self, tweet):
+        text = " ".join(tweet.text.split())
+        return f"@{tweet.account.handle}: {Truncator(text).chars(TITLE_LENGTH)}"
+
+    def item_description(self, tweet):
+        # The tweet as the site shows it: its text escaped once, its entities as links.
+        return tweet_text_html(tweet.text, tweet.entities)
+
+    def item_link(self, tweet):
+        return tweet.link
+
+    def item_guid(self, tweet):
+        return tweet.permalink
+
+    def item_guid_is_permalink(self, tweet):
+        return True
+
+    def item_pubdate(self, tweet):
+        return tweet.created_at
+
+    def item_author_name(self, tweet):
+        return f"@{tweet.account.handle}"
+
+    def item_categories(self, tweet):
+        return (f"@{tweet.account.handle}",)
+
+
+class RelayPostsAtomFeed(RelayPostsFeed):
+    """The same feed as Atom 1.0."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, source):
+        return self.description(source)
+
+
+def conditional_feed(feed_class, source_class=None):
+    """A view serving the feed with ETag and Last-Modified, and 304 when nothing changed.
+    ``source_class(request, **kwargs)`` reads what the feed is made of (BlogFeedSource)."""
+    kind = feed_class.feed_type.__name__
+    source_class = source_class or BlogFeedSource
+
+    def view(request, **kwargs):
+        source = source_class(request, **kwargs)
 
         def respond(request):
             response = feed_class()(request, source=source)
@@ -246,3 +421,5 @@ def conditional_feed(feed_class):
 
 blog_rss = conditional_feed(BlogCategoryFeed)
 blog_atom = conditional_feed(BlogCategoryAtomFeed)
+relay_rss = conditional_feed(RelayPostsFeed, RelayFeedSource)
+relay_atom = conditional_feed(RelayPostsAtomFeed, RelayFeedSource)

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -11,6 +12,25 @@ from wagtail.search import index
 
 from .choices import Role, Sector
 from .handles import HandleField
+
+SLUG_BASE_LENGTH = 70
+SLUG_ATTEMPTS = 20
+
+
+def free_slug(name, taken=None):
+    """A slug from ``name`` no guest has: ``anna-lindqvist``, else ``anna-lindqvist-2``, …
+
+    ``taken``: the slugs in use, for guests created in bulk (the new slug is added to it);
+    by default those in the database."""
+    base = slugify(name)[:SLUG_BASE_LENGTH].strip("-") or "guest"
+    if taken is None:
+        taken = set(Guest.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    taken.add(slug)
+    return slug
 
 
 def language_choices():
@@ -43,6 +63,16 @@ class Guest(index.Indexed, models.Model):
         blank=True,
         help_text=_("The guest's own account, without @ (optional)."),
     )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The guest's address on the site, made from the name when left empty. "
+            "Changing it breaks links to the guest's page."
+        ),
+    )
     email = models.EmailField(
         _("e-mail address"),
         blank=True,
@@ -68,6 +98,7 @@ class Guest(index.Indexed, models.Model):
         FieldPanel("bio"),
         FieldPanel("photo"),
         FieldPanel("handle"),
+        FieldPanel("slug"),
         FieldRowPanel([FieldPanel("email"), FieldPanel("language")], heading=_("E-mails")),
     ]
 
@@ -88,6 +119,22 @@ class Guest(index.Indexed, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Give a new guest a slug from the name, once: renaming keeps the address."""
+        if self.slug:
+            return super().save(*args, **kwargs)
+        for attempt in range(SLUG_ATTEMPTS):
+            self.slug = free_slug(self.name)
+            try:
+                # In a savepoint: a guest of the same name saved at the same moment may have
+                # taken the slug; the next attempt sees it.
+                with transaction.atomic():
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                self.slug = ""
+                if attempt == SLUG_ATTEMPTS - 1:
+                    raise
 
     def clean(self):
         if self.role == Role.OTHER and not self.role_other.strip():

@@ -14,11 +14,12 @@ from .accounts import FollowerSnapshot, RelayAccount
 from .blocks import BodyBlock
 from .blog import get_blog_adapter
 from .dates import current_week_start
-from .feeds import feed_links
+from .feeds import blog_feed_links
 from .pages import SochefPageMixin
 from .press import PressMention
 from .weeks.models import with_slots
 from .weeks.pages import GuestWeekIndexPage
+from .weeks.views import link_guests
 
 
 class SochefLandingPage(SochefPageMixin, Page):
@@ -99,7 +100,10 @@ class SochefLandingPage(SochefPageMixin, Page):
         if self.guest_index is None:
             return None
         weeks = self.guest_index.weeks().filter(week_start__gte=current_week_start())
-        return with_slots(weeks.order_by("week_start")).first()
+        week = with_slots(weeks.order_by("week_start")).first()
+        if week is not None:
+            link_guests([week], index=self.guest_index)
+        return week
 
     def blog_items(self, request):
         """(category name, latest posts) from the host's blog; (None, []) when there is none."""
@@ -130,7 +134,7 @@ class SochefLandingPage(SochefPageMixin, Page):
             evaluation_page=self.live_or_none(self.evaluation_page),
             blog_category=blog_category,
             blog_items=blog_items,
-            blog_feeds=feed_links(request) if blog_items else [],
+            blog_feeds=blog_feed_links(request) if blog_items else [],
             press_mentions=PressMention.objects.all(),
             guide_links=settings.guide_links.all(),
         )

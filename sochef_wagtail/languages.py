@@ -8,8 +8,10 @@ readers pronounce it right (WCAG 3.1.2); text in the page's own language gets no
 import functools
 
 from django.conf import settings
+from django.urls import translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info
 from wagtail.coreutils import get_supported_content_language_variant
 
 
@@ -51,3 +53,28 @@ def lang_attribute(language):
     if not language or primary_subtag(language) == primary_subtag(get_language() or ""):
         return ""
     return format_html(' lang="{}"', language)
+
+
+def language_links(request):
+    """The languages a reader can switch to, as {"code", "name", "url", "current"}: the same
+    address in each of the host's LANGUAGES, through its ``i18n_patterns``. Empty when the host
+    has one language, or serves them all at the same address (no ``i18n_patterns``). No
+    queries."""
+    languages = settings.LANGUAGES if settings.USE_I18N else ()
+    if request is None or len(languages) < 2:
+        return []
+    current = primary_subtag(get_language() or settings.LANGUAGE_CODE)
+    # The path alone: the query is the reader's own (utm_… parameters, say), not the page's.
+    links = [
+        {
+            "code": code,
+            "name": capfirst(get_language_info(code)["name_local"]),
+            "url": translate_url(request.path, code),
+            "current": primary_subtag(code) == current,
+            "lang": lang_attribute(code),
+        }
+        for code, _name in languages
+    ]
+    if len({link["url"] for link in links}) < 2:
+        return []
+    return links

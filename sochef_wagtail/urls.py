@@ -11,4 +11,8 @@ app_name = "sochef_wagtail"
 urlpatterns = [
     path("blog/rss/", feeds.blog_rss, name="blog_rss"),
     path("blog/atom/", feeds.blog_atom, name="blog_atom"),
+    path("relay/rss/", feeds.relay_rss, name="relay_rss"),
+    path("relay/atom/", feeds.relay_atom, name="relay_atom"),
+    path("relay/<str:handle>/rss/", feeds.relay_rss, name="relay_rss_account"),
+    path("relay/<str:handle>/atom/", feeds.relay_atom, name="relay_atom_account"),
 ]

@@ -285,13 +285,18 @@ def test_sochef_pages_announce_the_feeds_once(client, blog):
         'href="http://testserver/feeds/sochef/blog/rss/">',
         '<link rel="alternate" type="application/atom+xml" title="SOchef (Atom)" '
         'href="http://testserver/feeds/sochef/blog/atom/">',
+        # The relay's posts (tests/test_relay_feeds.py).
+        '<link rel="alternate" type="application/rss+xml" title="Stafettkontonas tweets (RSS)" '
+        'href="http://testserver/feeds/sochef/relay/rss/">',
+        '<link rel="alternate" type="application/atom+xml" title="Stafettkontonas tweets (Atom)" '
+        'href="http://testserver/feeds/sochef/relay/atom/">',
     ]
 
 
 @pytest.mark.django_db
 def test_host_pages_announce_the_feeds_through_the_tag(client, blog):
     html = client.get(blog.url).content.decode()
-    assert len(feed_link_tags(html)) == 2
+    assert len(feed_link_tags(html)) == 4  # the blog's and the relay's
     assert 'href="http://testserver/feeds/sochef/blog/atom/"' in html
 
 
@@ -301,10 +306,11 @@ def test_english_pages_announce_the_english_feeds(client, blog):
     assert 'href="http://testserver/en/feeds/sochef/blog/rss/"' in html
 
 
-def test_no_feed_links_without_a_blog(settings):
+def test_no_blog_feed_links_without_a_blog(settings):
     settings.SOCHEF_BLOG = {}
     template = Template("{% load sochef_feeds %}{% sochef_feed_links %}")
-    assert template.render(Context()).strip() == ""
+    html = template.render(Context())
+    assert "/blog/" not in html and "/relay/rss/" in html
 
 
 @override_settings(ROOT_URLCONF=__name__)

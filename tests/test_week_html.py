@@ -32,6 +32,8 @@ def listed_weeks(nasty="<b>&</b>"):
     make_week(index, MONDAY, pair, title=nasty)
     make_week(index, MONDAY + datetime.timedelta(weeks=1), [(worker, make_guest("Per"))])
     weeks = list(with_slots(GuestWeekPage.objects.order_by("week_start")))
+    # As link_guests sets it: the first guest's name links to their page.
+    weeks[0].slots.all()[0].guest_url = f"/sochef/gaster/{nasty}/"
     weeks[0].tweet_count = 1
     weeks[1].tweet_count = 0
     return weeks

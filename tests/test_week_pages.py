@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -122,3 +123,50 @@ def test_guest_photos_add_no_query_per_guest(client, index_page, accounts):
 def test_upcoming_week_is_marked(client, index_page, accounts):
     week = make_week(index_page, monday(2), [(accounts[0], make_guest("Rut"))])
     assert "Kommande" in client.get(week.url).content.decode()
+
+
+def week_links(html):
+    """(href, rel) of the links to the week before and after."""
+    nav = re.search(r'<nav class="sochef-week-nav".*?</nav>', html, re.S)
+    return re.findall(r'href="([^"]+)" rel="(prev|next)"', nav.group(0)) if nav else []
+
+
+@pytest.mark.django_db
+def test_week_pages_link_to_the_live_weeks_before_and_after(client, index_page, accounts):
+    employer, worker = accounts
+    first = make_week(index_page, datetime.date(2012, 9, 3), [(employer, make_guest("A"))])
+    make_week(index_page, datetime.date(2012, 9, 10), [(employer, make_guest("B"))], live=False)
+    middle = make_week(index_page, datetime.date(2012, 9, 17), [(employer, make_guest("C"))])
+    # Another week on the same Monday, on the other account: both are reached, in page order.
+    twin = make_week(
+        index_page, datetime.date(2012, 9, 17), [(worker, make_guest("D"))], slug="tvilling"
+    )
+    upcoming = make_week(index_page, monday(1), [(employer, make_guest("E"))])
+    other = make_index("Andra", slug="andra")
+    make_week(other, datetime.date(2012, 9, 24), [(worker, make_guest("F"))])
+
+    assert week_links(client.get(first.url).content.decode()) == [(middle.url, "next")]
+    assert week_links(client.get(middle.url).content.decode()) == [
+        (first.url, "prev"),
+        (twin.url, "next"),
+    ]
+    assert week_links(client.get(twin.url).content.decode()) == [
+        (middle.url, "prev"),
+        (upcoming.url, "next"),
+    ]
+    assert week_links(client.get(upcoming.url).content.decode()) == [(twin.url, "prev")]
+
+
+@pytest.mark.django_db
+def test_a_lone_week_has_no_week_links(client, index_page, accounts):
+    week = make_week(index_page, datetime.date(2012, 9, 3), [(accounts[0], make_guest("A"))])
+    assert 'class="sochef-week-nav"' not in client.get(week.url).content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(SOCHEF_CACHE_TIMEOUT=0)
+def test_week_links_cost_the_same_queries_however_many_weeks(client, index_page, accounts):
+    few = make_weeks(index_page, accounts, 3)
+    many_index = make_index("Många", slug="manga")
+    many = make_weeks(many_index, accounts, 40, start=datetime.date(2013, 1, 7))
+    assert count_queries(client, few[1].url) == count_queries(client, many[20].url)

@@ -24,7 +24,7 @@ from ..archive.store import store_tweets
 from ..choices import Role
 from ..evaluation.models import EvaluationResponse
 from ..evaluation.pages import EvaluationPage
-from ..guests import Guest
+from ..guests import Guest, free_slug
 from ..landing import SochefLandingPage
 from ..nominations.models import Nomination
 from ..nominations.pages import NominationPage
@@ -92,6 +92,10 @@ def create_guests():
     image_model.objects.bulk_create(portraits)
     for guest, image in zip(new + without_photo, portraits, strict=True):
         guest.photo = image
+    # bulk_create skips Guest.save, which gives a new guest its slug.
+    taken = set(Guest.objects.values_list("slug", flat=True))
+    for guest in new:
+        guest.slug = free_slug(guest.name, taken)
     Guest.objects.bulk_create(new)
     Guest.objects.bulk_update(without_photo, ["photo"])
     for model, objects in ((image_model, portraits), (Guest, new + without_photo)):

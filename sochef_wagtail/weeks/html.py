@@ -99,8 +99,12 @@ def guest_card_html(slot, heading_level, strings):
     else:
         role = strings.roles.get(guest.role) or escape(guest.role)
     sector = strings.sectors.get(guest.sector) or escape(guest.sector.lower())
+    name = escape(guest.name)
+    guest_url = getattr(slot, "guest_url", None)  # set by weeks.views.link_guests
+    if guest_url:
+        name = f'<a href="{escape(guest_url)}">{name}</a>'
     parts.append(
-        f'  <h{heading_level} class="sochef-guest__name">{escape(guest.name)}</h{heading_level}>\n'
+        f'  <h{heading_level} class="sochef-guest__name">{name}</h{heading_level}>\n'
         '  <p class="sochef-guest__role">\n'
         f"    {role}{organisation}\n"
         f'    <span class="sochef-guest__sector">({sector})</span>\n'

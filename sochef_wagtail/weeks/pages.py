@@ -27,7 +27,7 @@ from ..pipeline.panels import WeekPipelinePanel
 from ..search import SearchForm, SearchPaginator, search_guests, search_tweets
 from .forms import GuestWeekPageForm
 from .models import AccountBooked, GuestSlot, announced_weeks, booked_slots, lock_accounts
-from .views import WeekContent, WeekListing
+from .views import GuestContent, WeekContent, WeekListing, guest_url
 
 # The log action of Wagtail's publish_scheduled, and ours for a go-live it may not do.
 SCHEDULED_GO_LIVE = "wagtail.publish.scheduled"
@@ -37,6 +37,20 @@ BOOKING_FIELDS = {"live", "week_start", "slots", "alias_of", "alias_of_id"}
 
 # Named for the package, as the docs say: where the week pages log refused go-lives.
 logger = logging.getLogger(__package__)
+
+
+def attach_week_pages(tweets, weeks):
+    """Set ``week_page`` on each tweet: the week of ``weeks`` of its account and day, or None.
+    One query."""
+    mondays = {tweet.pk: week_start_of(local_date(tweet.created_at)) for tweet in tweets}
+    slots = GuestSlot.objects.filter(
+        page__in=weeks,
+        account_id__in={tweet.account_id for tweet in tweets},
+        page__week_start__in=set(mondays.values()),
+    ).select_related("page")
+    pages = {(slot.account_id, slot.page.week_start): slot.page for slot in slots}
+    for tweet in tweets:
+        tweet.week_page = pages.get((tweet.account_id, mondays[tweet.pk]))
 
 
 class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
@@ -79,6 +93,26 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     def calendar(self, request):
         """The weeks as an iCal feed that calendar apps subscribe to."""
         return calendar_response(request, self)
+
+    @path("gaster/<slug:slug>/", name="guest")
+    def guest_view(self, request, slug):
+        """A guest's page: who they are and each week of this index they tweeted in."""
+        content = GuestContent(self, request, slug)
+        context = super().get_context(request)
+        context.update(guest=content.guest, guest_content=content)
+        return TemplateResponse(request, "sochef_wagtail/pages/guest_page.html", context)
+
+    @classmethod
+    def guest_path(cls, guest):
+        """The path of ``guest``'s page below an index's URL, e.g. ``gaster/anna-lindqvist/``."""
+        return cls.get_resolver().reverse("guest", slug=guest.slug)
+
+    def guest_urls(self, request=None):
+        """(guest, URL) of every guest with a live, public week below this index, by name (for
+        a sitemap, say). Two queries."""
+        guests = Guest.objects.filter(slots__page__in=self.weeks()).distinct().order_by("name")
+        index_url = self.get_url(request)
+        return [(guest, guest_url(index_url, guest)) for guest in guests]
 
     @path("sok/", name="search")
     def search_view(self, request):
@@ -132,15 +166,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     def attach_week_pages(self, tweets, weeks=None):
         """Set ``week_page`` on each tweet: this index's week of its account and day, or None
         (the weeks: ``weeks``, by default ``self.weeks()``)."""
-        mondays = {tweet.pk: week_start_of(local_date(tweet.created_at)) for tweet in tweets}
-        slots = GuestSlot.objects.filter(
-            page__in=self.weeks() if weeks is None else weeks,
-            account_id__in={tweet.account_id for tweet in tweets},
-            page__week_start__in=set(mondays.values()),
-        ).select_related("page")
-        pages = {(slot.account_id, slot.page.week_start): slot.page for slot in slots}
-        for tweet in tweets:
-            tweet.week_page = pages.get((tweet.account_id, mondays[tweet.pk]))
+        attach_week_pages(tweets, self.weeks() if weeks is None else weeks)
 
     @staticmethod
     def counts(weeks):

@@ -4,17 +4,23 @@ templates ask: a page served from the cache reads nothing."""
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import TruncWeek
-from django.http import QueryDict
+from django.http import Http404, QueryDict
+from django.template.loader import render_to_string
+from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from ..archive.models import Tweet
-from ..archive.timeline import tweet_filter
-from ..caching.tweets import tweet_archive_html
+from ..archive.timeline import TweetArchive, threads_of, tweet_filter, tweets_to_show
+from ..caching.tweets import ARCHIVE_TEMPLATE, cached_tweets_html, tweet_archive_html
 from ..conf import app_settings
 from ..dates import app_time_zone, current_week_start, local_date
+from ..guests import Guest
 from .forms import WeekFilterForm
-from .models import slots_queryset, with_slots
+from .models import GuestSlot, slots_queryset, with_slots
+
+GUEST_PAGE_PHOTO_SPEC = "fill-192x192"
 
 
 def tweet_counts(weeks):
@@ -97,6 +103,7 @@ class WeekListing:
         paginator = Paginator(with_slots(self.past_weeks), app_settings.INDEX_PAGE_SIZE)
         page_of_weeks = paginator.get_page(self.query.get("page"))
         listed = list(page_of_weeks)
+        link_guests(listed, index=self.index)
         counts = tweet_counts(listed)
         for week in listed:
             week.tweet_count = counts[week.pk]
@@ -119,7 +126,7 @@ class WeekListing:
         if not self.project.lists_upcoming:
             return []
         weeks = self.all_weeks.filter(week_start__gt=self.this_week)
-        return list(with_slots(weeks.order_by("week_start")))
+        return link_guests(list(with_slots(weeks.order_by("week_start"))), index=self.index)
 
 
 class WeekContent:
@@ -131,11 +138,37 @@ class WeekContent:
         self.request = request
 
     @cached_property
+    def index(self):
+        return self.page.get_parent()
+
+    @cached_property
     def slots(self):
         # A preview shows the unsaved slots held in memory by the page.
         if getattr(self.request, "is_preview", False):
             return list(self.page.slots.all())
-        return list(slots_queryset().filter(page=self.page))
+        slots = list(slots_queryset().filter(page=self.page))
+        index_url = self.index.get_url(self.request)
+        for slot in slots:
+            slot.guest_url = guest_url(index_url, slot.guest)
+        return slots
+
+    def neighbour(self, later):
+        """The index's live, public week just before (or after) this one, or None."""
+        page, monday = self.page, self.page.week_start
+        weeks = type(page).objects.sibling_of(page, inclusive=False).live().public()
+        if later:
+            after = Q(week_start__gt=monday) | Q(week_start=monday, pk__gt=page.pk)
+            return weeks.filter(after).order_by("week_start", "pk").first()
+        before = Q(week_start__lt=monday) | Q(week_start=monday, pk__lt=page.pk)
+        return weeks.filter(before).order_by("-week_start", "-pk").first()
+
+    @cached_property
+    def previous_week(self):
+        return self.neighbour(later=False)
+
+    @cached_property
+    def next_week(self):
+        return self.neighbour(later=True)
 
     @cached_property
     def tweets(self):
@@ -146,3 +179,120 @@ class WeekContent:
             return None
         accounts = [slot.account for slot in self.slots]
         return tweet_archive_html(self.request, accounts, page.week_start, page.week_end)
+
+
+def guest_url(index_url, guest):
+    """The URL of ``guest``'s page below the guest index at ``index_url``."""
+    from .pages import GuestWeekIndexPage  # pages.py imports this module
+
+    if not index_url or not guest.slug:
+        return None
+    return index_url.rstrip("/") + "/" + GuestWeekIndexPage.guest_path(guest)
+
+
+def link_guests(weeks, request=None, index=None):
+    """Give each slot of ``weeks`` (slots prefetched) its ``guest_url``: the guest's page below
+    the week's index, ``index`` or else each week's parent (one query for them all)."""
+    if index is not None:
+        urls = {week.pk: index.get_url(request) for week in weeks}
+    else:
+        parent_paths = {week.pk: week.path[: -Page.steplen] for week in weeks}
+        parents = Page.objects.filter(path__in=set(parent_paths.values()))
+        index_urls = {parent.path: parent.get_url(request) for parent in parents}
+        urls = {pk: index_urls.get(path) for pk, path in parent_paths.items()}
+    for week in weeks:
+        for slot in week.slots.all():
+            slot.guest_url = guest_url(urls[week.pk], slot.guest)
+    return weeks
+
+
+def guest_queryset():
+    """Guests with their photo and its guest-page rendition."""
+    renditions = (
+        get_image_model().get_rendition_model().objects.filter(filter_spec=GUEST_PAGE_PHOTO_SPEC)
+    )
+    return Guest.objects.select_related("photo").prefetch_related(
+        Prefetch("photo__renditions", queryset=renditions, to_attr="prefetched_renditions")
+    )
+
+
+class GuestContent:
+    """A guest's page below a guest index: the guest and each live week of that index they
+    were a guest in, with what they tweeted. Raises Http404 for an unknown slug or a guest
+    with no live, public week there. Constant queries, whatever the number of weeks."""
+
+    def __init__(self, index, request, slug):
+        self.index = index
+        self.request = request
+        self.guest = guest_queryset().filter(slug=slug).first()
+        if self.guest is None:
+            raise Http404("No such guest.")
+        slots = (
+            GuestSlot.objects.filter(guest=self.guest, page__in=index.weeks())
+            .select_related("page", "account")
+            .order_by("page__week_start", "page_id", "account__side")
+        )
+        self.slots = list(slots)
+        if not self.slots:
+            raise Http404("The guest has no published week here.")
+        for slot in self.slots:
+            slot.tweets = GuestWeekTweets(self, slot)
+
+    @cached_property
+    def accounts(self):
+        """The relay accounts the guest tweeted from, employer side first, each once."""
+        accounts = {slot.account.pk: slot.account for slot in self.slots}.values()
+        return sorted(accounts, key=lambda account: (account.side, account.handle.lower()))
+
+    @cached_property
+    def archives(self):
+        """Per slot of a week that has begun: its account's tweets that week, as a TweetArchive.
+        One query for every week (and one for the media), whatever their number."""
+        begun = [slot for slot in self.slots if not slot.page.is_upcoming]
+        condition = Q(pk__in=[])
+        for slot in begun:
+            condition |= tweet_filter([slot.account_id], slot.page.week_start, slot.page.week_end)
+        tweets = list(tweets_to_show().filter(condition)) if begun else []
+        archives = {}
+        for slot in begun:
+            week = slot.page
+            shown = [
+                tweet
+                for tweet in tweets
+                if tweet.account_id == slot.account_id
+                and week.week_start <= local_date(tweet.created_at) <= week.week_end
+            ]
+            archives[slot.pk] = TweetArchive(threads=threads_of(shown), accounts=[slot.account])
+        return archives
+
+
+class GuestWeekTweets:
+    """One week's tweets on a guest page as HTML: the same ``tweet_archive.html`` rendering as
+    the week page's, from the same tweet cache once the week is over. ``str()`` renders."""
+
+    heading_level = 3
+
+    def __init__(self, content, slot):
+        self.content = content
+        self.slot = slot
+
+    def __str__(self):
+        week = self.slot.page
+        if week.is_upcoming:
+            return ""
+
+        def render():
+            context = {
+                "archive": self.content.archives[self.slot.pk],
+                "heading_level": self.heading_level,
+            }
+            return render_to_string(ARCHIVE_TEMPLATE, context)
+
+        # The same key as tweet_archive_html's for one account: the rendering is the same.
+        parts = (ARCHIVE_TEMPLATE, self.heading_level)
+        return cached_tweets_html(
+            self.content.request, [self.slot.account], week.week_start, week.week_end, parts, render
+        )
+
+    def __html__(self):
+        return str(self)
