@@ -193,3 +193,15 @@ def test_cached_pages_write_the_tags_without_reading_the_database(client, site, 
     assert one(tags, "og:url") == week.get_full_url()
     assert not any("wagtailimages" in query["sql"] for query in warm.captured_queries)
     assert not any("sochef_wagtail_guestslot" in q["sql"] for q in warm.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_guest_page_shares_the_guests_name_bio_and_photo(client, site, index_page, accounts):
+    employer, _ = accounts
+    anna = make_guest("Anna <b>L</b>", photo=make_image("Anna"), bio="<p>Chef i Umeå &amp; HR</p>")
+    make_week(index_page, datetime.date(2012, 9, 3), [(employer, anna)])
+    tags, _ = meta_of(client, index_page.url + f"gaster/{anna.slug}/")
+    assert one(tags, "og:title") == f"Anna <b>L</b> – {index_page.title}"
+    assert one(tags, "description") == "Chef i Umeå & HR"
+    assert one(tags, "og:url") == f"https://sochef.example/sochef/gaster/{anna.slug}/"
+    assert ".fill-800x800" in one(tags, "og:image")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Site
 
 from example_site.home.apps import configure_site
-from tests.factories import make_landing, make_nomination_page, make_week, make_weeks
+from tests.factories import make_guest, make_landing, make_nomination_page, make_week, make_weeks
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -113,3 +113,14 @@ def test_the_example_site_defaults_to_where_run_demo_serves_it(monkeypatch):
         8000,
     )
     assert reloaded.SITE_ROOT_URL == "http://127.0.0.1:8000"
+
+
+@pytest.mark.django_db
+def test_guest_pages_are_listed_once_each(client, index_page, accounts):
+    employer, worker = accounts
+    anna = make_guest("Anna Lindqvist")
+    make_week(index_page, datetime.date(2012, 9, 3), [(employer, anna)])
+    make_week(index_page, datetime.date(2012, 9, 10), [(worker, anna)])
+    urls = sitemap_urls(client)
+    assert urls.count(index_page.get_full_url() + "gaster/anna-lindqvist/") == 1
+    assert client.get(index_page.url + "gaster/anna-lindqvist/").status_code == 200

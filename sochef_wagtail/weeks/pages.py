@@ -83,10 +83,13 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         return context
 
     def get_sitemap_routes(self, request=None):
-        """The calendar after the index (not the search: its results are no pages to find)."""
+        """The calendar and the guests' pages after the index (not the search: its results are
+        no pages to find); while paused or closed, not guests only of weeks to come."""
+        guests = Guest.objects.filter(slots__page__in=self.announced_weeks(request))
         return [
             *super().get_sitemap_routes(request),
             {"location": self.reverse_subpage("calendar")},
+            *({"location": self.guest_path(guest)} for guest in guests.distinct().order_by("name")),
         ]
 
     @path("calendar/", name="calendar")
@@ -100,6 +103,12 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         content = GuestContent(self, request, slug)
         context = super().get_context(request)
         context.update(guest=content.guest, guest_content=content)
+        context["sochef_meta"] = self.lazy_meta(
+            request,
+            title=f"{content.guest.name} – {self.title}",
+            description=content.guest.bio,
+            image=content.guest.photo,
+        )
         return TemplateResponse(request, "sochef_wagtail/pages/guest_page.html", context)
 
     @classmethod
