@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from example_site.blog.models import BlogCategory, BlogIndexPage, BlogPage
@@ -343,7 +343,12 @@ def make_site(hostname, root_title="Andra sajten", slug="andra"):
 
 def make_image(title="Bild", filename="bild.png"):
     """A Wagtail image with its file size recorded, as an upload in the admin records it."""
-    image = get_image_model().objects.create(title=title, file=get_test_image_file(filename))
+    # Images belong to the root collection, which Wagtail's migrations make: made again when a
+    # transactional test flushed the database.
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    image = get_image_model().objects.create(
+        title=title, file=get_test_image_file(filename), collection=collection
+    )
     image.file_size = image.file.size
     image.save(update_fields=["file_size"])
     return image

@@ -34,8 +34,11 @@ def test_reader_finds_the_experiment_on_the_landing_page(live_server, page, demo
 
 def test_browser_finds_the_blog_feed_from_the_page_head(live_server, page, demo):
     page.goto(f"{live_server.url}/sochef/")
-    link = page.locator('head link[rel="alternate"][type="application/rss+xml"]')
+    feeds = page.locator('head link[rel="alternate"][type="application/rss+xml"]')
+    # The blog's feed once, beside the relay's posts (both accounts, and each account).
+    link = feeds.and_(page.locator('[href$="/feeds/sochef/blog/rss/"]'))
     expect(link).to_have_count(1)
+    expect(feeds).to_have_count(4)
     href = link.get_attribute("href")
     assert href == f"{live_server.url}/feeds/sochef/blog/rss/"
     feed = page.request.get(href)
