@@ -25,15 +25,25 @@ def recreate(url):
     call_command("migrate", verbosity=0)
 
 
-def _recreate_postgres(config):
-    with psycopg.connect(
+def maintenance_connection(config):
+    """An autocommit connection to the server's ``postgres`` database, for creating or dropping
+    the database of the Django database settings ``config``."""
+    return psycopg.connect(
         host=config["HOST"] or "127.0.0.1",
         port=config["PORT"] or 5432,
         user=config["USER"],
         password=config["PASSWORD"] or None,
         dbname="postgres",
         autocommit=True,
-    ) as maintenance:
+    )
+
+
+def create_postgres(config, maintenance):
+    maintenance.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
+def _recreate_postgres(config):
+    with maintenance_connection(config) as maintenance:
         name = sql.Identifier(config["NAME"])
         maintenance.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        maintenance.execute(sql.SQL("CREATE DATABASE {}").format(name))
+        create_postgres(config, maintenance)

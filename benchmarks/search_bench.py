@@ -289,23 +289,15 @@ def prepare(count):
 
 
 def _create_database(config):
-    import psycopg
-    from psycopg import sql
+    """The database of ``config``, created when it does not exist (it is kept between runs)."""
+    from .database import create_postgres, maintenance_connection
 
-    with psycopg.connect(
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as maintenance:
+    with maintenance_connection(config) as maintenance:
         exists = maintenance.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
         ).fetchone()
         if not exists:
-            name = sql.Identifier(config["NAME"])
-            maintenance.execute(sql.SQL("CREATE DATABASE {}").format(name))
+            create_postgres(config, maintenance)
 
 
 def build(count, key):
