@@ -149,8 +149,8 @@ def measure(bench):
         "the press list hold as many posts and mentions as the index has weeks.",
         "Counted on the second GET of each page as an anonymous visitor (the first fills "
         "Wagtail's own caches); 'off' = SOCHEF_CACHE_TIMEOUT = 0, 'warm' = SOchef's caches "
-        "filled: the week page and the index come from the page cache, so only Wagtail's "
-        "routing queries remain.",
+        "filled: the week page, the index and the landing page come whole from the response "
+        "cache, before any query.",
     ]
     if absent:
         section.notes.append(

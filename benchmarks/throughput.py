@@ -128,10 +128,9 @@ def measure(bench):
     section.notes += [
         f"SOchef caches: warm, the pages serve this many times the requests of the cold ones: "
         f"{speedups}. "
-        "Warm = SOchef's caches as installed: the SOchef content of the week page and the "
-        "index (everything inside the host's base template) comes from the page cache, only "
-        "Wagtail's routing and the host's base template run; the landing page and the search "
-        "results have no page cache, so warm they run as cold. "
+        "Warm = SOchef's caches as the example site installs them: the response cache "
+        "answers the week page, the index and the landing page whole, before Wagtail's "
+        "routing; the search results are never cached, so warm they run as cold. "
         "Off = SOCHEF_CACHE_TIMEOUT = 0: nothing of SOchef's is cached, the worst case (right "
         "after a change only the page cache misses; a past week's tweets stay cached).",
         f"Medians of {bench.rounds} rounds of {bench.duration} s per page, pages taken in turn; "

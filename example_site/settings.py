@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # sochef_wagtail: a week refused by the one-guest-per-account rule becomes an admin message.
     "sochef_wagtail.middleware.AccountBookedMiddleware",
+    # sochef_wagtail: repeated anonymous visits of its pages answered from the cache (last).
+    "sochef_wagtail.caching.responses.ResponseCacheMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"

@@ -78,3 +78,35 @@ def check_search_backend(app_configs, **kwargs):
         for alias, params in backends.items()
         if params.get("BACKEND") in DATABASE_SEARCH_BACKENDS
     ]
+
+
+RESPONSE_CACHE_MIDDLEWARE = "sochef_wagtail.caching.responses.ResponseCacheMiddleware"
+#: What the response cache must come after: they tell it who asks, in which language, and
+#: handle a stored response on its way out as they would a rendered one.
+BEFORE_RESPONSE_CACHE = (
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+)
+
+
+@checks.register(checks.Tags.caches)
+def check_response_cache_position(app_configs, **kwargs):
+    """The response cache serves only anonymous visitors, which it can tell only after them."""
+    middleware = list(settings.MIDDLEWARE)
+    if RESPONSE_CACHE_MIDDLEWARE not in middleware:
+        return []
+    position = middleware.index(RESPONSE_CACHE_MIDDLEWARE)
+    after = [name for name in BEFORE_RESPONSE_CACHE if name in middleware[position:]]
+    if not after:
+        return []
+    return [
+        checks.Error(
+            f"{RESPONSE_CACHE_MIDDLEWARE} comes before {', '.join(after)} in MIDDLEWARE: it "
+            "could serve a visitor's stored page to a logged-in user or in the wrong language.",
+            hint="Put it last in MIDDLEWARE (see docs/operators/caching.md, 'Whole responses').",
+            id="sochef_wagtail.E001",
+        )
+    ]

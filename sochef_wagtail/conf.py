@@ -75,6 +75,10 @@ DEFAULTS = {
     # a minute in a per-process one (LocMemCache), see caching/__init__.py.
     "CACHE_TIMEOUT": None,
     "CACHE_ALIAS": "default",
+    # Seconds the response cache (caching/responses.py, when its middleware is installed) keeps
+    # whole responses of SOchef's pages, the host's base template included; None: as long as
+    # CACHE_TIMEOUT says, 0: off.
+    "RESPONSE_CACHE_TIMEOUT": None,
     # The picture of a SOchef page shared on a social network when it has none of its own (a
     # week page shows its guest's photo): a static file's path, 1200×630 pixels; empty: none.
     "SHARE_IMAGE": "sochef_wagtail/img/share.png",

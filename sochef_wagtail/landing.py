@@ -13,6 +13,7 @@ from wagtail.search import index
 from .accounts import FollowerSnapshot, RelayAccount
 from .blocks import BodyBlock
 from .blog import get_blog_adapter
+from .caching import responses
 from .dates import current_week_start
 from .feeds import blog_feed_links
 from .pages import SochefPageMixin
@@ -138,4 +139,5 @@ class SochefLandingPage(SochefPageMixin, Page):
             press_mentions=PressMention.objects.all(),
             guide_links=settings.guide_links.all(),
         )
+        responses.allow(request)
         return context

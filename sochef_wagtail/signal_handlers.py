@@ -9,7 +9,7 @@ in bulk that send none announce themselves (the archive's ``tweets_stored``) or 
 
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .accounts import RelayAccount
@@ -26,8 +26,19 @@ from .project import GuideLink, ProjectSettings
 from .public_forms.retention import ensure_purge_schedule
 from .weeks.models import GuestSlot
 
-# What a cached page shows, beyond pages, the project settings and images (which see below).
-PAGE_CONTENT_MODELS = (Guest, RelayAccount, GuestSlot, GuideLink, PressMention, Site)
+# What a cached page shows, beyond pages, the project settings and images (which see below);
+# and the view restrictions: the response cache (caching/responses.py) answers before Wagtail
+# checks them, so a page made private must leave it at once.
+PAGE_CONTENT_MODELS = (
+    Guest,
+    RelayAccount,
+    GuestSlot,
+    GuideLink,
+    PressMention,
+    Site,
+    Locale,
+    PageViewRestriction,
+)
 
 # Wagtail saves these on an image the first time it needs them, e.g. while rendering a page.
 IMAGE_BOOKKEEPING = frozenset({"file_size", "file_hash"})

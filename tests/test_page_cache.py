@@ -61,6 +61,13 @@ def version():
     return current_tokens([page_cache.VERSION_KEY])[0]
 
 
+@pytest.fixture(autouse=True)
+def page_cache_alone(settings):
+    """The page cache on its own: the response cache in front of it (test_response_cache.py)
+    would answer a repeated request first."""
+    settings.SOCHEF_RESPONSE_CACHE_TIMEOUT = 0
+
+
 # Hits
 
 

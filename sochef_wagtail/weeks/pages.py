@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from ..accounts import RelayAccount
 from ..blocks import BodyBlock
+from ..caching import responses
 from ..choices import Side
 from ..conf import app_settings
 from ..dates import current_week_start, local_date, week_start_of
@@ -76,9 +77,13 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(
-            listing=WeekListing(self, request.GET, context["sochef_settings"]),
-            search_form=SearchForm(),
+        listing = WeekListing(self, request.GET, context["sochef_settings"])
+        context.update(listing=listing, search_form=SearchForm())
+        # Only the queries the index links to, spelled as it spells them: one copy of each.
+        responses.allow(
+            request,
+            lambda: request.META.get("QUERY_STRING", "") == listing.cache_key
+            and listing.cacheable,
         )
         return context
 
@@ -102,6 +107,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         """A guest's page: who they are and each week of this index they tweeted in."""
         content = GuestContent(self, request, slug)
         context = super().get_context(request)
+        responses.allow(request)
         context.update(guest=content.guest, guest_content=content)
         context["sochef_meta"] = self.lazy_meta(
             request,
@@ -303,6 +309,7 @@ class GuestWeekPage(SochefPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["week_content"] = WeekContent(self, request)
+        responses.allow(request)
         return context
 
     def get_meta_description(self, request):
