@@ -6,11 +6,15 @@ import datetime
 import pytest
 from django.core import checks
 from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.models import PageViewRestriction
 
 from sochef_wagtail.caching import get_cache
+from sochef_wagtail.caching.responses import allow, may_be_stored
 from sochef_wagtail.checks import RESPONSE_CACHE_MIDDLEWARE, check_response_cache_position
 from sochef_wagtail.guests import Guest
 from tests.factories import make_guest, make_landing, make_user, make_week, make_weeks, monday
@@ -161,3 +165,23 @@ def test_the_middleware_must_come_after_the_ones_that_say_who_asks(settings):
     (error,) = check_response_cache_position(None)
     assert error.id == "sochef_wagtail.E001" and isinstance(error, checks.Error)
     assert "AuthenticationMiddleware" in error.msg
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        lambda request, response: get_token(request),
+        lambda request, response: setattr(request, "_csp_nonce", "n0nce"),
+        lambda request, response: response.set_cookie("seen", "1"),
+        lambda request, response: patch_vary_headers(response, ["User-Agent"]),
+        lambda request, response: patch_cache_control(response, private=True),
+        lambda request, response: setattr(request, "is_preview", True),
+    ],
+    ids=["csrf token", "csp nonce", "cookie", "vary", "private", "preview"],
+)
+def test_what_is_the_visitors_own_is_not_stored(rf, mark):
+    request, response = rf.get("/sochef/"), HttpResponse("<p>sida</p>")
+    allow(request)
+    assert may_be_stored(request, response)
+    mark(request, response)
+    assert not may_be_stored(request, response)

@@ -83,9 +83,10 @@ def may_be_stored(request, response):
         and "private" not in cache_control
         and "no-store" not in cache_control
         and vary <= HARMLESS_VARY
-        # The page holds a CSRF token or a django-csp nonce: both are the visitor's own.
+        # The page holds a CSRF token or a CSP nonce, both the visitor's own. The nonce of
+        # django-csp and of Django 6's own middleware: set, or true, once a template used it.
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and getattr(request, "_csp_nonce", None) is None
+        and not getattr(request, "_csp_nonce", None)
         and not getattr(request, "is_preview", False)
         and allowed()
     )
