@@ -30,9 +30,12 @@ PHOTO_FILTER = Filter(spec=GUEST_PHOTO_SPEC)
 
 
 class Strings:
-    """What the templates translate, in the active language, looked up once per page."""
+    """What the templates translate, in the active language, and whether a host overrides
+    them, looked up once per page."""
 
     def __init__(self):
+        # Asked once per page, not per week: finding a template is no free lookup.
+        self.templates_overridden = templates_overridden(WEEK_TEMPLATE, GUEST_TEMPLATE)
         self.week = gettext("Week %(number)s")
         self.own_account = escape(gettext("Own account:"))
         self.months = {number: str(name) for number, name in MONTHS.items()}
@@ -50,10 +53,10 @@ class Strings:
 def week_summary_html(week, request=None, heading_level=None, strings=None):
     """What ``week_summary.html`` renders for ``week`` (slots prefetched, ``tweet_count`` set
     or not), or that template when a host overrides it or ``guest_card.html``."""
-    if templates_overridden(WEEK_TEMPLATE, GUEST_TEMPLATE):
+    strings = strings or Strings()
+    if strings.templates_overridden:
         context = {"week": week, "request": request, "heading_level": heading_level}
         return SafeString(render_to_string(WEEK_TEMPLATE, context, request=request))
-    strings = strings or Strings()
     slots = week.slots.all()
     level = escape(str(heading_level or 3))
     start, end = week.week_start, week.week_end

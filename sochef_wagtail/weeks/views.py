@@ -204,7 +204,8 @@ def link_guests(weeks, request=None, index=None):
     """Give each slot of ``weeks`` (slots prefetched) its ``guest_url``: the guest's page below
     the week's index, ``index`` or else each week's parent (one query for them all)."""
     if index is not None:
-        urls = {week.pk: index.get_url(request) for week in weeks}
+        index_url = index.get_url(request)
+        urls = dict.fromkeys((week.pk for week in weeks), index_url)
     else:
         parent_paths = {week.pk: week.path[: -Page.steplen] for week in weeks}
         parents = Page.objects.filter(path__in=set(parent_paths.values()))
