@@ -4,7 +4,8 @@
 search results all show tweets through it and the ``sochef_wagtail/includes/tweet*.html``
 templates. It runs the same two queries (tweets with their accounts, then their media)
 however many tweets there are; with ``rows=True`` the tweets are :class:`TweetRow` objects
-instead of models (and the accounts, when not given, a third query).
+instead of models, with their media in the same query (and the accounts, when not given, in a
+second one).
 """
 
 import datetime
@@ -117,24 +118,34 @@ class TweetRow:
         self.media = MediaList()
 
 
+#: The TweetMedia columns read with the tweets, joined to them.
+MEDIA_FIELDS = ("id", "media_key", "kind", "file", "alt_text", "width", "height", "position")
+
+
 def tweet_rows(condition, accounts=None):
     """The tweets matching ``condition`` as :class:`TweetRow` objects, each with its account
-    (of ``accounts``, else read in one query) and its media (one query)."""
-    rows = [
-        TweetRow(values) for values in Tweet.objects.filter(condition).values_list(*TweetRow.FIELDS)
-    ]
-    if not rows:
-        return rows
+    (of ``accounts``, else read in a second query) and its media, joined: one query."""
+    count = len(TweetRow.FIELDS)
+    media_columns = [f"media__{name}" for name in MEDIA_FIELDS]
+    found = (
+        Tweet.objects.filter(condition)
+        .values_list(*TweetRow.FIELDS, *media_columns)
+        .order_by("media__position", "media__id")
+    )
+    rows = {}
+    for values in found:
+        row = rows.get(values[0])
+        if row is None:
+            row = rows[values[0]] = TweetRow(values[:count])
+        if values[count] is not None:
+            media = dict(zip(MEDIA_FIELDS, values[count:], strict=True))
+            row.media.append(TweetMedia(tweet_id=row.pk, **media))
+    rows = list(rows.values())
     if accounts is None:
         accounts = RelayAccount.objects.filter(pk__in={row.account_id for row in rows})
-    by_pk = {account.pk: account for account in accounts}
-    by_tweet = {}
+    by_pk = {account.pk: account for account in accounts} if rows else {}
     for row in rows:
         row.account = by_pk[row.account_id]
-        by_tweet[row.pk] = row.media
-    media = TweetMedia.objects.filter(tweet_id__in=list(by_tweet)).order_by("position", "pk")
-    for item in media:
-        by_tweet[item.tweet_id].append(item)
     return rows
 
 
