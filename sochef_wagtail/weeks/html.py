@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from wagtail.images.models import Filter
+from wagtail.templatetags.wagtailcore_tags import richtext
 
 from ..archive.html import templates_overridden
 from ..choices import Role, Sector, Side
@@ -82,8 +83,19 @@ def week_summary_html(week, request=None, heading_level=None, strings=None):
     return SafeString("".join(parts))
 
 
-def guest_card_html(slot, heading_level, strings):
-    """What ``guest_card.html`` renders for ``slot`` in a listing (no bio)."""
+def guest_card(slot, heading_level=None, show_bio=False, request=None, strings=None):
+    """What ``guest_card.html`` renders for ``slot``, or that template when a host
+    overrides it."""
+    strings = strings or Strings()
+    if strings.templates_overridden:
+        context = {"slot": slot, "heading_level": heading_level, "show_bio": show_bio}
+        return SafeString(render_to_string(GUEST_TEMPLATE, context, request=request))
+    return SafeString(guest_card_html(slot, heading_level or 3, strings, show_bio))
+
+
+def guest_card_html(slot, heading_level, strings, show_bio=False):
+    """What ``guest_card.html`` renders for ``slot``; ``show_bio``: with the guest's bio, as
+    on the week page."""
     account, guest = slot.account, slot.guest
     handle = escape(account.handle)
     side = strings.sides.get(account.side) or escape(account.side)
@@ -113,6 +125,11 @@ def guest_card_html(slot, heading_level, strings):
         f'    <span class="sochef-guest__sector">({sector})</span>\n'
         "  </p>\n"
     )
+    if show_bio and guest.bio:
+        parts.append(
+            f'    <div class="sochef-guest__bio"{lang_attribute(content_language(guest))}>'
+            f"{richtext(guest.bio)}</div>\n"
+        )
     if guest.handle:
         own = escape(guest.handle)
         parts.append(
