@@ -111,6 +111,18 @@ def test_hostile_text_in_a_guest_card_is_escaped_as_the_template_escapes_it(payl
 
 
 @pytest.mark.django_db
+def test_a_guest_card_whose_photo_lost_its_file_is_the_templates_broken_image():
+    employer, _worker = make_accounts()
+    photo = make_image("Borta")
+    photo.file.delete(save=False)
+    make_week(make_index(), MONDAY, [(employer, make_guest("Anna", photo=photo))])
+    [slot] = with_slots(GuestWeekPage.objects.all())[0].slots.all()
+    made = guest_card(slot, 2, show_bio=True)
+    assert parse_html(made) == parse_html(rendered_card(slot, 2, True))
+    assert "not-found" in made
+
+
+@pytest.mark.django_db
 def test_a_host_guest_card_is_rendered_on_the_week_page(tmp_path, settings, client):
     folder = tmp_path / "sochef_wagtail" / "includes"
     folder.mkdir(parents=True)

@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_rendition_or_not_found
 from wagtail.templatetags.wagtailcore_tags import richtext
 
 from ..archive.html import templates_overridden
@@ -149,7 +150,8 @@ def photo_tag(photo):
         for rendition in prefetched:
             if rendition.focal_point_key == focal_point_key:
                 return img_tag(rendition, PHOTO_ATTRIBUTES)
-    return img_tag(photo.get_rendition(PHOTO_FILTER), PHOTO_ATTRIBUTES)
+    # As the {% image %} tag: a photo whose file is gone is a broken image, not an error.
+    return img_tag(get_rendition_or_not_found(photo, PHOTO_FILTER), PHOTO_ATTRIBUTES)
 
 
 def img_tag(rendition, extra_attributes):
