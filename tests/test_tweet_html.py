@@ -98,6 +98,38 @@ def test_an_archive_is_the_templates_markup(layout, language):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("by", ["accounts", "all accounts", "tweet ids"])
+def test_tweet_rows_show_what_the_tweets_show(language, by):
+    employer, worker = make_accounts()
+    every_kind_of_tweet(employer, worker)
+    if by == "tweet ids":
+        selection = {"tweet_ids": Tweet.objects.values_list("tweet_id", flat=True)}
+    else:
+        accounts = [employer, worker] if by == "accounts" else None
+        selection = {"accounts": accounts, "first_day": MONDAY, "last_day": SUNDAY}
+    with translation.override(language):
+        tweets = tweet_archive(**selection, include_retweets=True)
+        rows = tweet_archive(**selection, include_retweets=True, rows=True)
+        assert rows.count == tweets.count == 6
+        same_html(archive_html(rows), rendered_archive(tweets))
+        same_html(rendered_archive(rows), rendered_archive(tweets))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows, queries", [(False, 2), (True, 1)])
+def test_the_tweets_are_read_in_constant_queries(rows, queries, django_assert_num_queries):
+    employer, worker = make_accounts()
+    every_kind_of_tweet(employer, worker)
+    with django_assert_num_queries(queries):
+        tweet_archive([employer, worker], MONDAY, SUNDAY, rows=rows)
+    for day in range(20):
+        make_media(make_tweet(worker, f"Tweet {day}", created_at=stockholm(2012, 9, 4, 8, day)))
+    with django_assert_num_queries(queries):
+        assert tweet_archive([employer, worker], MONDAY, SUNDAY, rows=rows).count == 25
+
+
+@pytest.mark.django_db
 def test_empty_columns_and_an_empty_archive_are_the_templates_markup():
     employer, worker = make_accounts()
     first = make_tweet(employer, "Fråga")
@@ -112,10 +144,11 @@ def test_empty_columns_and_an_empty_archive_are_the_templates_markup():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", ALL)
-def test_hostile_text_in_every_field_is_escaped_as_the_template_escapes_it(payload):
+@pytest.mark.parametrize("rows", [False, True])
+def test_hostile_text_in_every_field_is_escaped_as_the_template_escapes_it(payload, rows):
     employer, worker = make_accounts()
     every_kind_of_tweet(employer, worker, nasty=payload)
-    archive = tweet_archive([employer, worker], MONDAY, SUNDAY, include_retweets=True)
+    archive = tweet_archive([employer, worker], MONDAY, SUNDAY, include_retweets=True, rows=rows)
     made = archive_html(archive)
     same_html(made, rendered_archive(archive))
     assert not injected_markup(made)

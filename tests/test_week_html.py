@@ -3,6 +3,7 @@ week_summary.html and guest_card.html, with the nastiest text in every field; an
 override of either is what is rendered."""
 
 import datetime
+from html import escape
 
 import pytest
 from django.template.loader import render_to_string
@@ -12,7 +13,7 @@ from django.utils import translation
 
 from sochef_wagtail.choices import Role
 from sochef_wagtail.models import GuestWeekPage
-from sochef_wagtail.weeks.html import img_tag, week_summary_html
+from sochef_wagtail.weeks.html import guest_card, img_tag, week_summary_html
 from sochef_wagtail.weeks.models import with_slots
 from tests.factories import make_accounts, make_guest, make_image, make_index, make_week
 from tests.xss_corpus import ALL, injected_markup
@@ -76,6 +77,60 @@ def test_a_host_template_overriding_an_include_is_rendered(tmp_path, settings, n
     settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
     (folder / name).write_text("<p>HOST {{ week.title }}{{ slot.guest.name }}</p>")
     assert "<p>HOST" in week_summary_html(listed_weeks()[0], RequestFactory().get("/"))
+
+
+def rendered_card(slot, heading_level, show_bio):
+    context = {"slot": slot, "heading_level": heading_level, "show_bio": show_bio}
+    return render_to_string("sochef_wagtail/includes/guest_card.html", context)
+
+
+def cards_are_the_templates_markup(nasty, show_bio=True):
+    weeks = listed_weeks(nasty)
+    # Rich text as Wagtail's editor stores it: the text escaped, the link its own.
+    bio = f'<p>{escape(nasty)} <a href="https://example.com/?a=1&amp;b=2">länk</a></p>'
+    weeks[0].slots.all()[0].guest.bio = bio
+    for week in weeks:
+        for slot in week.slots.all():
+            made = guest_card(slot, 2, show_bio)
+            assert parse_html(made) == parse_html(rendered_card(slot, 2, show_bio))
+            assert not injected_markup(made)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("show_bio", [False, True])
+def test_a_guest_card_with_its_bio_is_the_templates_markup(language, show_bio):
+    with translation.override(language):
+        cards_are_the_templates_markup("<b>&</b>", show_bio)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", ALL)
+def test_hostile_text_in_a_guest_card_is_escaped_as_the_template_escapes_it(payload):
+    cards_are_the_templates_markup(payload[:150])
+
+
+@pytest.mark.django_db
+def test_a_guest_card_whose_photo_lost_its_file_is_the_templates_broken_image():
+    employer, _worker = make_accounts()
+    photo = make_image("Borta")
+    photo.file.delete(save=False)
+    make_week(make_index(), MONDAY, [(employer, make_guest("Anna", photo=photo))])
+    [slot] = with_slots(GuestWeekPage.objects.all())[0].slots.all()
+    made = guest_card(slot, 2, show_bio=True)
+    assert parse_html(made) == parse_html(rendered_card(slot, 2, True))
+    assert "not-found" in made
+
+
+@pytest.mark.django_db
+def test_a_host_guest_card_is_rendered_on_the_week_page(tmp_path, settings, client):
+    folder = tmp_path / "sochef_wagtail" / "includes"
+    folder.mkdir(parents=True)
+    engine = {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
+    (folder / "guest_card.html").write_text("<p>HOST {{ slot.guest.name }} {{ show_bio }}</p>")
+    week = listed_weeks()[1]
+    assert "<p>HOST Per True</p>" in client.get(week.url).content.decode()
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from ..accounts import RelayAccount
 from ..caching.tweets import cached_tweets_html
-from .html import archive_html, templates_overridden
+from .html import archive_html, templates_overridden, tweet_templates_overridden
 from .timeline import Layout, Order, tweet_archive
 
 # A bare id, or a permalink such as https://x.com/Skyddsombud/status/123 (twitter.com too).
@@ -78,9 +78,9 @@ class TweetArchiveValue(blocks.StructValue):
             accounts = list(RelayAccount.objects.all())
         return {"accounts": accounts, "first_day": first_day, "last_day": last_day, **options}
 
-    def archive(self, page=None):
-        """The tweets this block shows on ``page``, as a TweetArchive."""
-        return tweet_archive(**self.selection(page))
+    def archive(self, page=None, rows=False):
+        """The tweets this block shows on ``page``, as a TweetArchive (``rows``: of TweetRows)."""
+        return tweet_archive(**self.selection(page), rows=rows)
 
 
 class TweetArchiveBlock(blocks.StructBlock):
@@ -163,7 +163,8 @@ class TweetArchiveBlock(blocks.StructBlock):
         if templates_overridden(self.meta.template):
             return super().render(value, context)
         parent = context or {}
-        return archive_html(value.archive(parent.get("page")), parent.get("heading_level"))
+        archive = value.archive(parent.get("page"), rows=not tweet_templates_overridden())
+        return archive_html(archive, parent.get("heading_level"))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)

@@ -52,6 +52,12 @@ def templates_overridden(*names):
     return not all(is_own_template(name) for name in names)
 
 
+def tweet_templates_overridden():
+    """Whether a host overrides one of the three tweet includes: they are rendered then, with
+    Tweets (``tweet_archive(rows=False)``), which a host's template may read anything of."""
+    return templates_overridden(ARCHIVE_TEMPLATE, THREAD_TEMPLATE, TWEET_TEMPLATE)
+
+
 class Strings:
     """What the templates translate, in the active language, looked up once per list."""
 
@@ -209,7 +215,7 @@ def thread_html(thread, strings):
 def archive_html(archive, heading_level=None):
     """What ``tweet_archive.html`` renders for ``archive`` (a TweetArchive), through the
     templates when a host overrides one of them."""
-    if templates_overridden(ARCHIVE_TEMPLATE, THREAD_TEMPLATE, TWEET_TEMPLATE):
+    if tweet_templates_overridden():
         context = {"archive": archive, "heading_level": heading_level}
         return SafeString(render_to_string(ARCHIVE_TEMPLATE, context))
     strings = Strings()

@@ -3,7 +3,9 @@
 ``tweet_archive()`` is the one entry point: the tweet block, the guest week page and the
 search results all show tweets through it and the ``sochef_wagtail/includes/tweet*.html``
 templates. It runs the same two queries (tweets with their accounts, then their media)
-however many tweets there are.
+however many tweets there are; with ``rows=True`` the tweets are :class:`TweetRow` objects
+instead of models, with their media in the same query (and the accounts, when not given, in a
+second one).
 """
 
 import datetime
@@ -14,8 +16,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts import RelayAccount
 from ..dates import start_of_day
-from .models import Tweet, latest_versions
+from .models import Tweet, TweetMedia, latest_versions
 
 
 class Order(models.TextChoices):
@@ -69,6 +72,81 @@ def tweet_filter(
 def tweets_to_show():
     """Tweets with what their rendering needs: account joined, media prefetched."""
     return Tweet.objects.select_related("account").prefetch_related("media")
+
+
+class MediaList(list):
+    """A tweet row's media, read as the templates and ``archive/html.py`` read a Tweet's
+    (``tweet.media.all``)."""
+
+    def all(self):
+        return self
+
+
+class TweetRow:
+    """A tweet as the Python rendering (``archive/html.py``) and the app's tweet includes read
+    it: the columns they show, its account and its media (TweetMedia), from one
+    ``values_list`` row instead of a model instance with a prefetch per tweet, which cost more
+    than writing the tweet's HTML. A host's own templates may read any field: they get Tweets.
+    """
+
+    FIELDS = (
+        "pk",
+        "tweet_id",
+        "account_id",
+        "created_at",
+        "text",
+        "entities",
+        "in_reply_to_tweet_id",
+        "in_reply_to_handle",
+        "is_retweet",
+        "is_quote",
+        "quoted_tweet_id",
+        "lang",
+        "client",
+        "possibly_sensitive",
+        "place_name",
+        "edited",
+    )
+    __slots__ = (*FIELDS, "account", "media")
+
+    permalink = Tweet.permalink
+    language = Tweet.language
+
+    def __init__(self, values):
+        for name, value in zip(self.FIELDS, values, strict=True):
+            setattr(self, name, value)
+        self.media = MediaList()
+
+
+#: The TweetMedia columns read with the tweets, joined to them.
+MEDIA_FIELDS = ("id", "media_key", "kind", "file", "alt_text", "width", "height", "position")
+
+
+def tweet_rows(condition, accounts=None):
+    """The tweets matching ``condition`` as :class:`TweetRow` objects, each with its account
+    (of ``accounts``, else read in a second query) and its media, joined: one query."""
+    count = len(TweetRow.FIELDS)
+    media_columns = [f"media__{name}" for name in MEDIA_FIELDS]
+    found = (
+        Tweet.objects.filter(condition)
+        .values_list(*TweetRow.FIELDS, *media_columns)
+        .order_by("media__position", "media__id")
+    )
+    rows = {}
+    for values in found:
+        row = rows.get(values[0])
+        if row is None:
+            row = rows[values[0]] = TweetRow(values[:count])
+        if values[count] is not None:
+            media = dict(zip(MEDIA_FIELDS, values[count:], strict=True))
+            row.media.append(TweetMedia(tweet_id=row.pk, **media))
+    rows = list(rows.values())
+    if accounts is None:
+        accounts = RelayAccount.objects.filter(pk__in={row.account_id for row in rows})
+    by_pk = {account.pk: account for account in accounts} if rows else {}
+    for row in rows:
+        row.account = by_pk[row.account_id]
+    return rows
 
 
 class Thread:
@@ -160,20 +238,25 @@ def tweet_archive(
     include_retweets=False,
     order=Order.OLDEST_FIRST,
     layout=Layout.COLUMNS,
+    rows=False,
 ):
     """The tweets to show, as a :class:`TweetArchive`.
 
     With ``tweet_ids``, exactly those archived tweets; otherwise the tweets of ``accounts``
     (None: every account) from ``first_day`` to ``last_day`` (dates in SOCHEF_TIME_ZONE,
-    both included, either may be None) with or without replies and retweets.
+    both included, either may be None) with or without replies and retweets. ``rows``: as
+    :class:`TweetRow` objects, for the app's own rendering; by default as Tweets.
     """
     if tweet_ids is not None:
-        tweets = list(tweets_to_show().filter(tweet_id__in=list(tweet_ids)))
-    elif accounts is None:
-        condition = tweet_filter(accounts, first_day, last_day, include_replies, include_retweets)
-        tweets = list(tweets_to_show().filter(condition))
+        condition = Q(tweet_id__in=list(tweet_ids))
     else:
         condition = tweet_filter(accounts, first_day, last_day, include_replies, include_retweets)
+    if rows:
+        given = accounts if tweet_ids is None else None
+        tweets = tweet_rows(condition, given)
+    elif tweet_ids is not None or accounts is None:
+        tweets = list(tweets_to_show().filter(condition))
+    else:
         tweets = list(Tweet.objects.prefetch_related("media").filter(condition))
         # The accounts given, rather than one joined per tweet: each is a model to build.
         by_pk = {account.pk: account for account in accounts}

@@ -27,7 +27,7 @@ import hashlib
 from django.utils.translation import get_language
 
 from .. import __version__
-from ..archive.html import ARCHIVE_TEMPLATE, archive_html
+from ..archive.html import ARCHIVE_TEMPLATE, archive_html, tweet_templates_overridden
 from ..archive.timeline import tweet_archive
 from ..conf import app_settings
 from ..dates import WEEK, current_week_start, local_date, week_start_of
@@ -146,7 +146,9 @@ def tweet_archive_html(request, accounts, first_day, last_day, heading_level=3):
     ``tweet_archive.html`` include with the default options), cached when those days are over."""
 
     def render():
-        return archive_html(tweet_archive(accounts, first_day, last_day), heading_level)
+        rows = not tweet_templates_overridden()
+        archive = tweet_archive(accounts, first_day, last_day, rows=rows)
+        return archive_html(archive, heading_level)
 
     parts = (ARCHIVE_TEMPLATE, heading_level)
     return cached_tweets_html(request, accounts, first_day, last_day, parts, render)

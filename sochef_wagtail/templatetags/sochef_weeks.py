@@ -2,11 +2,27 @@
 
 from django import template
 
-from ..weeks.html import Strings, week_summary_html
+from ..weeks.html import Strings, guest_card, week_summary_html
 
 register = template.Library()
 
 STRINGS = "sochef_week_strings"
+
+
+def strings_of(context):
+    """The Strings of this rendering: one lookup of translations and overrides per page."""
+    strings = context.render_context.get(STRINGS)
+    if strings is None:
+        strings = context.render_context[STRINGS] = Strings()
+    return strings
+
+
+@register.simple_tag(takes_context=True)
+def sochef_guest_card(context, slot, heading_level=None, show_bio=False):
+    """``{% sochef_guest_card slot heading_level=2 show_bio=True %}``: what the
+    ``guest_card.html`` include renders for ``slot``, made in Python unless a host site
+    overrides it (or ``week_summary.html``), which is then rendered."""
+    return guest_card(slot, heading_level, show_bio, context.get("request"), strings_of(context))
 
 
 @register.simple_tag(takes_context=True)
@@ -14,7 +30,4 @@ def sochef_week_summary(context, week, heading_level=None):
     """``{% sochef_week_summary week heading_level=4 %}``: what the ``week_summary.html``
     include renders for ``week``, made in Python (``weeks/html.py``) unless a host site
     overrides it or ``guest_card.html``, which are then rendered."""
-    strings = context.render_context.get(STRINGS)
-    if strings is None:
-        strings = context.render_context[STRINGS] = Strings()
-    return week_summary_html(week, context.get("request"), heading_level, strings)
+    return week_summary_html(week, context.get("request"), heading_level, strings_of(context))

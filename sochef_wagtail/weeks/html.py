@@ -16,6 +16,8 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_rendition_or_not_found
+from wagtail.templatetags.wagtailcore_tags import richtext
 
 from ..archive.html import templates_overridden
 from ..choices import Role, Sector, Side
@@ -30,9 +32,12 @@ PHOTO_FILTER = Filter(spec=GUEST_PHOTO_SPEC)
 
 
 class Strings:
-    """What the templates translate, in the active language, looked up once per page."""
+    """What the templates translate, in the active language, and whether a host overrides
+    them, looked up once per page."""
 
     def __init__(self):
+        # Asked once per page, not per week: finding a template is no free lookup.
+        self.templates_overridden = templates_overridden(WEEK_TEMPLATE, GUEST_TEMPLATE)
         self.week = gettext("Week %(number)s")
         self.own_account = escape(gettext("Own account:"))
         self.months = {number: str(name) for number, name in MONTHS.items()}
@@ -50,10 +55,10 @@ class Strings:
 def week_summary_html(week, request=None, heading_level=None, strings=None):
     """What ``week_summary.html`` renders for ``week`` (slots prefetched, ``tweet_count`` set
     or not), or that template when a host overrides it or ``guest_card.html``."""
-    if templates_overridden(WEEK_TEMPLATE, GUEST_TEMPLATE):
+    strings = strings or Strings()
+    if strings.templates_overridden:
         context = {"week": week, "request": request, "heading_level": heading_level}
         return SafeString(render_to_string(WEEK_TEMPLATE, context, request=request))
-    strings = strings or Strings()
     slots = week.slots.all()
     level = escape(str(heading_level or 3))
     start, end = week.week_start, week.week_end
@@ -79,8 +84,19 @@ def week_summary_html(week, request=None, heading_level=None, strings=None):
     return SafeString("".join(parts))
 
 
-def guest_card_html(slot, heading_level, strings):
-    """What ``guest_card.html`` renders for ``slot`` in a listing (no bio)."""
+def guest_card(slot, heading_level=None, show_bio=False, request=None, strings=None):
+    """What ``guest_card.html`` renders for ``slot``, or that template when a host
+    overrides it."""
+    strings = strings or Strings()
+    if strings.templates_overridden:
+        context = {"slot": slot, "heading_level": heading_level, "show_bio": show_bio}
+        return SafeString(render_to_string(GUEST_TEMPLATE, context, request=request))
+    return SafeString(guest_card_html(slot, heading_level or 3, strings, show_bio))
+
+
+def guest_card_html(slot, heading_level, strings, show_bio=False):
+    """What ``guest_card.html`` renders for ``slot``; ``show_bio``: with the guest's bio, as
+    on the week page."""
     account, guest = slot.account, slot.guest
     handle = escape(account.handle)
     side = strings.sides.get(account.side) or escape(account.side)
@@ -110,6 +126,11 @@ def guest_card_html(slot, heading_level, strings):
         f'    <span class="sochef-guest__sector">({sector})</span>\n'
         "  </p>\n"
     )
+    if show_bio and guest.bio:
+        parts.append(
+            f'    <div class="sochef-guest__bio"{lang_attribute(content_language(guest))}>'
+            f"{richtext(guest.bio)}</div>\n"
+        )
     if guest.handle:
         own = escape(guest.handle)
         parts.append(
@@ -129,7 +150,8 @@ def photo_tag(photo):
         for rendition in prefetched:
             if rendition.focal_point_key == focal_point_key:
                 return img_tag(rendition, PHOTO_ATTRIBUTES)
-    return img_tag(photo.get_rendition(PHOTO_FILTER), PHOTO_ATTRIBUTES)
+    # As the {% image %} tag: a photo whose file is gone is a broken image, not an error.
+    return img_tag(get_rendition_or_not_found(photo, PHOTO_FILTER), PHOTO_ATTRIBUTES)
 
 
 def img_tag(rendition, extra_attributes):

@@ -308,9 +308,16 @@ class GuestWeekPage(SochefPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["week_content"] = WeekContent(self, request)
+        context["week_content"] = self.week_content(request)
         responses.allow(request)
         return context
+
+    def week_content(self, request):
+        """The request's WeekContent, made once: the template and the meta tags share it."""
+        content = getattr(self, "_week_content", None)
+        if content is None or content.request is not request:
+            content = self._week_content = WeekContent(self, request)
+        return content
 
     def get_meta_description(self, request):
         """The intro, else who tweets from which account."""
@@ -325,9 +332,7 @@ class GuestWeekPage(SochefPageMixin, Page):
 
     def meta_slots(self, request):
         """The week's slots, employer side first, read once for the meta tags."""
-        if not hasattr(self, "_meta_slots"):
-            self._meta_slots = WeekContent(self, request).slots
-        return self._meta_slots
+        return self.week_content(request).slots
 
     def in_sitemap(self, request=None):
         """Not a week to come while the project is paused or closed."""

@@ -152,23 +152,33 @@ class WeekContent:
             slot.guest_url = guest_url(index_url, slot.guest)
         return slots
 
-    def neighbour(self, later):
-        """The index's live, public week just before (or after) this one, or None."""
+    @cached_property
+    def neighbours(self):
+        """(the week before, the week after): the index's live, public weeks next to this
+        one, or None. One query, and one for the view restrictions."""
         page, monday = self.page, self.page.week_start
         weeks = type(page).objects.sibling_of(page, inclusive=False).live().public()
-        if later:
-            after = Q(week_start__gt=monday) | Q(week_start=monday, pk__gt=page.pk)
-            return weeks.filter(after).order_by("week_start", "pk").first()
-        before = Q(week_start__lt=monday) | Q(week_start=monday, pk__lt=page.pk)
-        return weeks.filter(before).order_by("-week_start", "-pk").first()
+        before = weeks.filter(Q(week_start__lt=monday) | Q(week_start=monday, pk__lt=page.pk))
+        after = weeks.filter(Q(week_start__gt=monday) | Q(week_start=monday, pk__gt=page.pk))
+        found = type(page).objects.filter(
+            Q(pk__in=before.order_by("-week_start", "-pk").values("pk")[:1])
+            | Q(pk__in=after.order_by("week_start", "pk").values("pk")[:1])
+        )
+        previous = following = None
+        for week in found:
+            if (week.week_start, week.pk) < (monday, page.pk):
+                previous = week
+            else:
+                following = week
+        return previous, following
 
-    @cached_property
+    @property
     def previous_week(self):
-        return self.neighbour(later=False)
+        return self.neighbours[0]
 
-    @cached_property
+    @property
     def next_week(self):
-        return self.neighbour(later=True)
+        return self.neighbours[1]
 
     @cached_property
     def tweets(self):
@@ -194,7 +204,8 @@ def link_guests(weeks, request=None, index=None):
     """Give each slot of ``weeks`` (slots prefetched) its ``guest_url``: the guest's page below
     the week's index, ``index`` or else each week's parent (one query for them all)."""
     if index is not None:
-        urls = {week.pk: index.get_url(request) for week in weeks}
+        index_url = index.get_url(request)
+        urls = dict.fromkeys((week.pk for week in weeks), index_url)
     else:
         parent_paths = {week.pk: week.path[: -Page.steplen] for week in weeks}
         parents = Page.objects.filter(path__in=set(parent_paths.values()))
