@@ -82,8 +82,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         # Only the queries the index links to, spelled as it spells them: one copy of each.
         responses.allow(
             request,
-            lambda: request.META.get("QUERY_STRING", "") == listing.cache_key
-            and listing.cacheable,
+            lambda: request.META.get("QUERY_STRING", "") == listing.cache_key and listing.cacheable,
         )
         return context
 
