@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 from wagtail.models import Site
 
+from example_site import settings as example_settings
 from sochef_wagtail.archive.models import Tweet, TweetMedia
 from sochef_wagtail.choices import Side
 from sochef_wagtail.dates import app_time_zone, current_week_start
@@ -21,6 +22,7 @@ from sochef_wagtail.nominations.models import Nomination, NominationStatus
 from sochef_wagtail.pipeline.models import WeekNotice
 from sochef_wagtail.pipeline.tasks import send_due_reminders
 from sochef_wagtail.project import ProjectSettings, ProjectStatus
+from sochef_wagtail.public_forms.retention import PURGE_SCHEDULE_NAME, purge_expired
 from tests.factories import built_once, make_index
 
 APRIL_2013_END = datetime.date(2013, 5, 1)
@@ -200,6 +202,32 @@ class TestHistory:
         assert not Nomination.objects.filter(notified_at__isnull=True).exists()
         assert EvaluationResponse.objects.count() >= 10
         assert not EvaluationResponse.objects.filter(created_at__year__gt=2014).exists()
+
+    def test_the_demo_sites_daily_purge_keeps_the_history(self, settings):
+        from django_q.models import Schedule
+
+        # The example site in development mode, the demo's: what its schedule runs.
+        settings.SOCHEF_RETENTION_DAYS = example_settings.SOCHEF_RETENTION_DAYS
+        schedule = Schedule.objects.get(name=PURGE_SCHEDULE_NAME)
+        assert schedule.func == f"{purge_expired.__module__}.{purge_expired.__name__}"
+        before = list(Nomination.objects.order_by("pk").values())
+        answers = list(EvaluationResponse.objects.order_by("pk").values())
+        assert purge_expired() == {}
+        assert list(Nomination.objects.order_by("pk").values()) == before
+        assert list(EvaluationResponse.objects.order_by("pk").values()) == answers
+        statuses = set(Nomination.objects.values_list("status", flat=True))
+        assert statuses == set(NominationStatus.values)
+
+    def test_with_the_apps_retention_period_the_history_is_purged(self):
+        # A real nomination of 2014 is long past the default 365 days.
+        deleted, anonymised = purge_expired()["sochef_wagtail.Nomination"]
+        assert deleted and anonymised
+        assert not Nomination.objects.filter(
+            status__in=[NominationStatus.DECLINED, NominationStatus.CONTACTED]
+        ).exists()
+        assert not Nomination.objects.filter(
+            status=NominationStatus.ACCEPTED, anonymised_at__isnull=True
+        ).exists()
 
     def test_project_closed_in_october_2014_with_the_seeds_message(self, client):
         settings = project()
