@@ -239,6 +239,12 @@ else:
         },
     }
 
+# The development site is the demo's (./run demo): its nominations and survey answers are dated
+# 2012–14, and the daily purge would delete or anonymise them all. A production site keeps the
+# app's retention period (docs/editors/nominations.md).
+if DEBUG:
+    SOCHEF_RETENTION_DAYS = None
+
 # The blog category that SOchef's feeds and landing page read (the default adapter, which
 # reads BlogPage's date, author, summary, image and categories fields).
 SOCHEF_BLOG = {"post_model": "blog.BlogPage", "category": "SOchef"}

@@ -55,6 +55,22 @@ def check_rate_limit_cache(app_configs, **kwargs):
     return messages
 
 
+@checks.register(checks.Tags.compatibility)
+def check_retention_days(app_configs, **kwargs):
+    """SOCHEF_RETENTION_DAYS is a number of days, or None for "never purged"."""
+    days = app_settings.RETENTION_DAYS
+    if days is None or (isinstance(days, int) and not isinstance(days, bool) and days >= 1):
+        return []
+    return [
+        checks.Error(
+            f"SOCHEF_RETENTION_DAYS is {days!r}: it must be a whole number of days, 1 or more, "
+            "or None for never purging what visitors sent.",
+            hint="Set it to e.g. 365 (the default), or remove it.",
+            id="sochef_wagtail.E001",
+        )
+    ]
+
+
 #: Wagtail's database backend as configured: its searches on SQLite answer 500 for a lone ``"``.
 DATABASE_SEARCH_BACKENDS = ("wagtail.search.backends.database", "modelsearch.backends.database")
 

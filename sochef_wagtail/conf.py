@@ -29,7 +29,8 @@ DEFAULTS = {
     # one older than FORM_MAX_AGE seconds must be sent again.
     "FORM_MIN_SECONDS": 3,
     "FORM_MAX_AGE": 24 * 3600,
-    # Days that handled nominations and survey answers are kept before purging.
+    # Days that handled nominations and survey answers are kept before purging; None: never
+    # purged by the schedule (the example site's demo, whose nominations are dated 2012–14).
     "RETENTION_DAYS": 365,
     # Bearer token of an X API app for sochef_fetch_tweets; also read from the environment
     # variable of the same name (SOCHEF_X_BEARER_TOKEN) when the setting is empty.

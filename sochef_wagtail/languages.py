@@ -55,21 +55,23 @@ def lang_attribute(language):
     return format_html(' lang="{}"', language)
 
 
-def language_links(request):
+def language_links(request, page=None):
     """The languages a reader can switch to, as {"code", "name", "url", "current"}: the same
-    address in each of the host's LANGUAGES, through its ``i18n_patterns``. Empty when the host
-    has one language, or serves them all at the same address (no ``i18n_patterns``). No
-    queries."""
+    address in each of the host's LANGUAGES, through its ``i18n_patterns``; with Wagtail's
+    localisation on, ``page``'s translation in that language instead (see
+    :func:`translated_urls`). Empty when the host has one language, or serves them all at the
+    same address (no ``i18n_patterns``). No queries without localisation, one with it."""
     languages = settings.LANGUAGES if settings.USE_I18N else ()
     if request is None or len(languages) < 2:
         return []
     current = primary_subtag(get_language() or settings.LANGUAGE_CODE)
+    translated = translated_urls(request, page)
     # The path alone: the query is the reader's own (utm_… parameters, say), not the page's.
     links = [
         {
             "code": code,
             "name": capfirst(get_language_info(code)["name_local"]),
-            "url": translate_url(request.path, code),
+            "url": translated.get(primary_subtag(code)) or translate_url(request.path, code),
             "current": primary_subtag(code) == current,
             "lang": lang_attribute(code),
         }
@@ -78,3 +80,43 @@ def language_links(request):
     if len({link["url"] for link in links}) < 2:
         return []
     return links
+
+
+def translated_urls(request, page):
+    """{language: address} of ``page`` in the other languages of Wagtail's localisation: its
+    live translation (with the route the reader is on below it, e.g. a guest's page), else its
+    nearest translated ancestor's (that language's tree lacks the page: the same path there
+    would be a 404). A language without a tree of its own (the site root untranslated) is left
+    out: the same path under its prefix serves this page, in that language's interface. One
+    query."""
+    from wagtail.models import Page
+
+    # ``page`` in a template's context may also be a paginator's page.
+    if not isinstance(page, Page) or not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+        return {}
+
+    parts = page.get_url_parts(request)
+    own_path = parts[2] if parts else ""
+    route = request.path[len(own_path) :] if own_path and request.path.startswith(own_path) else ""
+    steps = Page.steplen
+    # The page and its ancestors, found from its tree path without a query.
+    ancestors = [page.path[:end] for end in range(steps, len(page.path) + 1, steps)]
+    translations = (
+        Page.objects.live()
+        .filter(
+            translation_key__in=Page.objects.filter(path__in=ancestors).values("translation_key")
+        )
+        .exclude(locale_id=page.locale_id)
+        .order_by("-depth")
+    )
+    languages = locale_languages()
+    urls = {}
+    for translation in translations:
+        language = primary_subtag(languages.get(translation.locale_id, ""))
+        url = translation.get_url(request)
+        if language in urls or url is None:
+            continue
+        if translation.translation_key == page.translation_key:
+            url += route
+        urls[language] = url
+    return urls

@@ -17,6 +17,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Blogs of other shapes (puput-style categories, taggit tags) for the blog adapters' tests.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
+# The app's retention period, not the development site's "never" (tested in tests/test_demo.py).
+globals().pop("SOCHEF_RETENTION_DAYS", None)
+
 # Several checkouts on one machine share its PostgreSQL: each may name its own test database.
 # (SQLite's test database is in memory and needs no name.)
 if os.environ.get("SOCHEF_TEST_DB_NAME") and "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405

@@ -3,19 +3,26 @@ import io
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.core.management import call_command
 from django.db.models import F
+from django.utils import timezone
 from PIL import Image
 from wagtail.models import Site
 
+from example_site import settings as example_settings
 from sochef_wagtail.archive.models import Tweet, TweetMedia
 from sochef_wagtail.choices import Side
-from sochef_wagtail.dates import current_week_start
+from sochef_wagtail.dates import app_time_zone, current_week_start
 from sochef_wagtail.demo import data, drawings, timeline
 from sochef_wagtail.evaluation.models import EvaluationResponse
+from sochef_wagtail.guests import Guest
 from sochef_wagtail.models import GuestWeekPage, PressMention, RelayAccount, SochefLandingPage
 from sochef_wagtail.nominations.models import Nomination, NominationStatus
+from sochef_wagtail.pipeline.models import WeekNotice
+from sochef_wagtail.pipeline.tasks import send_due_reminders
 from sochef_wagtail.project import ProjectSettings, ProjectStatus
+from sochef_wagtail.public_forms.retention import PURGE_SCHEDULE_NAME, purge_expired
 from tests.factories import built_once, make_index
 
 APRIL_2013_END = datetime.date(2013, 5, 1)
@@ -196,6 +203,32 @@ class TestHistory:
         assert EvaluationResponse.objects.count() >= 10
         assert not EvaluationResponse.objects.filter(created_at__year__gt=2014).exists()
 
+    def test_the_demo_sites_daily_purge_keeps_the_history(self, settings):
+        from django_q.models import Schedule
+
+        # The example site in development mode, the demo's: what its schedule runs.
+        settings.SOCHEF_RETENTION_DAYS = example_settings.SOCHEF_RETENTION_DAYS
+        schedule = Schedule.objects.get(name=PURGE_SCHEDULE_NAME)
+        assert schedule.func == f"{purge_expired.__module__}.{purge_expired.__name__}"
+        before = list(Nomination.objects.order_by("pk").values())
+        answers = list(EvaluationResponse.objects.order_by("pk").values())
+        assert purge_expired() == {}
+        assert list(Nomination.objects.order_by("pk").values()) == before
+        assert list(EvaluationResponse.objects.order_by("pk").values()) == answers
+        statuses = set(Nomination.objects.values_list("status", flat=True))
+        assert statuses == set(NominationStatus.values)
+
+    def test_with_the_apps_retention_period_the_history_is_purged(self):
+        # A real nomination of 2014 is long past the default 365 days.
+        deleted, anonymised = purge_expired()["sochef_wagtail.Nomination"]
+        assert deleted and anonymised
+        assert not Nomination.objects.filter(
+            status__in=[NominationStatus.DECLINED, NominationStatus.CONTACTED]
+        ).exists()
+        assert not Nomination.objects.filter(
+            status=NominationStatus.ACCEPTED, anonymised_at__isnull=True
+        ).exists()
+
     def test_project_closed_in_october_2014_with_the_seeds_message(self, client):
         settings = project()
         assert settings.status == ProjectStatus.CLOSED
@@ -270,8 +303,34 @@ def test_running_relay_has_a_current_week_and_weeks_to_come(client):
     assert "Föreslå gärna gäst-twittrare" in client.get("/foresla/").content.decode()
     upcoming = weeks.filter(week_start__gt=this_week).order_by("week_start").first()
     assert client.get(upcoming.url).status_code == 200
-    # The pipeline it shows has someone to remind: every guest an address that reaches nobody.
-    assert all(slot.guest.email.endswith("@example.com") for slot in upcoming.slots.all())
+
+
+@pytest.mark.django_db
+def test_running_relay_reminds_the_guests_of_next_week():
+    demo("--running")
+    noon = timezone.localtime(timezone.now(), app_time_zone()).replace(hour=12)
+    send_due_reminders(now=noon)
+    next_week = GuestWeekPage.objects.live().get(
+        week_start=current_week_start() + datetime.timedelta(weeks=1)
+    )
+    guests = [slot.guest for slot in next_week.slots.all()]
+    assert guests
+    # One reminder per guest of the week, each to an address that reaches nobody (RFC 2606).
+    assert sorted(message.to for message in mail.outbox) == sorted(
+        [f"{guest.slug}@example.com"] for guest in guests
+    )
+    assert not WeekNotice.objects.exclude(problem="").exists()
+
+
+@pytest.mark.django_db
+def test_demo_gives_its_guests_from_an_earlier_version_an_address():
+    demo("--running")
+    Guest.objects.update(email="")
+    demo("--running")
+    assert not Guest.objects.exclude(email__endswith="@example.com").exists()
+    addresses = dict(Guest.objects.values_list("pk", "email"))
+    demo("--running")
+    assert dict(Guest.objects.values_list("pk", "email")) == addresses
 
 
 @pytest.mark.django_db

@@ -9,9 +9,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from sochef_wagtail.claims import CLAIM_TIMEOUT
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.nominations.models import Nomination
-from sochef_wagtail.nominations.notify import CLAIM_TIMEOUT, notify_editors, sweep_notifications
+from sochef_wagtail.nominations.notify import notify_editors, sweep_notifications
 from sochef_wagtail.weeks.pages import GuestWeekPage
 from tests.factories import (
     make_guest,

@@ -70,6 +70,14 @@ def test_with_redis_named_the_rate_limit_cache_draws_no_warning(tmp_path):
     assert warned == set(), result.stdout + result.stderr
 
 
+def test_production_keeps_the_apps_retention_period(tmp_path):
+    """Only the development site, the demo's, keeps what visitors sent for ever."""
+    code = "from sochef_wagtail.conf import app_settings; print(app_settings.RETENTION_DAYS)"
+    result = manage(production_env(tmp_path), "shell", "--verbosity", "0", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "365"
+
+
 def test_production_without_a_secret_key_refuses_to_start(tmp_path):
     env = production_env(tmp_path)
     del env["DJANGO_SECRET_KEY"]

@@ -6,9 +6,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from sochef_wagtail.checks import check_retention_days
 from sochef_wagtail.nominations.models import Nomination
-from sochef_wagtail.public_forms.retention import PURGE_SCHEDULE_NAME
-from tests.factories import make_guest, make_nomination
+from sochef_wagtail.public_forms.retention import PURGE_SCHEDULE_NAME, purge_expired
+from tests.factories import make_guest, make_nomination, make_nomination_page
 
 
 def days_ago(days):
@@ -100,3 +101,33 @@ def call_command_output():
     out = StringIO()
     call_command("sochef_purge_nominations", stdout=out)
     return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_retention_none_purges_nothing_unless_days_are_given(old_and_new, settings):
+    settings.SOCHEF_RETENTION_DAYS = None
+    assert purge_expired() == {}
+    assert "nothing is purged" in call_command_output()
+    assert len(names()) == 5
+    call_command("sochef_purge_nominations", days=365, verbosity=0)
+    assert names() == {"Maja Berg", "Ny", "Färsk"}
+
+
+@pytest.mark.parametrize("days", [0, -3, "365", 1.5, True])
+def test_check_refuses_a_retention_period_that_is_not_days(settings, days):
+    settings.SOCHEF_RETENTION_DAYS = days
+    assert [error.id for error in check_retention_days(None)] == ["sochef_wagtail.E001"]
+
+
+@pytest.mark.parametrize("days", [None, 1, 365])
+def test_check_accepts_days_or_none(settings, days):
+    settings.SOCHEF_RETENTION_DAYS = days
+    assert check_retention_days(None) == []
+
+
+@pytest.mark.django_db
+def test_without_a_period_the_form_says_the_editors_keep_it(client, settings):
+    settings.SOCHEF_RETENTION_DAYS = None
+    page = make_nomination_page()
+    text = client.get(page.url).content.decode()
+    assert "behåller det tills de raderar det" in text and "dagar har gått" not in text

@@ -96,10 +96,14 @@ def create_guests():
     taken = set(Guest.objects.values_list("slug", flat=True))
     for guest in new:
         guest.slug = free_slug(guest.name, taken)
-        # The running relay's reminders need an address; example.com reaches nobody (RFC 2606).
-        guest.email = f"{guest.slug}@example.com"
+    # The running relay's reminders need an address (a demo of an earlier version made its
+    # guests without one); example.com reaches nobody (RFC 2606).
+    without_email = [g for g in guests.values() if not g.email]
+    for guest in new + without_email:
+        guest.email = demo_email(guest)
     Guest.objects.bulk_create(new)
     Guest.objects.bulk_update(without_photo, ["photo"])
+    Guest.objects.bulk_update(without_email, ["email"])
     for model, objects in ((image_model, portraits), (Guest, new + without_photo)):
         if objects:
             for backend in get_search_backends(with_auto_update=True):
@@ -108,6 +112,11 @@ def create_guests():
         ReferenceIndex.create_or_update_for_object(guest)
     guests.update((guest.name, guest) for guest in new)
     return {key: guests[plan.name] for key, plan in plans.items()}, len(new)
+
+
+def demo_email(guest):
+    """A demo guest's address, the same on every run: their slug at example.com."""
+    return f"{guest.slug}@example.com"
 
 
 def portrait_image(name, collection):

@@ -4,15 +4,15 @@ The task is queued when the nomination's transaction commits; a process that die
 commit and the queueing, or a broker that is down, would lose it. So a nomination records when its
 e-mail was sent (``notified_at``), and :func:`sweep_notifications`, on a django-q2 schedule
 created by ``migrate``, sends those still waiting. Whoever sends first claims the nomination
-(``notify_claimed_at``, one UPDATE, so two senders never both send); a claim older than
-:data:`CLAIM_TIMEOUT` belongs to a sender that died, and is taken over.
+(``notify_claimed_at``, one UPDATE, so two senders never both send: claims.py); a claim
+older than :data:`~sochef_wagtail.claims.CLAIM_TIMEOUT` belongs to a sender that died, and is
+taken over.
 """
 
 import datetime
 import logging
 
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.utils import get_admin_base_url
 from wagtail.models import Site
 
+from ..claims import claim, release
 from ..project import ProjectSettings
 from ..text import clean_text, single_line
 from .models import Nomination
@@ -31,8 +32,6 @@ SWEEP_SCHEDULE_NAME = "sochef_notify_nominations"
 SWEEP_MINUTES = 5
 #: A nomination younger than this is left to the task queued at its commit.
 SWEEP_AFTER = datetime.timedelta(minutes=2)
-#: A claim this old belongs to a sender that died (longer than an SMTP time-out).
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 
 
 def notify_editors(nomination_id):
@@ -42,19 +41,14 @@ def notify_editors(nomination_id):
     A failed send gives the claim back and raises, so django-q2 records the failed task and the
     next sweep tries again; the nomination is already committed and stays.
     """
-    now = timezone.now()
-    claimed = (
-        Nomination.objects.filter(pk=nomination_id, notified_at__isnull=True)
-        .filter(Q(notify_claimed_at__isnull=True) | Q(notify_claimed_at__lt=now - CLAIM_TIMEOUT))
-        .update(notify_claimed_at=now)
-    )
-    if not claimed:
+    this = Nomination.objects.filter(pk=nomination_id)
+    if not claim(this.filter(notified_at__isnull=True), "notify_claimed_at"):
         return 0
     nomination = Nomination.objects.select_related("page").get(pk=nomination_id)
     try:
         sent = send_notification(nomination)
     except BaseException:  # also django-q2's timeout, a SystemExit
-        Nomination.objects.filter(pk=nomination_id).update(notify_claimed_at=None)
+        release(this, "notify_claimed_at")
         raise
     Nomination.objects.filter(pk=nomination_id).update(notified_at=timezone.now())
     return sent

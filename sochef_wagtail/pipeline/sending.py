@@ -2,8 +2,9 @@
 and of the admin's "Send now".
 
 Each thing has a row (``WeekNotice``). Whoever sends first claims it with one UPDATE
-(``claimed_at``), so two q clusters, or a schedule and an editor, never both send; a claim older
-than :data:`CLAIM_TIMEOUT` belongs to a sender that died, and is taken over. An e-mail is sent
+(``claimed_at``, claims.py), so two q clusters, or a schedule and an editor, never both send; a
+claim older than :data:`~sochef_wagtail.claims.CLAIM_TIMEOUT` belongs to a sender that died, and
+is taken over. An e-mail is sent
 before it is recorded: a send that fails records nothing and is tried again, and only a process
 killed between the send and the record (milliseconds) sends it twice, as the nominations'
 notification does. A draft post and its record are written in one transaction: it is created
@@ -17,12 +18,14 @@ from functools import cached_property
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from ..blog import get_blog_adapter
+from ..claims import claim as claim_row
+from ..claims import release
 from ..conf import app_settings
 from ..dates import local_date
 from ..handover.models import GuestHandover
@@ -33,9 +36,6 @@ from .mail import editors_message, post_texts, reminder_message
 from .models import NoticeKind, NoticeProblem, WeekNotice
 
 logger = logging.getLogger(__name__)
-
-#: A claim this old belongs to a sender that died (longer than an SMTP time-out).
-CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 
 #: What ``perform`` did besides a problem: sent (or created), or found it done by another.
 SENT = "sent"
@@ -199,15 +199,12 @@ def notice_of(item):
 def claim(notice, seen_times=None):
     """Take ``notice`` for sending: not sent yet, or, to send again (``seen_times``), sent as
     many times as the editor saw; and nobody else at it. Returns whether it was taken."""
-    now = timezone.now()
-    rows = WeekNotice.objects.filter(pk=notice.pk).filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT)
-    )
+    rows = WeekNotice.objects.filter(pk=notice.pk)
     if seen_times is None:
         rows = rows.filter(sent_at__isnull=True)
     else:
         rows = rows.filter(times_sent=seen_times)
-    return rows.update(claimed_at=now) == 1
+    return claim_row(rows, "claimed_at")
 
 
 def perform(item, user=None, seen_times=None):
@@ -238,7 +235,7 @@ def perform(item, user=None, seen_times=None):
                 **recorded,
             )
     except BaseException:  # also django-q2's time-out, a SystemExit
-        WeekNotice.objects.filter(pk=notice.pk).update(claimed_at=None)
+        release(WeekNotice.objects.filter(pk=notice.pk), "claimed_at")
         record_problem(notice, NoticeProblem.FAILED)
         raise
     return SENT

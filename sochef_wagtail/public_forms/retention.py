@@ -1,4 +1,5 @@
-"""Retention: public submissions are purged RETENTION_DAYS after they were sent, daily."""
+"""Retention: public submissions are purged RETENTION_DAYS after they were sent, daily
+(RETENTION_DAYS None: never)."""
 
 import datetime
 
@@ -12,17 +13,22 @@ PURGE_SCHEDULE_NAME = "sochef_purge_nominations"
 
 
 def retention_cutoff(now=None, days=None):
-    """The moment before which submissions are past the retention period."""
+    """The moment before which submissions are past the retention period; None when
+    RETENTION_DAYS is None and no ``days`` are given (nothing is past it)."""
     days = app_settings.RETENTION_DAYS if days is None else days
+    if days is None:
+        return None
     return (now or timezone.now()) - datetime.timedelta(days=days)
 
 
 def purge_expired(now=None, days=None):
     """Purge every kind of public submission older than the retention period.
 
-    Returns {model label: (deleted, anonymised)}.
+    Returns {model label: (deleted, anonymised)}; {} when nothing is ever past it.
     """
     cutoff = retention_cutoff(now, days)
+    if cutoff is None:
+        return {}
     return {
         model._meta.label: model.purge(cutoff)
         for model in apps.get_models()

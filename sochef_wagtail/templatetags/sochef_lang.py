@@ -24,5 +24,6 @@ def content_lang(obj=None):
 
 @register.inclusion_tag("sochef_wagtail/includes/language_switcher.html", takes_context=True)
 def sochef_language_switcher(context):
-    """Links to this address in the host's other languages; nothing when it has one."""
-    return {"languages": language_links(context.get("request"))}
+    """Links to this address (or the page's translation) in the host's other languages;
+    nothing when it has one."""
+    return {"languages": language_links(context.get("request"), context.get("page"))}

@@ -23,6 +23,12 @@ class Command(BaseCommand):
         if days is not None and days < 1:
             raise CommandError("--days must be 1 or more.")
         days = app_settings.RETENTION_DAYS if days is None else days
+        if days is None:
+            self.stdout.write(
+                "SOCHEF_RETENTION_DAYS is None: nothing is purged. Pass --days N to purge what "
+                "is older than N days."
+            )
+            return
         for name, (deleted, anonymised) in purge_expired(days=days).items():
             if options["verbosity"] >= 1:
                 self.stdout.write(f"{name}: {deleted} deleted, {anonymised} anonymised.")
