@@ -123,6 +123,6 @@ def check_response_cache_position(app_configs, **kwargs):
             f"{RESPONSE_CACHE_MIDDLEWARE} comes before {', '.join(after)} in MIDDLEWARE: it "
             "could serve a visitor's stored page to a logged-in user or in the wrong language.",
             hint="Put it last in MIDDLEWARE (see docs/operators/caching.md, 'Whole responses').",
-            id="sochef_wagtail.E001",
+            id="sochef_wagtail.E002",
         )
     ]

@@ -163,7 +163,7 @@ def test_the_middleware_must_come_after_the_ones_that_say_who_asks(settings):
     assert check_response_cache_position(None) == []
     settings.MIDDLEWARE = [RESPONSE_CACHE_MIDDLEWARE, *settings.MIDDLEWARE[:-1]]
     (error,) = check_response_cache_position(None)
-    assert error.id == "sochef_wagtail.E001" and isinstance(error, checks.Error)
+    assert error.id == "sochef_wagtail.E002" and isinstance(error, checks.Error)
     assert "AuthenticationMiddleware" in error.msg
 
 
