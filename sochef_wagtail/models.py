@@ -1,7 +1,7 @@
 """Every model of the app, defined in the module of its concept."""
 
 from .accounts import FollowerSnapshot, RelayAccount
-from .archive.models import ArchiveImport, Tweet, TweetMedia
+from .archive.models import ArchiveImport, ImportedMember, Tweet, TweetMedia
 from .evaluation.models import EvaluationResponse
 from .evaluation.pages import EvaluationPage
 from .guests import Guest
@@ -28,6 +28,7 @@ __all__ = [
     "Nomination",
     "NominationPage",
     "GuideLink",
+    "ImportedMember",
     "PressMention",
     "ProjectSettings",
     "RelayAccount",

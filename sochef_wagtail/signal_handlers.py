@@ -13,7 +13,7 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .accounts import RelayAccount
-from .archive.models import Tweet, TweetMedia
+from .archive.models import ImportedMember, Tweet, TweetMedia
 from .archive.signals import tweets_stored
 from .caching import cache_enabled, pages
 from .caching.tweets import invalidate_week_cache
@@ -84,6 +84,12 @@ def tweet_moving(sender, instance, raw=False, **kwargs):
         invalidate_week_cache(before["account_id"], before["created_at"], before["created_at"])
 
 
+def tweet_deleted(sender, instance, **kwargs):
+    """The archive members imported into the tweet's account no longer are all stored: an
+    import of them reads them again (and stores the tweet again)."""
+    ImportedMember.objects.filter(account_id=instance.account_id).delete()
+
+
 def media_changed(sender, instance, **kwargs):
     # Read the tweet afresh: when media go with their tweet, the tweet may be gone already.
     tweet = Tweet.objects.filter(pk=instance.tweet_id).values("account_id", "created_at").first()
@@ -110,6 +116,7 @@ def register_signal_handlers(app_config):
     pre_save.connect(tweet_moving, sender=Tweet)
     post_save.connect(tweet_changed, sender=Tweet)
     post_delete.connect(tweet_changed, sender=Tweet)
+    post_delete.connect(tweet_deleted, sender=Tweet)
     post_save.connect(media_changed, sender=TweetMedia)
     post_delete.connect(media_changed, sender=TweetMedia)
     post_save.connect(account_saved, sender=RelayAccount)

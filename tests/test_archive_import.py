@@ -12,7 +12,8 @@ from django.db import connection, connections
 from django.utils import translation
 from wagtail.search.backends import get_search_backend
 
-from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
+from sochef_wagtail.archive import formats
+from sochef_wagtail.archive.models import ImportedMember, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.archive.store import pk_ranges
 from sochef_wagtail.archive.tasks import index_tweets
 from sochef_wagtail.management.commands.sochef_import_archive import Command
@@ -245,6 +246,53 @@ def test_second_import_adds_nothing(accounts, archive_path):
     assert "Imported 0, already present 2" in out
 
 
+def test_second_import_counts_an_unchanged_member_present_without_parsing_it(
+    accounts, archive_path, monkeypatch
+):
+    path = archive_path(current_archive([archive_tweet(1), archive_tweet(2)]))
+    first = run_import(path)
+
+    parsed = []
+    real_entries = formats._JsEntries
+
+    def entries(stream, member, *args):
+        parsed.append(member)
+        return real_entries(stream, member, *args)
+
+    monkeypatch.setattr(formats, "_JsEntries", entries)
+    again = run_import(path)
+    assert parsed == ["data/account.js"]
+    assert Tweet.objects.count() == 2
+    assert again.splitlines()[-1] == first.splitlines()[-1].replace(
+        "Imported 2, already present 0", "Imported 0, already present 2"
+    )
+
+
+def test_import_of_a_changed_archive_stores_exactly_its_new_tweets(accounts, archive_path):
+    run_import(archive_path(current_archive([archive_tweet(1), archive_tweet(2)])))
+    changed = current_archive([archive_tweet(n) for n in (1, 2, 3, 4)])
+    out = run_import(archive_path(changed, "changed.zip"))
+    assert "Imported 2, already present 2" in out
+    assert sorted(Tweet.objects.values_list("tweet_id", flat=True)) == ["1", "2", "3", "4"]
+    assert "Imported 0, already present 4" in run_import(archive_path(changed, "again.zip"))
+
+
+def test_a_deleted_tweet_is_stored_again_by_importing_its_archive_again(accounts, archive_path):
+    path = archive_path(current_archive([archive_tweet(1), archive_tweet(2)]))
+    run_import(path)
+    Tweet.objects.get(tweet_id="2").delete()
+    assert "Imported 1, already present 1" in run_import(path)
+    assert Tweet.objects.count() == 2
+
+
+def test_a_dry_run_and_a_refused_archive_record_no_member(accounts, archive_path):
+    run_import(archive_path(current_archive([archive_tweet(1)])), "--dry-run")
+    broken = current_archive([archive_tweet(2)])
+    broken["data/tweets-part1.js"] = b"window.YTD.tweets.part1 = [{"
+    import_error(archive_path(broken, "broken.zip"))
+    assert not ImportedMember.objects.exists() and not Tweet.objects.exists()
+
+
 def test_tweet_twice_in_the_archive_is_stored_once(accounts, archive_path):
     run_import(
         archive_path(current_archive([archive_tweet(1), archive_tweet(1), archive_tweet(2)]))
@@ -456,6 +504,8 @@ def test_unreadable_media_file_refuses_the_archive_and_leaves_no_file(
         assert archive.testzip() == "data/tweets_media/2-72.png"
     assert_refused(path, "data/tweets_media/2-72.png")
     assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+    # Its tweets member was read whole, but is not recorded: nothing was stored.
+    assert not ImportedMember.objects.exists() and not Tweet.objects.exists()
 
 
 def test_a_broker_that_cannot_queue_the_indexing_leaves_the_import_done(

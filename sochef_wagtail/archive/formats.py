@@ -9,6 +9,7 @@ anything is read.
 
 import codecs
 import datetime
+import hashlib
 import json
 import re
 import zipfile
@@ -133,6 +134,7 @@ class ArchiveZip:
             self.layout, self.root, self.tweet_members = self._find_tweets()
             self.media = self._index_media()
             self._note_index = _UNREAD
+            self.digests = {}
         except ArchiveError:
             self.zip.close()
             raise
@@ -238,16 +240,37 @@ class ArchiveZip:
                         return account
         return None
 
-    def iter_entries(self, on_read=None):
-        """Yield ``(member, number, raw tweet)`` for every tweet, in the archive's order, as the
-        archive holds it: ``tweet_id`` and ``normalize`` read it.
+    def iter_entries(self, on_read=None, members=None):
+        """Yield ``(member, number, raw tweet)`` for every tweet of ``members`` (default: all
+        tweet members), in the archive's order, as the archive holds it: ``tweet_id`` and
+        ``normalize`` read it. Once a member is read to its end, ``digests[member]`` is the
+        SHA-256 of its content.
 
         ``on_read(n)`` is called with the number of bytes read as they are read.
         """
-        for member in self.tweet_members:
+        for member in self.tweet_members if members is None else members:
             variable = self._variable(member)
-            for number, item in enumerate(self._items(member, variable, "item", on_read=on_read)):
+            digest = hashlib.sha256()
+            items = self._items(member, variable, "item", on_read=on_read, digest=digest)
+            for number, item in enumerate(items):
                 yield member, number, item.get("tweet", item) if isinstance(item, dict) else item
+            self.digests[member] = digest.hexdigest()
+
+    def member_signature(self, member):
+        """``(size, CRC-32)`` of ``member`` as the ZIP's directory gives them, read nothing."""
+        info = self.zip.getinfo(member)
+        return info.file_size, info.CRC
+
+    def member_digest(self, member):
+        """The SHA-256 of ``member``'s content, unpacked (and its CRC checked) but not parsed."""
+        digest = hashlib.sha256()
+        try:
+            with self.zip.open(member) as stream:
+                while chunk := stream.read(_DIGEST_CHUNK_SIZE):
+                    digest.update(chunk)
+        except UNPACK_ERRORS as error:
+            raise unpack_error(member, error) from None
+        return digest.hexdigest()
 
     def tweet_id(self, member, number, raw):
         """The id of the tweet ``raw``; ``ArchiveError`` when it has none."""
@@ -301,12 +324,15 @@ class ArchiveZip:
                 notes.add(item)
         return notes
 
-    def _items(self, member, variable, path, opening="[", on_read=None):
+    def _items(self, member, variable, path, opening="[", on_read=None, digest=None):
         """Yield the entries of ``member``'s array (or its one object when ``opening`` is
-        ``{``); ``path`` ``item.key`` yields ``entry[key]`` of the entries that have it."""
+        ``{``); ``path`` ``item.key`` yields ``entry[key]`` of the entries that have it.
+        ``digest`` (a hashlib object) is updated with every byte read."""
         key = path.partition(".")[2]
         try:
             with self.zip.open(member) as stream:
+                if digest is not None:
+                    stream = _Digesting(stream, digest)
                 for item in _JsEntries(stream, member, variable, opening, on_read):
                     if not key:
                         yield item
@@ -317,6 +343,19 @@ class ArchiveZip:
 
 
 _UNREAD = object()
+_DIGEST_CHUNK_SIZE = 1024 * 1024
+
+
+class _Digesting:
+    """A member's stream that hashes what is read from it."""
+
+    def __init__(self, stream, digest):
+        self._stream, self._digest = stream, digest
+
+    def read(self, size=-1):
+        chunk = self._stream.read(size)
+        self._digest.update(chunk)
+        return chunk
 
 
 def _invalid_tweet(member, number, error):

@@ -2,8 +2,10 @@
 
 Two passes: the first reads every tweet of the archive, without writing, and checks and spools
 the new ones to a temporary file; the second, only when there is something new, stores them from
-there in one transaction. A broken archive is therefore refused before anything is written, and
-importing an archive a second time reads it once and writes nothing.
+there in one transaction. A broken archive is therefore refused before anything is written.
+Each tweet member read is recorded (``ImportedMember``) with the import: importing the same
+member again counts its tweets as present without parsing it, so importing an archive a second
+time unpacks it once and writes nothing.
 """
 
 import array
@@ -15,16 +17,16 @@ import posixpath
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from ..accounts import RelayAccount, relay_account_handles, relay_account_named
 from ..dates import local_date
 from .formats import UNPACK_ERRORS, ArchiveError, ArchiveZip, unpack_error
-from .models import Tweet
+from .models import ImportedMember, Tweet
 from .store import (
     BATCH_SIZE,
     TweetWriter,
@@ -113,7 +115,11 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
             last=scan.last,
             dry_run=dry_run,
         )
-        if dry_run or not scan.new:
+        if dry_run:
+            return result
+        imported_members = _imported_members(archive, account, scan)
+        if not scan.new:
+            ImportedMember.objects.bulk_create(imported_members, ignore_conflicts=True)
             return result
         opener = _MediaOpener(archive)
         saved = 0
@@ -125,7 +131,10 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
 
         progress(SAVING, 0, scan.new)
         spool.seek(0)
-        stored = store_tweets(account, _unspool(spool), open_media=opener, on_stored=on_stored)
+        with transaction.atomic(using=router.db_for_write(Tweet)):
+            # Recorded first: a failure to store rolls it back with the tweets.
+            ImportedMember.objects.bulk_create(imported_members, ignore_conflicts=True)
+            stored = store_tweets(account, _unspool(spool), open_media=opener, on_stored=on_stored)
         if archive_user_id and not account.x_user_id:
             RelayAccount.objects.filter(pk=account.pk, x_user_id="").update(
                 x_user_id=archive_user_id
@@ -180,23 +189,41 @@ def _relay_account(archive, handle):
 
 
 @dataclass
-class _Scan:
+class _Span:
+    """How many tweets, and from when to when."""
+
+    tweets: int = 0
+    first: datetime.datetime | None = None
+    last: datetime.datetime | None = None
+
+    def extend(self, times):
+        if times:
+            self.first = min(times + [self.first] if self.first else times)
+            self.last = max(times + [self.last] if self.last else times)
+
+
+@dataclass
+class _Scan(_Span):
     new: int = 0
     present: int = 0
     duplicates: int = 0
     media: int = 0
-    first: datetime.datetime | None = None
-    last: datetime.datetime | None = None
+    #: ``{member: _Span}`` of the members read: their tweets (new or present).
+    members: dict = field(default_factory=dict)
 
 
 def _scan(archive, account, spool, progress):
     """Read and check every tweet, and spool the new ones (pickled, batch by batch) to ``spool``.
 
-    A tweet's id is read first: only tweets that are not stored yet are normalised, so an
-    archive imported before is read and not worked on. Memory holds one batch and the ids met,
-    8 bytes each (``_IdSet``). The second pass reads the spool, not the archive.
+    A member imported whole before (``ImportedMember``: the same content) is not read: its
+    tweets are present. Of the others a tweet's id is read first: only tweets that are not
+    stored yet are normalised. Memory holds one batch and the ids met, 8 bytes each
+    (``_IdSet``). The second pass reads the spool, not the archive.
     """
-    total, done, reported = archive.tweets_size, 0, 0
+    known = _known_members(archive, account)
+    members = [member for member in archive.tweet_members if member not in known]
+    total = sum(archive.member_signature(member)[0] for member in members)
+    done, reported = 0, 0
     step = max(total // 200, 1)
 
     def on_read(count):
@@ -208,51 +235,94 @@ def _scan(archive, account, spool, progress):
 
     writer = TweetWriter(connections[router.db_for_write(Tweet)], account)
     progress(READING, 0, total)
-    scan, ids = _read(archive, spool, on_read, writer, repeated=None)
+    scan, ids = _read(archive, members, spool, on_read, writer, repeated=None)
     repeated = ids.repeated()
     if repeated:
         # A tweet twice in the archive (X's never are): read again, keeping its first copy.
         spool.seek(0)
         spool.truncate()
-        scan, _ids = _read(archive, spool, lambda count: None, writer, repeated=repeated)
+        scan, _ids = _read(archive, members, spool, lambda count: None, writer, repeated)
+    for record in known.values():
+        scan.present += record.tweets
+        scan.extend([moment for moment in (record.first, record.last) if moment])
     progress(READING, total, total)
     return scan
 
 
-def _read(archive, spool, on_read, writer, repeated):
-    """One reading of the archive for ``_scan``; ``repeated`` is None or the set of ids met
+def _known_members(archive, account):
+    """``{member: ImportedMember}`` of the archive's tweet members imported whole into
+    ``account`` before. Only a member whose size and CRC-32 match a record is unpacked, to
+    compare its SHA-256."""
+    records = {}
+    for record in ImportedMember.objects.filter(account=account):
+        records.setdefault((record.size, record.crc32), []).append(record)
+    known = {}
+    for member in archive.tweet_members:
+        candidates = records.get(archive.member_signature(member))
+        if candidates:
+            digest = archive.member_digest(member)
+            found = next((record for record in candidates if record.sha256 == digest), None)
+            if found:
+                known[member] = found
+    return known
+
+
+def _imported_members(archive, account, scan):
+    """The ``ImportedMember`` records of the members ``scan`` read, once their tweets are
+    stored."""
+    records = []
+    for member, span in scan.members.items():
+        size, crc32 = archive.member_signature(member)
+        records.append(
+            ImportedMember(
+                account=account,
+                size=size,
+                crc32=crc32,
+                sha256=archive.digests[member],
+                tweets=span.tweets,
+                first=span.first,
+                last=span.last,
+            )
+        )
+    return records
+
+
+def _read(archive, members, spool, on_read, writer, repeated):
+    """One reading of ``members`` for ``_scan``; ``repeated`` is None or the set of ids met
     more than once, whose copies after the first are skipped."""
     scan, ids, met = _Scan(), _IdSet(), set()
-    for batch in batched(archive.iter_entries(on_read=on_read), BATCH_SIZE):
-        entries = {}
-        for member, number, raw in batch:
-            tweet_id = archive.tweet_id(member, number, raw)
-            if repeated is not None and tweet_id in repeated:
-                if tweet_id in met:
-                    scan.duplicates += 1
-                    continue
-                met.add(tweet_id)
-            ids.add(tweet_id)
-            entries[tweet_id] = (member, number, raw)
-        present = existing_tweet_ids(list(entries))
-        new = [archive.normalize(*entry) for key, entry in entries.items() if key not in present]
-        times = [row.created_at for row in new]
-        if present:
-            times += [
-                moment
-                for moment in Tweet.objects.filter(tweet_id__in=present)
-                .aggregate(first=Min("created_at"), last=Max("created_at"))
-                .values()
-                if moment is not None
-            ]
-        if times:
-            scan.first = min(times + [scan.first] if scan.first else times)
-            scan.last = max(times + [scan.last] if scan.last else times)
-        scan.present += len(present)
-        scan.new += len(new)
-        scan.media += sum(len(row.media) for row in new)
-        if new:
-            pickle.dump([writer.prepare(row) for row in new], spool, pickle.HIGHEST_PROTOCOL)
+    for member in members:
+        scan.members[member] = span = _Span()
+        for batch in batched(archive.iter_entries(on_read, [member]), BATCH_SIZE):
+            entries = {}
+            for _member, number, raw in batch:
+                tweet_id = archive.tweet_id(member, number, raw)
+                if repeated is not None and tweet_id in repeated:
+                    if tweet_id in met:
+                        scan.duplicates += 1
+                        continue
+                    met.add(tweet_id)
+                ids.add(tweet_id)
+                entries[tweet_id] = (member, number, raw)
+            present = existing_tweet_ids(list(entries))
+            new = [archive.normalize(*item) for key, item in entries.items() if key not in present]
+            times = [row.created_at for row in new]
+            if present:
+                times += [
+                    moment
+                    for moment in Tweet.objects.filter(tweet_id__in=present)
+                    .aggregate(first=Min("created_at"), last=Max("created_at"))
+                    .values()
+                    if moment is not None
+                ]
+            scan.extend(times)
+            span.extend(times)
+            span.tweets += len(entries)
+            scan.present += len(present)
+            scan.new += len(new)
+            scan.media += sum(len(row.media) for row in new)
+            if new:
+                pickle.dump([writer.prepare(row) for row in new], spool, pickle.HIGHEST_PROTOCOL)
     return scan, ids
 
 

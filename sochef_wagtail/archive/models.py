@@ -139,6 +139,36 @@ class TweetMedia(models.Model):
         return self.file if extension in EXTENSIONS else None
 
 
+class ImportedMember(models.Model):
+    """A tweet member of an archive (``data/tweets.js``…) whose tweets are all stored in
+    ``account``: an import of the same member again (same size, CRC-32 and SHA-256 of its
+    content) counts its tweets as present without reading them.
+
+    The account's rows are deleted as soon as one of its tweets is, so that importing the
+    archive again stores that tweet again (``signal_handlers``).
+    """
+
+    account = models.ForeignKey(RelayAccount, on_delete=models.CASCADE, related_name="+")
+    size = models.PositiveBigIntegerField()
+    crc32 = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    tweets = models.PositiveIntegerField()
+    first = models.DateTimeField(null=True)
+    last = models.DateTimeField(null=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "sha256"], name="sochef_importedmember_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sha256[:12]}… ({self.tweets} tweets)"
+
+
 class ArchiveImportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
