@@ -2,13 +2,17 @@
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
 
 from .archive.models import Tweet, latest_versions
 from .archive.timeline import tweets_to_show
 from .search_backend import MAX_QUERY_LENGTH, query_for_backend
+
+#: The most tweets a search counts, ranks and pages through; the page says when more match.
+MAX_RESULTS = 1000
 
 
 class SearchForm(forms.Form):
@@ -33,27 +37,53 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"].strip() if self.is_valid() else ""
 
 
+class RankedTweets(QuerySet):
+    """Tweets of which a search ranks only ``max_ranked`` matches: on PostgreSQL the first the
+    index finds (sochef_wagtail.search_postgres); Wagtail's backends rank them all."""
+
+    @property
+    def max_ranked(self):
+        return MAX_RESULTS + 1  # one more than shown: the count then tells that more match
+
+
 def search_tweets(query):
     """Archived tweets whose text matches ``query``, most relevant first: only their primary key
-    and ``found``, the number of tweets found (SearchPaginator loads a page's tweets whole).
+    and ``found``, the number of tweets found, on PostgreSQL at most ``MAX_RESULTS + 1``
+    (SearchPaginator loads a page's tweets whole).
 
     The query is cleaned here too, so the app's own search holds whatever backend the host
     configured (check sochef_wagtail.W004 tells when the admin's searches do not).
     """
     # A window count: the query that ranks the tweets counts them, reading them once. Only the
     # primary key, lest the database hold every tweet found whole until it has counted them.
-    tweets = Tweet.objects.filter(latest_versions()).only("pk")
+    tweets = RankedTweets(Tweet).filter(latest_versions()).only("pk")
     tweets = tweets.annotate(found=Window(Count("pk")))
     return get_search_backend().search(query_for_backend(query), tweets)
 
 
 class SearchPaginator(Paginator):
-    """Pages of :func:`search_tweets`: counted by the query that ranks them, then loaded.
+    """Pages of :func:`search_tweets`, at most ``MAX_RESULTS`` tweets: counted by the query that
+    ranks them, then loaded; ``more`` tells that more tweets match than are paged through.
 
     Counting and ranking both read every tweet found, at a million tweets thousands of rows
-    from all over the table: one query instead of two reads them once. The page's tweets are
-    then loaded with what their rendering needs (two more queries).
+    from all over the table: one query instead of two reads them once, and on PostgreSQL only
+    the first ``MAX_RESULTS + 1`` are read. The page's tweets are then loaded with what their
+    rendering needs (two more queries).
     """
+
+    @property
+    def max_results(self):
+        return MAX_RESULTS
+
+    @cached_property
+    def count(self):
+        """The tweets paged through: the window count of the first (one query)."""
+        first = list(self.object_list[:1])
+        return self._counted(first[0].found if first else 0)
+
+    def _counted(self, found):
+        self.more = found > self.max_results
+        return min(found, self.max_results)
 
     def get_page(self, number):
         try:
@@ -61,11 +91,12 @@ class SearchPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1  # as Django's get_page
         bottom = (number - 1) * self.per_page
-        found = list(self.object_list[bottom : bottom + self.per_page]) if number >= 1 else []
+        top = min(bottom + self.per_page, self.max_results)
+        found = list(self.object_list[bottom:top]) if 1 <= number and bottom < top else []
         if found:
-            self.count = found[0].found
+            self.count = self._counted(found[0].found)
             page = self._get_page(found, number, self)
-        else:  # nothing found, or not a page: Django's count, and its first or last page
+        else:  # nothing found, or not a page: the count, and Django's first or last page
             page = super().get_page(number)
         loaded = tweets_to_show().in_bulk([tweet.pk for tweet in page.object_list])
         page.object_list = [loaded[tweet.pk] for tweet in page.object_list if tweet.pk in loaded]

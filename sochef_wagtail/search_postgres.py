@@ -61,6 +61,12 @@ class TweetSearchQueryCompiler(PostgresSearchQueryCompiler):
         search_query = self.build_tsquery(self.query, config=config)
         vectors = self.get_search_vectors(search_query)
         queryset = self.queryset.alias(_vector_=vectors[0][0]).filter(_vector_=search_query)
+        limit = getattr(self.queryset, "max_ranked", None)
+        if limit is not None:
+            # Only the first matches the index finds are ranked and counted: ranking all of
+            # them reads each one's row, thousands of pages from all over the table.
+            candidates = queryset.order_by().values("pk")[:limit]
+            queryset = self.queryset.filter(pk__in=candidates)
         rank_expression = self._build_rank_expression(vectors, config)
         return self._apply_ordering_and_scoring(queryset, rank_expression, start, stop, score_field)
 

@@ -131,6 +131,30 @@ def test_a_search_page_out_of_range_shows_the_first_or_last_as_django_does(
 
 
 @pytest.mark.django_db
+def test_a_search_matching_more_than_it_pages_through_says_so(
+    client, archive, accounts, monkeypatch
+):
+    from sochef_wagtail import search as search_module
+
+    monkeypatch.setattr(search_module, "MAX_RESULTS", 15)
+    for n in range(25):
+        make_tweet(accounts[1], f"Buller nummer {n}", created_at=stockholm(2013, 3, 8, 9, n))
+    with override_settings(SOCHEF_INDEX_PAGE_SIZE=10):
+        first = search(client, archive, "buller")
+        last = search(client, archive, "buller", page=99)
+    tweets = first.context["tweets"]
+    assert (tweets.paginator.count, tweets.paginator.more, tweets.paginator.num_pages) == (
+        15,
+        True,
+        2,
+    )
+    assert "Fler än 15 tweets matchar" in first.content.decode()
+    # The last page holds the rest of the tweets paged through, none seen on the first.
+    assert last.context["tweets"].number == 2 and len(last.context["tweets"]) == 5
+    assert not {t.pk for t in tweets} & {t.pk for t in last.context["tweets"]}
+
+
+@pytest.mark.django_db
 def test_tweets_written_in_bulk_are_found_at_once_on_postgresql_else_after_update_index(
     client, archive, accounts
 ):
