@@ -115,7 +115,7 @@ class SochefLandingPage(SochefPageMixin, Page):
         site = Site.find_for_request(request)
         return (
             adapter.category_label(category),
-            adapter.items(request, site, category, self.blog_post_count),
+            adapter.listed_items(request, site, category, self.blog_post_count),
         )
 
     @staticmethod
