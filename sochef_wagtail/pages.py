@@ -1,10 +1,8 @@
 """What every page of the app shares."""
 
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Length, Substr
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import Site
 
 from .conf import app_settings
 from .meta import (
@@ -16,17 +14,6 @@ from .meta import (
     meta_text,
 )
 from .project import ProjectSettings
-
-
-def public(pages):
-    """What Wagtail's ``pages.public()`` keeps (no page in a section with a view restriction),
-    in the same query: ``public()`` reads the restrictions first, a query of its own each
-    time a page asks."""
-    # A restriction's page is the listed page or one of its ancestors: its path a prefix.
-    restricted = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
-    )
-    return pages.exclude(Exists(restricted))
 
 
 class SochefPageMixin:

@@ -23,7 +23,7 @@ from ..conf import app_settings
 from ..dates import current_week_start, local_date, week_start_of
 from ..guests import Guest
 from ..ical import calendar_response
-from ..pages import SochefPageMixin, public
+from ..pages import SochefPageMixin
 from ..pipeline.panels import WeekPipelinePanel
 from ..search import SearchForm, SearchPaginator, search_guests, search_tweets
 from .forms import GuestWeekPageForm
@@ -69,7 +69,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
 
     def weeks(self):
         """The live, public weeks below this index; override to change what is listed."""
-        return public(GuestWeekPage.objects.child_of(self).live())
+        return GuestWeekPage.objects.child_of(self).live().public()
 
     def announced_weeks(self, request):
         """:meth:`weeks` without those still to come while the project is paused or closed."""
@@ -145,7 +145,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         if query:
             paginator = SearchPaginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
             tweets = paginator.get_page(request.GET.get("page"))
-            # Once: a host's weeks() may use Wagtail's public(), a query when the queryset is made.
+            # Once: Wagtail's public() reads the view restrictions when the queryset is made.
             weeks = self.weeks()
             self.attach_week_pages(list(tweets), weeks)
             if tweets.number == 1:

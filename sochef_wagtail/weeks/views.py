@@ -17,7 +17,6 @@ from ..caching.tweets import ARCHIVE_TEMPLATE, cached_tweets_html, tweet_archive
 from ..conf import app_settings
 from ..dates import app_time_zone, current_week_start, local_date
 from ..guests import Guest
-from ..pages import public
 from .forms import WeekFilterForm
 from .models import GuestSlot, slots_queryset, with_slots
 
@@ -79,7 +78,7 @@ class WeekListing:
 
     @cached_property
     def all_weeks(self):
-        # Once: a host's weeks() may use Wagtail's public(), a query when the queryset is made.
+        # Once: Wagtail's public() reads the view restrictions when the queryset is made.
         return self.index.weeks()
 
     @cached_property
@@ -158,7 +157,7 @@ class WeekContent:
         """(the week before, the week after): the index's live, public weeks next to this
         one, or None. One query, and one for the view restrictions."""
         page, monday = self.page, self.page.week_start
-        weeks = public(type(page).objects.sibling_of(page, inclusive=False).live())
+        weeks = type(page).objects.sibling_of(page, inclusive=False).live().public()
         before = weeks.filter(Q(week_start__lt=monday) | Q(week_start=monday, pk__lt=page.pk))
         after = weeks.filter(Q(week_start__gt=monday) | Q(week_start=monday, pk__gt=page.pk))
         found = type(page).objects.filter(
