@@ -9,7 +9,6 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.html import parse_html
-from django.test.utils import override_settings
 from django.utils import translation
 
 from sochef_wagtail.choices import Role
@@ -142,7 +141,6 @@ def test_a_photo_tag_is_wagtails_img_tag():
 
 
 @pytest.mark.django_db
-@override_settings(SOCHEF_CACHE_TIMEOUT=0)
 def test_a_host_week_summary_on_the_index_reads_any_field_of_the_week(tmp_path, settings, client):
     folder = tmp_path / "sochef_wagtail" / "includes"
     folder.mkdir(parents=True)
