@@ -21,7 +21,7 @@ publish.
 
 import datetime
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 from django.apps import apps
@@ -168,17 +168,19 @@ class BlogAdapter:
     def category_label(self, category):
         return str(getattr(category, self.category_name_field))
 
-    def posts(self, site, category):
-        """Live, public posts of the category on the site, newest first, ready to be read."""
+    def posts(self, site, category, listed=False):
+        """Live, public posts of the category on the site, newest first, ready to be read;
+        ``listed``: ready for :meth:`listed_items` (no categories, no image)."""
         posts = self.post_model.objects.live().public().in_site(site)
         related = [
             name
-            for name in (self.author_field, self.image_field)
+            for name in (self.author_field, None if listed else self.image_field)
             if name and self.post_model._meta.get_field(name).many_to_one
         ]
         posts = self.filter_category(posts, category).select_related(*related)
         order = [f"-{self.date_field}"] if self.date_field else []
-        return self.prefetch_categories(posts).order_by(*order, "-first_published_at", "-pk")
+        posts = posts.order_by(*order, "-first_published_at", "-pk")
+        return posts if listed else self.prefetch_categories(posts)
 
     def state(self, site, category):
         """How many posts there are and when one was last published: what a feed's ETag says."""
@@ -190,10 +192,25 @@ class BlogAdapter:
         """The newest `limit` posts as feed items."""
         return [self.item(post, request) for post in self.posts(site, category)[:limit]]
 
+    def listed_items(self, request, site, category, limit):
+        """The newest `limit` posts as feed items with what a list of posts shows (title, URL,
+        dates, author, summary): without categories, image and enclosure, read for nothing."""
+        posts = self.posts(site, category, listed=True)[:limit]
+        return [self.listed_item(post, request) for post in posts]
+
     # Reading a post.
 
     def item(self, post, request):
         image = self.post_image(post)
+        return replace(
+            self.listed_item(post, request),
+            categories=tuple(self.post_categories(post)),
+            image=image,
+            enclosure=image_enclosure(image, request),
+        )
+
+    def listed_item(self, post, request):
+        """The post as a feed item without categories, image and enclosure."""
         return FeedItem(
             title=post.title,
             url=post.get_url(request),
@@ -201,9 +218,6 @@ class BlogAdapter:
             updateddate=post.last_published_at,
             summary=self.post_summary(post),
             author=self.post_author(post),
-            categories=tuple(self.post_categories(post)),
-            image=image,
-            enclosure=image_enclosure(image, request),
         )
 
     def post_date(self, post):

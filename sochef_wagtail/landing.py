@@ -18,6 +18,7 @@ from .dates import current_week_start
 from .feeds import blog_feed_links
 from .pages import SochefPageMixin
 from .press import PressMention
+from .weeks.html import for_summaries
 from .weeks.models import with_slots
 from .weeks.pages import GuestWeekIndexPage
 from .weeks.views import link_guests
@@ -101,7 +102,7 @@ class SochefLandingPage(SochefPageMixin, Page):
         if self.guest_index is None:
             return None
         weeks = self.guest_index.weeks().filter(week_start__gte=current_week_start())
-        week = with_slots(weeks.order_by("week_start")).first()
+        week = for_summaries(with_slots(weeks.order_by("week_start"))).first()
         if week is not None:
             link_guests([week], index=self.guest_index)
         return week
@@ -115,7 +116,7 @@ class SochefLandingPage(SochefPageMixin, Page):
         site = Site.find_for_request(request)
         return (
             adapter.category_label(category),
-            adapter.items(request, site, category, self.blog_post_count),
+            adapter.listed_items(request, site, category, self.blog_post_count),
         )
 
     @staticmethod

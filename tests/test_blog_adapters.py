@@ -2,6 +2,7 @@
 many-to-many field), a puput-style one (categories through an inline model) and a tag-based one."""
 
 import calendar
+import dataclasses
 import datetime
 from zoneinfo import ZoneInfo
 
@@ -160,6 +161,21 @@ def test_feed_runs_a_constant_number_of_queries(client, make_blog):
     small = queries()
     make_blog(12, start=datetime.date(2014, 1, 6), first=2)
     assert queries() == small
+
+
+def test_listed_items_are_the_feed_items_without_categories_and_image(rf, make_blog):
+    make_blog(3)
+    adapter = get_blog_adapter()
+    request, site = rf.get("/"), Site.objects.get(is_default_site=True)
+    category = adapter.get_category()
+    items = adapter.items(request, site, category, 2)
+    with CaptureQueriesContext(connection) as captured:
+        listed = adapter.listed_items(request, site, category, 2)
+    assert listed == [
+        dataclasses.replace(item, categories=(), image=None, enclosure=None) for item in items
+    ]
+    # The view restrictions (public()) and the posts with their authors: no categories, no images.
+    assert len(captured) == 2
 
 
 def test_posts_of_another_site_are_left_out(client, make_blog, other_site):

@@ -138,3 +138,16 @@ def test_a_photo_tag_is_wagtails_img_tag():
     rendition = make_image(title="<b>\"&'</b>").get_rendition("fill-96x96")
     for extra in [{}, {"class": "a<b", "alt": ""}, {"loading": "lazy", "hidden": True, "x": None}]:
         assert img_tag(rendition, extra) == rendition.img_tag(extra)
+
+
+@pytest.mark.django_db
+def test_a_host_week_summary_on_the_index_reads_any_field_of_the_week(tmp_path, settings, client):
+    folder = tmp_path / "sochef_wagtail" / "includes"
+    folder.mkdir(parents=True)
+    engine = {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
+    (folder / "week_summary.html").write_text("<li>HOST {{ week.slug }} {{ week.intro }}</li>")
+    weeks = listed_weeks()
+    GuestWeekPage.objects.filter(pk=weeks[1].pk).update(intro="Om veckan")
+    html = client.get(weeks[0].get_parent().url).content.decode()
+    assert f"<li>HOST {weeks[1].slug} Om veckan</li>" in html

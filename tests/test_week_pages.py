@@ -4,7 +4,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 
 from sochef_wagtail.weeks.pages import GuestWeekIndexPage, GuestWeekPage
@@ -170,3 +170,31 @@ def test_week_links_cost_the_same_queries_however_many_weeks(client, index_page,
     many_index = make_index("Många", slug="manga")
     many = make_weeks(many_index, accounts, 40, start=datetime.date(2013, 1, 7))
     assert count_queries(client, few[1].url) == count_queries(client, many[20].url)
+
+
+@pytest.mark.django_db
+def test_a_week_with_a_view_restriction_is_neither_linked_nor_listed(client, index_page, accounts):
+    employer = accounts[0]
+    first = make_week(index_page, datetime.date(2012, 9, 3), [(employer, make_guest("A"))])
+    hidden = make_week(index_page, datetime.date(2012, 9, 10), [(employer, make_guest("B"))])
+    last = make_week(index_page, datetime.date(2012, 9, 17), [(employer, make_guest("C"))])
+    PageViewRestriction.objects.create(
+        page=hidden, restriction_type=PageViewRestriction.PASSWORD, password="hemligt"
+    )
+
+    assert week_links(client.get(first.url).content.decode()) == [(last.url, "next")]
+    assert week_links(client.get(last.url).content.decode()) == [(first.url, "prev")]
+    assert list(index_page.weeks()) == list(GuestWeekPage.objects.live().public())
+    assert hidden not in index_page.weeks()
+
+
+@pytest.mark.django_db
+def test_a_view_restriction_on_the_index_hides_its_weeks_as_wagtails_public_does(
+    index_page, accounts
+):
+    make_week(index_page, datetime.date(2012, 9, 3), [(accounts[0], make_guest("A"))])
+    PageViewRestriction.objects.create(
+        page=index_page, restriction_type=PageViewRestriction.PASSWORD, password="hemligt"
+    )
+    assert not index_page.weeks().exists()
+    assert not GuestWeekPage.objects.live().public().exists()

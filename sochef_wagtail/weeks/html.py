@@ -17,7 +17,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 from wagtail.images.models import Filter
 from wagtail.images.shortcuts import get_rendition_or_not_found
-from wagtail.templatetags.wagtailcore_tags import richtext
 
 from ..archive.html import templates_overridden
 from ..choices import Role, Sector, Side
@@ -29,6 +28,9 @@ GUEST_TEMPLATE = "sochef_wagtail/includes/guest_card.html"
 PHOTO_ATTRIBUTES = {"class": "sochef-guest__photo", "alt": ""}
 # One Filter for all photos: it parses its spec once.
 PHOTO_FILTER = Filter(spec=GUEST_PHOTO_SPEC)
+# What week_summary_html reads of a week besides its slots (week_end and week_number are
+# week_start's).
+SUMMARY_FIELDS = ("title", "url_path", "locale", "week_start")
 
 
 class Strings:
@@ -50,6 +52,15 @@ class Strings:
         """The ``date`` filter's "j F" (``year``: "j F Y")."""
         shown = f"{date.day} {self.months[date.month]}"
         return escape(f"{shown} {date.year}" if year else shown)
+
+
+def for_summaries(weeks):
+    """The queryset ``weeks`` reading only the fields :func:`week_summary_html` writes: a
+    listing's pages are the costliest instances to make. All of them when a host overrides
+    the templates, which may read any field."""
+    if templates_overridden(WEEK_TEMPLATE, GUEST_TEMPLATE):
+        return weeks
+    return weeks.only(*SUMMARY_FIELDS)
 
 
 def week_summary_html(week, request=None, heading_level=None, strings=None):
@@ -127,6 +138,9 @@ def guest_card_html(slot, heading_level, strings, show_bio=False):
         "  </p>\n"
     )
     if show_bio and guest.bio:
+        # Not at the top: the tag library loads models, and the listings' models import this.
+        from wagtail.templatetags.wagtailcore_tags import richtext
+
         parts.append(
             f'    <div class="sochef-guest__bio"{lang_attribute(content_language(guest))}>'
             f"{richtext(guest.bio)}</div>\n"

@@ -18,6 +18,7 @@ from ..conf import app_settings
 from ..dates import app_time_zone, current_week_start, local_date
 from ..guests import Guest
 from .forms import WeekFilterForm
+from .html import for_summaries
 from .models import GuestSlot, slots_queryset, with_slots
 
 GUEST_PAGE_PHOTO_SPEC = "fill-192x192"
@@ -100,7 +101,8 @@ class WeekListing:
     @cached_property
     def weeks(self):
         """The asked-for page of past weeks, each with its ``tweet_count``."""
-        paginator = Paginator(with_slots(self.past_weeks), app_settings.INDEX_PAGE_SIZE)
+        weeks = for_summaries(with_slots(self.past_weeks))
+        paginator = Paginator(weeks, app_settings.INDEX_PAGE_SIZE)
         page_of_weeks = paginator.get_page(self.query.get("page"))
         listed = list(page_of_weeks)
         link_guests(listed, index=self.index)
@@ -126,7 +128,8 @@ class WeekListing:
         if not self.project.lists_upcoming:
             return []
         weeks = self.all_weeks.filter(week_start__gt=self.this_week)
-        return link_guests(list(with_slots(weeks.order_by("week_start"))), index=self.index)
+        weeks = for_summaries(with_slots(weeks.order_by("week_start")))
+        return link_guests(list(weeks), index=self.index)
 
 
 class WeekContent:
