@@ -107,6 +107,18 @@ def swedish_by_default():
 
 
 @pytest.fixture(autouse=True)
+def settings_restored():
+    """A test must leave the settings as it found them. Django's @override_settings on a test
+    that also changes pytest-django's ``settings`` restores them in the wrong order, and the
+    decorator's values stay for every later test (a cache timeout of 0 hid the caches so)."""
+    from django.conf import settings
+
+    before = settings._wrapped
+    yield
+    assert settings._wrapped is before, "this test left its settings overrides in place"
+
+
+@pytest.fixture(autouse=True)
 def empty_caches():
     """Each test starts with empty caches: a rendering cached by one test must not be served to
     another whose rows got the same ids."""
