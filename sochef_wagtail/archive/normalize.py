@@ -257,7 +257,9 @@ def _v1_spans(entities, media_entities):
     # Most lists are empty or absent: each is read only when it holds something.
     spans = []
     if urls := entities.get("urls"):
-        spans += [("url", _indices(e), _url_entity(e)) for e in _objs(urls) if _str(e.get("url"))]
+        spans += [
+            ("url", _indices(e), item) for e in _objs(urls) if (item := _url_entity(e))["url"]
+        ]
     if mentions := entities.get("user_mentions"):
         spans += [
             ("mention", _indices(e), {"handle": _str(e.get("screen_name"))})
@@ -560,7 +562,10 @@ def _indices(entity):
     indices = entity.get("indices")
     if not indices or not isinstance(indices, list):
         return None, None
-    return _as_int(indices[0]), _as_int(indices[-1])
+    try:  # three entities a tweet: the common case without two more calls
+        return int(indices[0]), int(indices[-1])
+    except (TypeError, ValueError, OverflowError):
+        return _as_int(indices[0]), _as_int(indices[-1])
 
 
 def _start_end(entity, start, end):
