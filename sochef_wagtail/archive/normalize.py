@@ -138,11 +138,8 @@ def normalize_tweet(raw, fmt, *, note=None, includes=None):
     if not isinstance(raw, dict):
         raise InvalidTweet("a tweet is not a JSON object")
     if fmt == TweetFormat.API:
-        fields, text, spans = _read_api(raw, includes or {})
-    else:
-        fields, text, spans = _read_v1(raw, _obj(note))
-    fields["text"], fields["entities"] = _place_entities(text, spans)
-    return TweetRow(**fields)
+        return _read_api(raw, includes or {})
+    return _read_v1(raw, _obj(note))
 
 
 # Reading each source ------------------------------------------------------------------------
@@ -150,10 +147,13 @@ def normalize_tweet(raw, fmt, *, note=None, includes=None):
 
 def _read_v1(raw, note):
     """The archive layouts hold v1.1 tweet objects; only their number types differ."""
+    # 100,000 tweets an archive: optional objects X mostly leaves out are read only when present.
+    get = raw.get
     tweet_id = _id(raw, "id_str", "id", required=True)
     text = _required_text(raw, tweet_id, "full_text", "text")
-    entities = _obj(raw.get("entities"))
-    media_entities = _objs(_obj(raw.get("extended_entities")).get("media")) or _objs(
+    entities = _obj(get("entities"))
+    extended = get("extended_entities")
+    media_entities = (extended and _objs(_obj(extended).get("media"))) or _objs(
         entities.get("media")
     )
     spans = _v1_spans(entities, media_entities)
@@ -164,28 +164,32 @@ def _read_v1(raw, note):
     if note and _str(note.get("text")):
         text = _str(note.get("text"))
         spans = _note_spans(note) + [s for s in spans if s[0] == "media"]
-    fields = {
-        "tweet_id": tweet_id,
-        "created_at": parse_created_at(_required(raw, tweet_id, "created_at"), tweet_id),
-        "source": TweetSource.ARCHIVE,
-        "in_reply_to_tweet_id": reply_to,
-        "in_reply_to_handle": _handle(raw.get("in_reply_to_screen_name")) if reply_to else "",
-        "in_reply_to_user_id": _optional_id(raw, "in_reply_to_user_id_str", "in_reply_to_user_id"),
-        "is_retweet": is_retweet,
-        "quoted_tweet_id": quoted,
-        "lang": _str(raw.get("lang"))[:12],
-        "like_count": _count(raw.get("favorite_count"), tweet_id),
-        "retweet_count": _count(raw.get("retweet_count"), tweet_id),
-        "client": _client(raw.get("source")),
-        "possibly_sensitive": _flag(raw.get("possibly_sensitive")),
-        "place_name": _str(_obj(raw.get("place")).get("full_name"))[:200],
-        "edit_tweet_ids": _v1_edit_ids(_obj(raw.get("edit_info"))),
-        "media": [_v1_media(m, n, tweet_id) for n, m in enumerate(_limited(media_entities))],
-    }
-    fields["is_quote"] = bool(quoted) and not fields["is_retweet"]
-    if fields["is_retweet"]:
-        fields["quoted_tweet_id"] = ""
-    return fields, text, spans
+    text, entities = _place_entities(text, spans)
+    place = get("place")
+    edit_info = get("edit_info")
+    return TweetRow(
+        tweet_id=tweet_id,
+        created_at=parse_created_at(_required(raw, tweet_id, "created_at"), tweet_id),
+        text=text,
+        entities=entities,
+        source=TweetSource.ARCHIVE,
+        in_reply_to_tweet_id=reply_to,
+        in_reply_to_handle=_handle(get("in_reply_to_screen_name")) if reply_to else "",
+        in_reply_to_user_id=_optional_id(raw, "in_reply_to_user_id_str", "in_reply_to_user_id"),
+        is_retweet=is_retweet,
+        is_quote=bool(quoted) and not is_retweet,
+        quoted_tweet_id="" if is_retweet else quoted,
+        lang=_str(get("lang"))[:12],
+        like_count=_count(get("favorite_count"), tweet_id),
+        retweet_count=_count(get("retweet_count"), tweet_id),
+        client=_client(get("source")),
+        possibly_sensitive=_flag(get("possibly_sensitive")),
+        place_name=_str(_obj(place).get("full_name"))[:200] if place else "",
+        edit_tweet_ids=_v1_edit_ids(_obj(edit_info)) if edit_info else (),
+        media=[_v1_media(m, n, tweet_id) for n, m in enumerate(_limited(media_entities))]
+        if media_entities
+        else [],
+    )
 
 
 def _read_api(raw, includes):
@@ -245,27 +249,28 @@ def _read_api(raw, includes):
         ("cashtag", _start_end(e, "start", "end"), {"tag": _str(e.get("tag"))})
         for e in _objs(entities.get("cashtags"))
     ]
-    return fields, text, spans
+    fields["text"], fields["entities"] = _place_entities(text, spans)
+    return TweetRow(**fields)
 
 
 def _v1_spans(entities, media_entities):
-    spans = [
-        ("url", _indices(e), _url_entity(e))
-        for e in _objs(entities.get("urls"))
-        if _str(e.get("url"))
-    ]
-    spans += [
-        ("mention", _indices(e), {"handle": _str(e.get("screen_name"))})
-        for e in _objs(entities.get("user_mentions"))
-    ]
-    spans += [
-        ("hashtag", _indices(e), {"tag": _str(e.get("text"))})
-        for e in _objs(entities.get("hashtags"))
-    ]
-    spans += [
-        ("cashtag", _indices(e), {"tag": _str(e.get("text"))})
-        for e in _objs(entities.get("symbols"))
-    ]
+    # Most lists are empty or absent: each is read only when it holds something.
+    spans = []
+    if urls := entities.get("urls"):
+        spans += [
+            ("url", _indices(e), item) for e in _objs(urls) if (item := _url_entity(e))["url"]
+        ]
+    if mentions := entities.get("user_mentions"):
+        spans += [
+            ("mention", _indices(e), {"handle": _str(e.get("screen_name"))})
+            for e in _objs(mentions)
+        ]
+    if hashtags := entities.get("hashtags"):
+        spans += [("hashtag", _indices(e), {"tag": _str(e.get("text"))}) for e in _objs(hashtags)]
+    if symbols := entities.get("symbols"):
+        spans += [("cashtag", _indices(e), {"tag": _str(e.get("text"))}) for e in _objs(symbols)]
+    if not media_entities:
+        return spans
     # Every photo of a tweet repeats the same t.co link: one entity for it.
     by_url = {}
     for media in media_entities:
@@ -488,7 +493,9 @@ def _list(value):
 
 def _objs(value):
     """The JSON objects of a list, or [] when ``value`` is no list."""
-    return [item for item in _list(value) if isinstance(item, dict)]
+    if not value or not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]
 
 
 def _required(raw, tweet_id, *names):
@@ -525,8 +532,12 @@ def _id(raw, *names, required=False):
 
 def _optional_id(raw, *names):
     """An id X may leave out, or "" when it is absent or no id."""
-    value = next((_key(raw.get(name)) for name in names if raw.get(name) not in (None, "")), "")
-    return value if is_id(value) else ""
+    for name in names:
+        value = raw.get(name)
+        if value is not None and value != "":
+            value = _key(value)
+            return value if is_id(value) else ""
+    return ""
 
 
 def _count(value, tweet_id):
@@ -548,8 +559,13 @@ def _optional_int(value):
 
 
 def _indices(entity):
-    indices = _list(entity.get("indices")) or (None, None)
-    return _as_int(indices[0]), _as_int(indices[-1])
+    indices = entity.get("indices")
+    if not indices or not isinstance(indices, list):
+        return None, None
+    try:  # three entities a tweet: the common case without two more calls
+        return int(indices[0]), int(indices[-1])
+    except (TypeError, ValueError, OverflowError):
+        return _as_int(indices[0]), _as_int(indices[-1])
 
 
 def _start_end(entity, start, end):
@@ -572,24 +588,33 @@ _UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
 def unescape_text(escaped):
     """X's text with &amp; &lt; &gt; turned back, exactly once; and where each offset moved.
 
-    Returns ``(text, offsets)``: ``offsets[i]`` is the position in ``text`` of position ``i`` of
-    ``escaped`` (``None`` when nothing was escaped).
+    Returns ``(text, moved)``: ``moved(i)`` is the position in ``text`` of position ``i``
+    (0 to ``len(escaped)``) of ``escaped``; ``moved`` is ``None`` when nothing was escaped.
     """
     if "&" not in escaped:
         return escaped, None
-    parts, offsets, position, out = [], [], 0, 0
+    parts, escapes, position = [], [], 0
     for match in _ESCAPED.finditer(escaped):
-        plain = escaped[position : match.start()]
-        parts += [plain, _UNESCAPED[match[1]]]
-        offsets.extend(range(out, out + len(plain)))
-        out += len(plain)
-        offsets.extend([out] * (match.end() - match.start()))
-        out += 1
-        position = match.end()
-    rest = escaped[position:]
-    parts.append(rest)
-    offsets.extend(range(out, out + len(rest) + 1))
-    return "".join(parts), offsets
+        start, end = match.span()
+        parts += [escaped[position:start], _UNESCAPED[match[1]]]
+        escapes.append((start, end))
+        position = end
+    if not escapes:
+        return escaped, None
+    parts.append(escaped[position:])
+
+    # Worked out from the few escapes, not a list of every position: most texts have one or two.
+    def moved(index):
+        shift = 0
+        for start, end in escapes:
+            if index < start:
+                break
+            if index < end:  # inside an escape: where its one character went
+                return start - shift
+            shift += end - start - 1
+        return index - shift
+
+    return "".join(parts), moved
 
 
 _MARKERS = {"mention": "@＠", "hashtag": "#＃", "cashtag": "$＄", "url": "", "media": ""}
@@ -616,23 +641,34 @@ def _place_entities(escaped, spans):
     tweet's offsets can be off): each entity is checked against the text and, when it does not
     match there, looked up nearest to where X put it. An entity absent from the text is dropped.
     """
-    text, offsets = unescape_text(escaped)
-    entities = {name: [] for name in _ENTITY_LIST.values()}
+    text, moved = unescape_text(escaped)
+    if not spans:
+        return text, {}
+    placed_in = {}
     taken = set()
     for kind, (start, end), item in spans:
         needle = item[_NEEDLE_KEY[kind]]
         if not needle:
             continue
-        guesses = [(start, end)]
-        if offsets and start is not None and end is not None and 0 <= start <= end < len(offsets):
-            guesses.insert(0, (offsets[start], offsets[end]))
+        if moved and start is not None and end is not None and 0 <= start <= end <= len(escaped):
+            guesses = ((moved(start), moved(end)), (start, end))
+        else:
+            guesses = ((start, end),)
         placed = _place(text, kind, needle, guesses, taken)
         if placed:
             taken.add(placed)
-            entities[_ENTITY_LIST[kind]].append({"start": placed[0], "end": placed[1], **item})
-    for name in entities:
-        entities[name].sort(key=lambda entity: entity["start"])
-    return text, {name: items for name, items in entities.items() if items}
+            entity = {"start": placed[0], "end": placed[1], **item}
+            placed_in.setdefault(_ENTITY_LIST[kind], []).append(entity)
+    # The lists in one order, whatever the spans' order: the stored JSON stays the same.
+    entities = {}
+    for name in _ENTITY_LIST.values():
+        if items := placed_in.get(name):
+            items.sort(key=_START)
+            entities[name] = items
+    return text, entities
+
+
+_START = operator.itemgetter("start")
 
 
 def _place(text, kind, needle, guesses, taken):
