@@ -174,10 +174,11 @@ def test_the_middleware_must_come_after_the_ones_that_say_who_asks(settings):
         lambda request, response: setattr(request, "_csp_nonce", "n0nce"),
         lambda request, response: response.set_cookie("seen", "1"),
         lambda request, response: patch_vary_headers(response, ["User-Agent"]),
+        lambda request, response: patch_vary_headers(response, ["Cookie"]),
         lambda request, response: patch_cache_control(response, private=True),
         lambda request, response: setattr(request, "is_preview", True),
     ],
-    ids=["csrf token", "csp nonce", "cookie", "vary", "private", "preview"],
+    ids=["csrf token", "csp nonce", "cookie", "vary", "vary on cookies", "private", "preview"],
 )
 def test_what_is_the_visitors_own_is_not_stored(rf, mark):
     request, response = rf.get("/sochef/"), HttpResponse("<p>sida</p>")

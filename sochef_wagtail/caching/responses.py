@@ -8,7 +8,7 @@ host's base template still run on every request. ``ResponseCacheMiddleware``, la
   own queries, the guest pages, the landing page; never the search, the forms, previews or a
   page with a view restriction here or above), answered 200 to an anonymous GET without
   cookies set, a CSRF token or a CSP nonce used, ``Cache-Control: private``/``no-store`` or a
-  ``Vary`` on more than the language and cookies.
+  ``Vary`` on more than the language.
 - Served: to a GET without a session or messages cookie, from an anonymous user.
 - Key: the absolute URL, the language, today's date in ``SOCHEF_TIME_ZONE`` and the page
   cache's content version, read before the view runs: whatever replaces that version (the
@@ -33,9 +33,10 @@ from .pages import VERSION_KEY
 
 logger = logging.getLogger(__name__)
 
-#: Headers a stored response may vary on: the language is in the key, and only requests
-#: without a session or messages cookie are served.
-HARMLESS_VARY = frozenset({"accept-language", "cookie", "accept-encoding"})
+#: Headers a stored response may vary on: the language is in the key, and compression is
+#: done outside. (The session middleware's ``Vary: Cookie`` comes after the response cache has
+#: seen the response; a view's own says it read a cookie, so that response is not stored.)
+HARMLESS_VARY = frozenset({"accept-language", "accept-encoding"})
 
 
 def response_cache_timeout():
