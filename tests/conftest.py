@@ -106,6 +106,17 @@ def swedish_by_default():
     translation.deactivate()
 
 
+@pytest.fixture
+def host_templates(tmp_path, settings):
+    """A host site's templates folder, searched before the app's own: returns its
+    ``sochef_wagtail/includes/``, where a test writes the includes the host overrides."""
+    folder = tmp_path / "templates"
+    (folder / "sochef_wagtail" / "includes").mkdir(parents=True)
+    engine = {**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}
+    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
+    return folder / "sochef_wagtail" / "includes"
+
+
 @pytest.fixture(autouse=True)
 def settings_restored():
     """A test must leave the settings as it found them. Django's @override_settings on a test

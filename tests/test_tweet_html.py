@@ -168,16 +168,6 @@ def test_one_tweet_is_the_templates_markup(show_context, show_side):
         )
 
 
-@pytest.fixture
-def host_templates(tmp_path, settings):
-    """A host site's templates folder, searched before the app's own."""
-    folder = tmp_path / "templates"
-    (folder / "sochef_wagtail" / "includes").mkdir(parents=True)
-    engine = {**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}
-    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
-    return folder / "sochef_wagtail" / "includes"
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["tweet_archive.html", "tweet_thread.html", "tweet.html"])
 def test_a_host_template_overriding_an_include_is_rendered(host_templates, name):

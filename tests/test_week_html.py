@@ -70,12 +70,8 @@ def test_hostile_text_is_escaped_as_the_template_escapes_it(payload):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["week_summary.html", "guest_card.html"])
-def test_a_host_template_overriding_an_include_is_rendered(tmp_path, settings, name):
-    folder = tmp_path / "sochef_wagtail" / "includes"
-    folder.mkdir(parents=True)
-    engine = {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
-    (folder / name).write_text("<p>HOST {{ week.title }}{{ slot.guest.name }}</p>")
+def test_a_host_template_overriding_an_include_is_rendered(host_templates, name):
+    (host_templates / name).write_text("<p>HOST {{ week.title }}{{ slot.guest.name }}</p>")
     assert "<p>HOST" in week_summary_html(listed_weeks()[0], RequestFactory().get("/"))
 
 
@@ -123,12 +119,10 @@ def test_a_guest_card_whose_photo_lost_its_file_is_the_templates_broken_image():
 
 
 @pytest.mark.django_db
-def test_a_host_guest_card_is_rendered_on_the_week_page(tmp_path, settings, client):
-    folder = tmp_path / "sochef_wagtail" / "includes"
-    folder.mkdir(parents=True)
-    engine = {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
-    (folder / "guest_card.html").write_text("<p>HOST {{ slot.guest.name }} {{ show_bio }}</p>")
+def test_a_host_guest_card_is_rendered_on_the_week_page(host_templates, client):
+    (host_templates / "guest_card.html").write_text(
+        "<p>HOST {{ slot.guest.name }} {{ show_bio }}</p>"
+    )
     week = listed_weeks()[1]
     assert "<p>HOST Per True</p>" in client.get(week.url).content.decode()
 
@@ -141,12 +135,10 @@ def test_a_photo_tag_is_wagtails_img_tag():
 
 
 @pytest.mark.django_db
-def test_a_host_week_summary_on_the_index_reads_any_field_of_the_week(tmp_path, settings, client):
-    folder = tmp_path / "sochef_wagtail" / "includes"
-    folder.mkdir(parents=True)
-    engine = {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
-    settings.TEMPLATES = [engine, *settings.TEMPLATES[1:]]
-    (folder / "week_summary.html").write_text("<li>HOST {{ week.slug }} {{ week.intro }}</li>")
+def test_a_host_week_summary_on_the_index_reads_any_field_of_the_week(host_templates, client):
+    (host_templates / "week_summary.html").write_text(
+        "<li>HOST {{ week.slug }} {{ week.intro }}</li>"
+    )
     weeks = listed_weeks()
     GuestWeekPage.objects.filter(pk=weeks[1].pk).update(intro="Om veckan")
     html = client.get(weeks[0].get_parent().url).content.decode()
