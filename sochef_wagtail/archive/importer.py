@@ -197,9 +197,10 @@ class _Span:
     last: datetime.datetime | None = None
 
     def extend(self, times):
-        if times:
-            self.first = min(times + [self.first] if self.first else times)
-            self.last = max(times + [self.last] if self.last else times)
+        """Widen first/last to ``times`` (None among them is ignored)."""
+        moments = [moment for moment in (*times, self.first, self.last) if moment is not None]
+        if moments:
+            self.first, self.last = min(moments), max(moments)
 
 
 @dataclass
@@ -244,7 +245,7 @@ def _scan(archive, account, spool, progress):
         scan, _ids = _read(archive, members, spool, lambda count: None, writer, repeated)
     for record in known.values():
         scan.present += record.tweets
-        scan.extend([moment for moment in (record.first, record.last) if moment])
+        scan.extend([record.first, record.last])
     progress(READING, total, total)
     return scan
 
