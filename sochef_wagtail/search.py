@@ -71,10 +71,6 @@ class SearchPaginator(Paginator):
     rendering needs (two more queries).
     """
 
-    @property
-    def max_results(self):
-        return MAX_RESULTS
-
     @cached_property
     def count(self):
         """The tweets paged through: the window count of the first (one query)."""
@@ -82,8 +78,8 @@ class SearchPaginator(Paginator):
         return self._counted(first[0].found if first else 0)
 
     def _counted(self, found):
-        self.more = found > self.max_results
-        return min(found, self.max_results)
+        self.more = found > MAX_RESULTS
+        return min(found, MAX_RESULTS)
 
     def get_page(self, number):
         try:
@@ -91,7 +87,7 @@ class SearchPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1  # as Django's get_page
         bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.max_results)
+        top = min(bottom + self.per_page, MAX_RESULTS)
         found = list(self.object_list[bottom:top]) if 1 <= number and bottom < top else []
         if found:
             self.count = self._counted(found[0].found)

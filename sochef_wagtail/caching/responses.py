@@ -51,7 +51,10 @@ def allow(request, when=None):
     Without ``when``, only a request without a query string: a view that reads none would
     otherwise keep a copy for every query a visitor makes up."""
     if when is None:
-        when = lambda: not request.META.get("QUERY_STRING")  # noqa: E731
+
+        def when():
+            return not request.META.get("QUERY_STRING")
+
     request.sochef_response_cacheable = when
 
 
