@@ -80,6 +80,27 @@ def test_week_page_shares_its_guests_photo_and_names(client, site, index_page, a
 
 
 @pytest.mark.django_db
+def test_the_share_picture_is_made_once_not_on_every_request(
+    client, site, index_page, accounts, monkeypatch
+):
+    # The guests' photos come with their renditions prefetched; a spec missing from that
+    # prefetch made Wagtail build the share picture's file again (and throw it away) each time.
+    from wagtail.images import get_image_model
+
+    employer, _ = accounts
+    anna = make_guest("Anna Lindqvist", photo=make_image("Anna"))
+    week = make_week(index_page, datetime.date(2012, 9, 3), [(employer, anna)])
+    first = one(meta_of(client, week.url)[0], "og:image")
+
+    def no_new_file(image, filter):
+        raise AssertionError(f"a rendition file was made again: {filter.spec}")
+
+    monkeypatch.setattr(get_image_model(), "generate_rendition_file", no_new_file)
+    with override_settings(SOCHEF_CACHE_TIMEOUT=0):
+        assert one(meta_of(client, week.url)[0], "og:image") == first
+
+
+@pytest.mark.django_db
 def test_search_description_wins_and_the_default_picture_stands_in(client, site, index_page):
     index_page.search_description = "Alla gästtwittrare sedan 2012."
     index_page.save_revision().publish()

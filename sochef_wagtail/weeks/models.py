@@ -13,6 +13,7 @@ from wagtail.models import Orderable
 from ..accounts import RelayAccount
 from ..dates import WEEK, current_week_start
 from ..guests import Guest
+from ..meta import SHARE_IMAGE_SPEC
 
 GUEST_PHOTO_SPEC = "fill-96x96"
 
@@ -20,9 +21,12 @@ GUEST_PHOTO_SPEC = "fill-96x96"
 def slots_queryset():
     """Guest slots with account, guest, photo and its renditions, employer side first."""
     # What ImageQuerySet.prefetch_renditions() does, with the photo joined instead of
-    # prefetched: one query fewer.
+    # prefetched: one query fewer. The share picture's rendition too: Wagtail takes a spec
+    # missing from the prefetch for one never made, and makes its file again on every request.
     renditions = (
-        get_image_model().get_rendition_model().objects.filter(filter_spec=GUEST_PHOTO_SPEC)
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=[GUEST_PHOTO_SPEC, SHARE_IMAGE_SPEC])
     )
     return (
         GuestSlot.objects.select_related("account", "guest__photo")
