@@ -8,6 +8,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Site
 
 from .archive.blocks import TweetArchiveBlock
+from .pages import public
 from .project import ProjectSettings
 
 
@@ -43,7 +44,7 @@ class UpcomingWeeksBlock(blocks.StructBlock):
         from .weeks.views import link_guests
 
         context = super().get_context(value, parent_context)
-        weeks = GuestWeekPage.objects.live().public().filter(week_start__gt=current_week_start())
+        weeks = public(GuestWeekPage.objects.live()).filter(week_start__gt=current_week_start())
         request = context.get("request")
         site = Site.find_for_request(request) if request else None
         if site:
@@ -87,7 +88,7 @@ class CurrentWeekBlock(blocks.StructBlock):
         context.update(weeks=[], this_week=current_week_start())
         if site is None or not ProjectSettings.for_site(site).lists_upcoming:
             return context
-        weeks = GuestWeekPage.objects.live().public().in_site(site)
+        weeks = public(GuestWeekPage.objects.live()).in_site(site)
         weeks = weeks.filter(week_start__gte=context["this_week"])
         # The first Monday from this week on that has a week, and every week on it (one per
         # account, or several indexes).

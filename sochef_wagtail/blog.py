@@ -39,6 +39,7 @@ from wagtail.models import Page, Site
 
 from .conf import app_settings
 from .dates import app_time_zone, start_of_day
+from .pages import public
 from .text import plain_text
 
 DEFAULT_ADAPTER = "sochef_wagtail.blog.CategoryBlogAdapter"
@@ -171,7 +172,7 @@ class BlogAdapter:
     def posts(self, site, category, listed=False):
         """Live, public posts of the category on the site, newest first, ready to be read;
         ``listed``: ready for :meth:`listed_items` (no categories, no image)."""
-        posts = self.post_model.objects.live().public().in_site(site)
+        posts = public(self.post_model.objects.live()).in_site(site)
         related = [
             name
             for name in (self.author_field, None if listed else self.image_field)

@@ -31,6 +31,7 @@ from .blog import FeedItem, get_blog_adapter
 from .caching import conditional_response
 from .conf import app_settings
 from .dates import current_week_start, start_of_day
+from .pages import public
 from .text import clean_values, plain_text
 from .weeks.models import with_slots
 from .weeks.pages import GuestWeekPage, attach_week_pages
@@ -96,8 +97,7 @@ def feed_links(request=None):
 def started_weeks(site):
     """Live, public guest weeks of the site that have begun, newest first."""
     return (
-        GuestWeekPage.objects.live()
-        .public()
+        public(GuestWeekPage.objects.live())
         .in_site(site)
         .filter(week_start__lte=current_week_start())
         .order_by("-week_start")
@@ -288,7 +288,7 @@ class RelayFeedSource:
     @cached_property
     def weeks(self):
         """The site's live, public weeks: a tweet in one of them links to it."""
-        return GuestWeekPage.objects.live().public().in_site(self.site)
+        return public(GuestWeekPage.objects.live()).in_site(self.site)
 
     @cached_property
     def state(self):

@@ -1,8 +1,10 @@
 """What every page of the app shares."""
 
+from django.db.models import Exists, F, OuterRef
+from django.db.models.lookups import StartsWith
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from .conf import app_settings
 from .meta import (
@@ -14,6 +16,16 @@ from .meta import (
     meta_text,
 )
 from .project import ProjectSettings
+
+
+def public(pages):
+    """``pages`` (a page queryset) without those in a private section: what Wagtail's
+    ``PageQuerySet.public()`` keeps, in the same query instead of one more to read every view
+    restriction first."""
+    restricted_above = PageViewRestriction.objects.filter(
+        StartsWith(OuterRef("path"), F("page__path"))
+    )
+    return pages.exclude(Exists(restricted_above))
 
 
 class SochefPageMixin:

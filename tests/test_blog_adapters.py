@@ -174,8 +174,8 @@ def test_listed_items_are_the_feed_items_without_categories_and_image(rf, make_b
     assert listed == [
         dataclasses.replace(item, categories=(), image=None, enclosure=None) for item in items
     ]
-    # The view restrictions (public()) and the posts with their authors: no categories, no images.
-    assert len(captured) == 2
+    # The posts with their authors, view restrictions in the same query: no categories, no images.
+    assert len(captured) == 1
 
 
 def test_posts_of_another_site_are_left_out(client, make_blog, other_site):

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Page, PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 
+from sochef_wagtail.pages import public
 from sochef_wagtail.weeks.pages import GuestWeekIndexPage, GuestWeekPage
 from tests.factories import (
     make_accounts,
@@ -186,6 +187,24 @@ def test_a_week_with_a_view_restriction_is_neither_linked_nor_listed(client, ind
     assert week_links(client.get(last.url).content.decode()) == [(first.url, "prev")]
     assert list(index_page.weeks()) == list(GuestWeekPage.objects.live().public())
     assert hidden not in index_page.weeks()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("restricted", ["none", "index", "week", "index and week", "root"])
+def test_public_keeps_what_wagtails_public_keeps_in_one_query(index_page, accounts, restricted):
+    weeks = [
+        make_week(index_page, monday(n), [(accounts[0], make_guest(f"G{n}"))]) for n in range(3)
+    ]
+    pages = {"index": index_page, "week": weeks[1], "root": Page.objects.get(depth=2)}
+    for name, page in pages.items():
+        if name in restricted:
+            PageViewRestriction.objects.create(
+                page=page, restriction_type=PageViewRestriction.LOGIN
+            )
+    expected = set(Page.objects.public().values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        kept = set(public(Page.objects.all()).values_list("pk", flat=True))
+    assert kept == expected and len(queries) == 1
 
 
 @pytest.mark.django_db

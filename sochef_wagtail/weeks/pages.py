@@ -23,7 +23,7 @@ from ..conf import app_settings
 from ..dates import current_week_start, local_date, week_start_of
 from ..guests import Guest
 from ..ical import calendar_response
-from ..pages import SochefPageMixin
+from ..pages import SochefPageMixin, public
 from ..pipeline.panels import WeekPipelinePanel
 from ..search import SearchForm, SearchPaginator, search_guests, search_tweets
 from .forms import GuestWeekPageForm
@@ -69,7 +69,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
 
     def weeks(self):
         """The live, public weeks below this index; override to change what is listed."""
-        return GuestWeekPage.objects.child_of(self).live().public()
+        return public(GuestWeekPage.objects.child_of(self).live())
 
     def announced_weeks(self, request):
         """:meth:`weeks` without those still to come while the project is paused or closed."""

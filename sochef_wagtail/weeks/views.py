@@ -17,8 +17,9 @@ from ..caching.tweets import ARCHIVE_TEMPLATE, cached_tweets_html, tweet_archive
 from ..conf import app_settings
 from ..dates import app_time_zone, current_week_start, local_date
 from ..guests import Guest
+from ..pages import public
 from .forms import WeekFilterForm
-from .html import for_summaries
+from .html import SUMMARY_FIELDS, for_summaries
 from .models import GuestSlot, slots_queryset, with_slots
 
 GUEST_PAGE_PHOTO_SPEC = "fill-192x192"
@@ -158,14 +159,18 @@ class WeekContent:
     @cached_property
     def neighbours(self):
         """(the week before, the week after): the index's live, public weeks next to this
-        one, or None. One query, and one for the view restrictions."""
+        one, or None; only what their links show (week_navigation.html). One query."""
         page, monday = self.page, self.page.week_start
-        weeks = type(page).objects.sibling_of(page, inclusive=False).live().public()
+        weeks = public(type(page).objects.sibling_of(page, inclusive=False).live())
         before = weeks.filter(Q(week_start__lt=monday) | Q(week_start=monday, pk__lt=page.pk))
         after = weeks.filter(Q(week_start__gt=monday) | Q(week_start=monday, pk__gt=page.pk))
-        found = type(page).objects.filter(
-            Q(pk__in=before.order_by("-week_start", "-pk").values("pk")[:1])
-            | Q(pk__in=after.order_by("week_start", "pk").values("pk")[:1])
+        found = (
+            type(page)
+            .objects.filter(
+                Q(pk__in=before.order_by("-week_start", "-pk").values("pk")[:1])
+                | Q(pk__in=after.order_by("week_start", "pk").values("pk")[:1])
+            )
+            .only(*SUMMARY_FIELDS)
         )
         previous = following = None
         for week in found:
