@@ -9,6 +9,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from sochef_wagtail.pages import public
 from sochef_wagtail.weeks.pages import GuestWeekIndexPage, GuestWeekPage
+from sochef_wagtail.weeks.views import neighbour_weeks
 from tests.factories import (
     make_accounts,
     make_guest,
@@ -205,6 +206,44 @@ def test_public_keeps_what_wagtails_public_keeps_in_one_query(index_page, accoun
     with CaptureQueriesContext(connection) as queries:
         kept = set(public(Page.objects.all()).values_list("pk", flat=True))
     assert kept == expected and len(queries) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("restricted", ["none", "a neighbour", "the index"])
+def test_the_neighbours_are_those_of_the_orm_in_one_query(index_page, accounts, restricted):
+    # The statement written out (neighbour_weeks) against the ORM's way of saying it: weeks on
+    # the same Monday (one per account) ordered by id, a draft, a private week, another index.
+    employer, worker = accounts
+    other = make_index("Andra", slug="andra")
+    make_week(other, datetime.date(2012, 10, 1), [(employer, make_guest("Annan"))])
+    weeks = [
+        make_week(index_page, datetime.date(2012, 9, 3), [(employer, make_guest("A"))]),
+        make_week(index_page, datetime.date(2012, 9, 10), [(employer, make_guest("B"))]),
+        make_week(index_page, datetime.date(2012, 9, 10), [(worker, make_guest("C"))], slug="par"),
+        make_week(
+            index_page, datetime.date(2012, 9, 17), [(employer, make_guest("D"))], live=False
+        ),
+        make_week(index_page, datetime.date(2012, 9, 24), [(employer, make_guest("E"))]),
+    ]
+    restricted_page = {"a neighbour": weeks[2], "the index": index_page}.get(restricted)
+    if restricted_page:
+        PageViewRestriction.objects.create(
+            page=restricted_page, restriction_type=PageViewRestriction.LOGIN
+        )
+    for week in weeks:
+        siblings = public(GuestWeekPage.objects.sibling_of(week, inclusive=False).live())
+        key = (week.week_start, week.pk)
+        before = [w for w in siblings if (w.week_start, w.pk) < key]
+        after = [w for w in siblings if (w.week_start, w.pk) > key]
+        expected = [max(before, key=lambda w: (w.week_start, w.pk))] if before else []
+        expected += [min(after, key=lambda w: (w.week_start, w.pk))] if after else []
+        with CaptureQueriesContext(connection) as queries:
+            found = [
+                (w.pk, w.title, w.url_path, w.locale_id, w.week_start)
+                for w in neighbour_weeks(week)
+            ]
+        assert found == [(w.pk, w.title, w.url_path, w.locale_id, w.week_start) for w in expected]
+        assert len(queries) == 1
 
 
 @pytest.mark.django_db
