@@ -6,7 +6,7 @@ from urllib.parse import quote, urlsplit
 
 from django.utils.safestring import SafeString
 
-from ..handles import validate_handle
+from ..handles import HANDLE
 
 SAFE_SCHEMES = {"http", "https"}
 X = "https://x.com"
@@ -68,7 +68,7 @@ def url_link(entity, written):
 
 def mention_link(entity, written):
     handle = entity.get("handle")
-    if not isinstance(handle, str) or not validate_handle.regex.match(handle):
+    if not isinstance(handle, str) or not HANDLE.match(handle):
         return plain(written)
     return f'<a href="{X}/{escape(handle)}" rel="noopener">{escape(written)}</a>'
 
