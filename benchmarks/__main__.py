@@ -75,6 +75,7 @@ class Bench:
         from sochef_wagtail.archive.timeline import tweet_filter
 
         from .data import landing_page, plain_page, search_results
+        from .database import analyze
 
         if self._pages is None:
             week = self.site.add_week(50, guest_photos=True)
@@ -91,6 +92,7 @@ class Bench:
                 "plain": plain_page(tweets).url,
                 "tweets": tweets,
             }
+            analyze()
         return self._pages
 
 

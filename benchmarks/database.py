@@ -25,6 +25,17 @@ def recreate(url):
     call_command("migrate", verbosity=0)
 
 
+def analyze():
+    """Fresh statistics for the planner, as autovacuum gives a site's database soon after its
+    data is written: without them PostgreSQL guessed one row per table and read a week's tweets
+    through the wrong index (4.5 ms instead of 0.1), until autovacuum came by in mid-run."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def maintenance_connection(config):
     """An autocommit connection to the server's ``postgres`` database, for creating or dropping
     the database of the Django database settings ``config``."""
