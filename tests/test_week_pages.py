@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Page, PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
@@ -256,3 +257,33 @@ def test_a_view_restriction_on_the_index_hides_its_weeks_as_wagtails_public_does
     )
     assert not index_page.weeks().exists()
     assert not GuestWeekPage.objects.live().public().exists()
+
+
+@pytest.mark.django_db
+def test_the_index_routes_to_its_weeks_as_wagtail_does_with_one_query_for_the_week(
+    rf, index_page, accounts
+):
+    week = make_week(index_page, datetime.date(2012, 9, 3), [(accounts[0], make_guest("A"))])
+    draft = make_week(
+        index_page, datetime.date(2012, 9, 10), [(accounts[0], make_guest("B"))], live=False
+    )
+    # A week named as one of the index's routes is not reached: the route comes first.
+    make_week(index_page, datetime.date(2012, 9, 17), [(accounts[1], make_guest("C"))], slug="sok")
+    request = rf.get("/")
+
+    def route(*components):
+        try:
+            result = index_page.route(request, list(components))
+        except Http404:
+            return "404"
+        return result.page, result.args
+
+    with CaptureQueriesContext(connection) as queries:
+        page, args = route(week.slug)
+    assert (page, type(page), list(args)) == (week, GuestWeekPage, [])
+    assert page.get_parent() == index_page and len(queries) == 1
+    assert route(draft.slug) == "404"
+    assert route("ingen-sadan-vecka") == "404"
+    assert route(week.slug, "mer") == "404"
+    page, (view, _args, _kwargs) = route("sok")
+    assert page == index_page and view.__name__ == "search_view"

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -66,6 +67,24 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     class Meta:
         verbose_name = _("guest week index")
         verbose_name_plural = _("guest week indexes")
+
+    def route(self, request, path_components):
+        # A week, this page's only kind of child, read with its own fields in one query:
+        # Page.route reads the child as a Page and then again as its specific class. The
+        # routes below (calendar, guests, search) come first, as RoutablePageMixin has them.
+        if path_components and not (self.live and self.is_subpage_route(path_components)):
+            week = GuestWeekPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if week is not None:
+                week._cached_parent_obj = self
+                return week.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def is_subpage_route(self, path_components):
+        try:
+            self.resolve_subpage("/" + "/".join(path_components) + "/")
+        except Http404:
+            return False
+        return True
 
     def weeks(self):
         """The live, public weeks below this index; override to change what is listed."""
