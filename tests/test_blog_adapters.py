@@ -176,6 +176,9 @@ def test_listed_items_are_the_feed_items_without_categories_and_image(rf, make_b
     ]
     # The posts with their authors, view restrictions in the same query: no categories, no images.
     assert len(captured) == 1
+    # Nor the page's locale and content type, which select_related() without names would join.
+    sql = captured[0]["sql"]
+    assert "wagtailcore_locale" not in sql and "django_content_type" not in sql
 
 
 def test_posts_of_another_site_are_left_out(client, make_blog, other_site):
