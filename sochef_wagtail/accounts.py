@@ -1,6 +1,9 @@
-"""Relay accounts: the shared X accounts that a new guest takes over each week."""
+"""Relay accounts: the shared accounts (on X, Bluesky or Mastodon) that a new guest takes over
+each week."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -9,14 +12,39 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from .choices import Side
-from .handles import HandleField
+from .choices import Platform, Side
+from .handles import (
+    HANDLE_PATTERNS,
+    PLATFORM_ID_PATTERNS,
+    AccountHandleField,
+    validate_account_handle,
+    validate_platform_id,
+)
+
+
+def _per_platform(field, patterns):
+    """The condition that ``field`` follows its row's platform's pattern."""
+    condition = Q()
+    for platform, pattern in patterns.items():
+        condition |= Q(platform=platform, **{f"{field}__regex": pattern})
+    return condition
 
 
 class RelayAccount(index.Indexed, ClusterableModel):
-    handle = HandleField(
+    platform = models.CharField(
+        _("platform"),
+        max_length=20,
+        choices=Platform.choices,
+        default=Platform.X,
+        help_text=_("The network the account posts on."),
+    )
+    handle = AccountHandleField(
         _("handle"),
-        help_text=_("The account's X handle without @, e.g. Skyddsombud."),
+        help_text=_(
+            "The account's handle without @: on X e.g. Skyddsombud, on Bluesky e.g. "
+            "skyddsombud.bsky.social, on Mastodon e.g. skyddsombud@mastodon.social. "
+            "A profile's address is taken too."
+        ),
     )
     display_name = models.CharField(_("display name"), max_length=100)
     side = models.CharField(
@@ -26,11 +54,14 @@ class RelayAccount(index.Indexed, ClusterableModel):
         help_text=_("Whose perspective the guests on this account tweet from."),
     )
     description = models.TextField(_("description"), blank=True)
-    x_user_id = models.CharField(
-        _("X user id"),
-        max_length=30,
+    platform_id = models.CharField(
+        _("account id"),
+        max_length=2048,
         blank=True,
-        help_text=_("Filled in automatically on the first fetch from the X API."),
+        help_text=_(
+            "The account's id on its platform (X: user id, Bluesky: DID, Mastodon: account "
+            "id), which stays when the handle changes. Filled in on the first fetch or import."
+        ),
     )
     active = models.BooleanField(
         _("active"),
@@ -40,11 +71,16 @@ class RelayAccount(index.Indexed, ClusterableModel):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("handle"), FieldPanel("display_name"), FieldPanel("side")],
+            [
+                FieldPanel("platform"),
+                FieldPanel("handle"),
+                FieldPanel("display_name"),
+                FieldPanel("side"),
+            ],
             heading=_("Account"),
         ),
         FieldPanel("description"),
-        FieldPanel("x_user_id"),
+        FieldPanel("platform_id"),
         FieldPanel("active"),
         InlinePanel("follower_snapshots", heading=_("Follower counts"), label=_("Snapshot")),
     ]
@@ -55,6 +91,7 @@ class RelayAccount(index.Indexed, ClusterableModel):
         index.SearchField("display_name"),
         index.AutocompleteField("display_name"),
         index.SearchField("description"),
+        index.FilterField("platform"),
         index.FilterField("side"),
         index.FilterField("active"),
     ]
@@ -66,18 +103,69 @@ class RelayAccount(index.Indexed, ClusterableModel):
         # The statistics page (statistics.py) is about the relay accounts' activity.
         permissions = [("view_statistics", "Can view the SOchef statistics")]
         constraints = [
+            # Unique per platform, and so across them: the platforms' handles never look alike.
             models.UniqueConstraint(
                 Lower("handle"),
                 name="sochef_relayaccount_handle_ci_unique",
                 violation_error_message=_("A relay account with this handle already exists."),
+            ),
+            # clean() says which rule a handle or id breaks; these keep every other way of
+            # saving an account (code, fetch, import) to the same rules.
+            models.CheckConstraint(
+                condition=_per_platform("handle", HANDLE_PATTERNS),
+                name="sochef_relayaccount_handle_rule",
+                violation_error_message=_("The handle does not follow its platform's rule."),
+            ),
+            models.CheckConstraint(
+                condition=Q(platform_id="") | _per_platform("platform_id", PLATFORM_ID_PATTERNS),
+                name="sochef_relayaccount_platform_id_rule",
+                violation_error_message=_("The account id is not an id of its platform."),
             ),
         ]
 
     def __str__(self):
         return f"@{self.handle}"
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, validate in (
+            ("handle", validate_account_handle),
+            ("platform_id", validate_platform_id),
+        ):
+            try:
+                validate(self.platform, getattr(self, field))
+            except ValidationError as error:
+                errors[field] = error
+        if "platform" not in errors and self.platform_changed_with_posts():
+            errors["platform"] = ValidationError(
+                _("The account has posts stored from %(platform)s: its platform stays."),
+                params={"platform": Platform(self.stored_platform()).label},
+                code="platform_with_posts",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def stored_platform(self):
+        return RelayAccount.objects.filter(pk=self.pk).values_list("platform", flat=True).first()
+
+    def platform_changed_with_posts(self):
+        """Whether this saved account is given another platform while it has stored posts,
+        which were the old platform's."""
+        if self.pk is None or self.stored_platform() in (None, self.platform):
+            return False
+        from .archive.models import Tweet  # the archive's models import this module
+
+        return Tweet.objects.filter(account_id=self.pk).exists()
+
     @property
     def profile_url(self):
+        """The account's public profile on its platform."""
+        if self.platform == Platform.BLUESKY:
+            return f"https://bsky.app/profile/{self.handle}"
+        if self.platform == Platform.MASTODON:
+            user, _at, instance = self.handle.partition("@")
+            return f"https://{instance}/@{user}"
         return f"https://x.com/{self.handle}"
 
 

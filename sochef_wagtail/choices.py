@@ -4,6 +4,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Platform(models.TextChoices):
+    """The network a relay account posts on."""
+
+    X = "x", "X"
+    BLUESKY = "bluesky", "Bluesky"
+    MASTODON = "mastodon", "Mastodon"
+
+
 class Side(models.TextChoices):
     EMPLOYER = "employer", _("Employer side")
     WORKER = "worker", _("Worker side")

@@ -32,8 +32,8 @@ class RelayAccountViewSet(SnippetViewSet):
     model = RelayAccount
     icon = "user"
     menu_label = _("Relay accounts")
-    list_display = ["handle", "display_name", "side", "active"]
-    list_filter = ["side", "active"]
+    list_display = ["handle", "platform", "display_name", "side", "active"]
+    list_filter = ["platform", "side", "active"]
 
 
 class GuestViewSet(SnippetViewSet):

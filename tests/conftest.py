@@ -145,7 +145,7 @@ def fetched_account(transactional_db):
     employer, worker = make_accounts()
     employer.active = False
     employer.save()
-    worker.x_user_id = "42"
+    worker.platform_id = "42"
     worker.save()
     return worker
 

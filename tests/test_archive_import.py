@@ -12,10 +12,12 @@ from django.db import connection, connections
 from django.utils import translation
 from wagtail.search.backends import get_search_backend
 
+from sochef_wagtail.accounts import RelayAccount
 from sochef_wagtail.archive import formats
 from sochef_wagtail.archive.models import ImportedMember, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.archive.store import pk_ranges
 from sochef_wagtail.archive.tasks import index_tweets
+from sochef_wagtail.choices import Platform, Side
 from sochef_wagtail.management.commands.sochef_import_archive import Command
 from tests.archives import (
     PNG,
@@ -221,10 +223,23 @@ def test_archive_without_its_account_needs_the_option(accounts, archive_path):
     assert Tweet.objects.get().account == accounts[1]
 
 
-def test_archive_gives_the_account_its_x_user_id(accounts, archive_path):
+def test_an_x_archive_is_refused_for_an_account_on_another_platform(accounts, archive_path):
+    RelayAccount.objects.create(
+        platform=Platform.MASTODON,
+        handle="sochef@mastodon.social",
+        display_name="SOchef",
+        side=Side.WORKER,
+    )
+    path = archive_path(current_archive([archive_tweet(1)], handle=None))
+    message = import_error(path, "--account", "@sochef@mastodon.social")
+    assert message == "This is an X archive, and @sochef@mastodon.social is a Mastodon account."
+    assert not Tweet.objects.exists() and not ImportedMember.objects.exists()
+
+
+def test_archive_gives_the_account_its_platform_id(accounts, archive_path):
     run_import(archive_path(current_archive([archive_tweet(1)])))
     accounts[1].refresh_from_db()
-    assert accounts[1].x_user_id == "42"
+    assert accounts[1].platform_id == "42"
 
 
 # Dry run, idempotency, summary --------------------------------------------------------------

@@ -14,10 +14,12 @@ from django_q.models import Schedule
 from django_q.scheduler import scheduler
 from responses import matchers
 
+from sochef_wagtail.accounts import RelayAccount
 from sochef_wagtail.archive.fetch import FetchError
 from sochef_wagtail.archive.models import Tweet, TweetMedia, TweetSource
 from sochef_wagtail.archive.tasks import FETCH_RETRY_SCHEDULE, FETCH_SCHEDULE, fetch_tweets_task
 from sochef_wagtail.archive.timeline import tweet_archive
+from sochef_wagtail.choices import Platform
 from tests.archives import START, api_tweet
 from tests.factories import make_user
 
@@ -86,13 +88,13 @@ def test_first_fetch_resolves_and_stores_the_user_id(api, worker):
     add_page(api, [api_tweet(11)])
     out = fetch()
     worker.refresh_from_db()
-    assert worker.x_user_id == "42"
+    assert worker.platform_id == "42"
     assert Tweet.objects.get().tweet_id == "11"
     assert "@Skyddsombud: 1 new tweets" in out
 
 
 def test_known_user_id_is_not_asked_again(api, worker):
-    worker.x_user_id = "42"
+    worker.platform_id = "42"
     worker.save()
     add_page(api, [api_tweet(11)])
     fetch()
@@ -100,7 +102,7 @@ def test_known_user_id_is_not_asked_again(api, worker):
 
 
 def test_next_fetch_asks_only_for_tweets_after_the_newest_stored(api, worker):
-    worker.x_user_id = "42"
+    worker.platform_id = "42"
     worker.save()
     add_page(api, [api_tweet(12, created_at=START), api_tweet(11, created_at=START)])
     fetch()
@@ -463,7 +465,7 @@ def test_fetched_tweet_keeps_sensitivity_place_reply_user_and_cashtags(api, work
 
 
 def test_an_edit_fetched_later_hides_the_version_stored_before(api, worker):
-    worker.x_user_id = "42"
+    worker.platform_id = "42"
     worker.save()
     add_page(api, [api_tweet(51, "Skyddsrond på torsdag", edit_history_tweet_ids=["51"])])
     fetch()
@@ -481,3 +483,21 @@ def test_an_edit_fetched_later_hides_the_version_stored_before(api, worker):
     day = START.date()
     shown = tweet_archive(accounts=[worker], first_day=day, last_day=day)
     assert [tweet.tweet_id for thread in shown.threads for tweet in thread.tweets] == ["52"]
+
+
+def test_accounts_on_other_platforms_are_left_to_their_own_fetch(api, worker):
+    bluesky = RelayAccount.objects.create(
+        platform=Platform.BLUESKY,
+        handle="skyddsombud.bsky.social",
+        display_name="Skyddsombud",
+        side=worker.side,
+    )
+    add_user(api)
+    add_page(api, [api_tweet(1)])
+    fetch()
+    assert [call.request.url.split("?")[0] for call in api.calls] == [USER_URL, TWEETS_URL]
+    assert not Tweet.objects.filter(account=bluesky).exists()
+    message = fetch_error("--account", "skyddsombud.bsky.social")
+    assert message == (
+        "@skyddsombud.bsky.social is a Bluesky account: the X API does not fetch its posts."
+    )

@@ -300,7 +300,7 @@ def check_import(content, media_root):
                 assert not Tweet.objects.exists()
                 assert not TweetMedia.objects.exists()
                 assert stored_files(media_root) == []
-                assert RelayAccount.objects.get(pk=worker.pk).x_user_id == worker.x_user_id
+                assert RelayAccount.objects.get(pk=worker.pk).platform_id == worker.platform_id
             else:
                 tweets = list(Tweet.objects.all())
                 assert len(tweets) == result.imported

@@ -18,6 +18,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from ..accounts import RelayAccount, relay_account_handles, relay_account_named
+from ..choices import Platform
 from ..conf import app_settings
 from .models import Tweet
 from .normalize import InvalidTweet, TweetFormat, normalize_tweet
@@ -85,14 +86,19 @@ class FetchResult:
 
 
 def active_accounts(handle=""):
-    """The accounts to fetch: every active one, or the one named (whatever its state)."""
+    """The X accounts to fetch: every active one, or the one named (whatever its state)."""
     if not handle:
-        return list(RelayAccount.objects.filter(active=True))
+        return list(RelayAccount.objects.filter(active=True, platform=Platform.X))
     account = relay_account_named(handle)
     if account is None:
         raise FetchError(
             _("@%(handle)s is not a relay account of this site. Relay accounts: %(known)s.")
             % {"handle": handle.removeprefix("@"), "known": relay_account_handles()}
+        )
+    if account.platform != Platform.X:
+        raise FetchError(
+            _("@%(handle)s is a %(platform)s account: the X API does not fetch its posts.")
+            % {"handle": account.handle, "platform": account.get_platform_display()}
         )
     return [account]
 
@@ -134,12 +140,12 @@ def fetch_tweets(handle="", on_result=None):
 def fetch_account(account, client):
     """Fetch and store the tweets of ``account`` newer than its newest stored one."""
     api = _Api(client, account)
-    if not account.x_user_id:
+    if not account.platform_id:
         user = api.call(client.get_user, username=account.handle, user_fields=USER_FIELDS).data
         if user is None:
             raise FetchError(_("X knows no user @%(handle)s.") % {"handle": account.handle})
-        account.x_user_id = str(user.id)
-        RelayAccount.objects.filter(pk=account.pk).update(x_user_id=account.x_user_id)
+        account.platform_id = str(user.id)
+        RelayAccount.objects.filter(pk=account.pk).update(platform_id=account.platform_id)
     # Ids grow with time; within one second, the longer and then the larger id is newer.
     since_id = (
         Tweet.objects.filter(account=account)
@@ -151,7 +157,7 @@ def fetch_account(account, client):
     while True:
         response = api.call(
             client.get_users_tweets,
-            account.x_user_id,
+            account.platform_id,
             since_id=since_id,
             pagination_token=token,
             max_results=PAGE_SIZE,

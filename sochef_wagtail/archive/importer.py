@@ -24,6 +24,7 @@ from django.db.models import Max, Min
 from django.utils.translation import gettext as _
 
 from ..accounts import RelayAccount, relay_account_handles, relay_account_named
+from ..choices import Platform
 from ..dates import local_date
 from .formats import UNPACK_ERRORS, ArchiveError, ArchiveZip, unpack_error
 from .models import ImportedMember, Tweet
@@ -135,9 +136,9 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
             # Recorded first: a failure to store rolls it back with the tweets.
             ImportedMember.objects.bulk_create(imported_members, ignore_conflicts=True)
             stored = store_tweets(account, _unspool(spool), open_media=opener, on_stored=on_stored)
-        if archive_user_id and not account.x_user_id:
-            RelayAccount.objects.filter(pk=account.pk, x_user_id="").update(
-                x_user_id=archive_user_id
+        if archive_user_id and not account.platform_id:
+            RelayAccount.objects.filter(pk=account.pk, platform_id="").update(
+                platform_id=archive_user_id
             )
         result.imported, result.media = stored.created, stored.media
         result.media_not_archived = stored.media_not_archived
@@ -184,6 +185,11 @@ def _relay_account(archive, handle):
                 "Add it under SOchef → Relay accounts first."
             )
             % {"handle": wanted, "known": relay_account_handles()}
+        )
+    if account.platform != Platform.X:
+        raise ArchiveError(
+            _("This is an X archive, and @%(handle)s is a %(platform)s account.")
+            % {"handle": account.handle, "platform": account.get_platform_display()}
         )
     return account, (own.user_id if own else "")
 
