@@ -103,6 +103,29 @@ def test_found_tweets_link_to_their_week(client, archive):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("template", "markup"),
+    [
+        ("includes/tweet.html", "<p>HOST {{ tweet.like_count }} likes</p>"),
+        (
+            "pages/guest_week_search.html",
+            "{% for tweet in tweets %}<p>HOST {{ tweet.like_count }} likes"
+            " {{ tweet.week_page.title }}</p>{% endfor %}",
+        ),
+    ],
+)
+def test_a_hosts_templates_of_the_results_read_any_field_of_a_found_tweet(
+    client, archive, accounts, host_templates, template, markup
+):
+    make_tweet(accounts[0], "Buller i lagret", created_at=stockholm(2013, 3, 8, 9), like_count=7)
+    (host_templates.parent / "pages").mkdir()
+    (host_templates.parent / template).write_text(markup)
+    assert "<p>HOST 7 likes" in search(client, archive, "buller").content.decode()
+    if template.startswith("pages/"):
+        assert "<p>HOST 7 likes Lagret</p>" in search(client, archive, "buller").content.decode()
+
+
+@pytest.mark.django_db
 def test_search_results_are_paginated(client, archive, accounts):
     for n in range(25):
         make_tweet(accounts[1], f"Buller nummer {n}", created_at=stockholm(2013, 3, 8, 9, n))

@@ -16,6 +16,7 @@ from wagtail.models import Page, Revision
 from wagtail.search import index
 
 from ..accounts import RelayAccount
+from ..archive.html import TWEET_TEMPLATE, templates_overridden
 from ..blocks import BodyBlock
 from ..caching import responses
 from ..choices import Side
@@ -35,20 +36,27 @@ SCHEDULED_GO_LIVE = "wagtail.publish.scheduled"
 REFUSED_GO_LIVE = "sochef_wagtail.publish.refused"
 # Writing one of these of a live week decides which accounts it holds on which days.
 BOOKING_FIELDS = {"live", "week_start", "slots", "alias_of", "alias_of_id"}
+SEARCH_TEMPLATE = "sochef_wagtail/pages/guest_week_search.html"
+# What a link to a week shows (its title, its URL from url_path) and what finds it.
+WEEK_LINK_FIELDS = ("title", "url_path", "week_start")
 
 # Named for the package, as the docs say: where the week pages log refused go-lives.
 logger = logging.getLogger(__package__)
 
 
 def attach_week_pages(tweets, weeks):
-    """Set ``week_page`` on each tweet: the week of ``weeks`` of its account and day, or None.
-    One query."""
+    """Set ``week_page`` on each tweet: the week of ``weeks`` of its account and day, or None,
+    read with only what a link to it needs (WEEK_LINK_FIELDS). One query."""
     mondays = {tweet.pk: week_start_of(local_date(tweet.created_at)) for tweet in tweets}
-    slots = GuestSlot.objects.filter(
-        page__in=weeks,
-        account_id__in={tweet.account_id for tweet in tweets},
-        page__week_start__in=set(mondays.values()),
-    ).select_related("page")
+    slots = (
+        GuestSlot.objects.filter(
+            page__in=weeks,
+            account_id__in={tweet.account_id for tweet in tweets},
+            page__week_start__in=set(mondays.values()),
+        )
+        .select_related("page")
+        .only("account_id", *(f"page__{name}" for name in WEEK_LINK_FIELDS))
+    )
     pages = {(slot.account_id, slot.page.week_start): slot.page for slot in slots}
     for tweet in tweets:
         tweet.week_page = pages.get((tweet.account_id, mondays[tweet.pk]))
@@ -143,7 +151,9 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         query = form.query
         tweets, guests = None, []
         if query:
-            paginator = SearchPaginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE)
+            # Tweets, not rows, for a host's templates, which may read any field.
+            rows = not templates_overridden(SEARCH_TEMPLATE, TWEET_TEMPLATE)
+            paginator = SearchPaginator(search_tweets(query), app_settings.INDEX_PAGE_SIZE, rows)
             tweets = paginator.get_page(request.GET.get("page"))
             # Once: Wagtail's public() reads the view restrictions when the queryset is made.
             weeks = self.weeks()
@@ -159,7 +169,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
             guests=guests,
             search_query=urlencode({"q": query}),
         )
-        return TemplateResponse(request, "sochef_wagtail/pages/guest_week_search.html", context)
+        return TemplateResponse(request, SEARCH_TEMPLATE, context)
 
     def search_guests(self, query, weeks):
         """Guests of ``weeks`` (this index's published weeks, without those to come while the
