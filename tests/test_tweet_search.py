@@ -83,6 +83,16 @@ def test_search_finds_guests_with_their_weeks(client, archive):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("query", "reads"), [("chefsfråga", False), ("skyddsombud", True)])
+def test_the_project_settings_are_read_only_when_a_guest_matches(client, archive, query, reads):
+    search(client, archive, query)
+    with CaptureQueriesContext(connection) as captured:
+        search(client, archive, query)
+    tables = " ".join(executed["sql"] for executed in captured.captured_queries)
+    assert ("sochef_wagtail_projectsettings" in tables) is reads
+
+
+@pytest.mark.django_db
 def test_guests_without_a_published_week_are_not_found(client, archive, accounts):
     make_week(
         archive,

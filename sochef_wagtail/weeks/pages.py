@@ -5,7 +5,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.db import models, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -159,9 +159,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
             weeks = self.weeks()
             self.attach_week_pages(list(tweets), weeks)
             if tweets.number == 1:
-                guests = self.search_guests(
-                    query, announced_weeks(weeks, self.project_settings(request))
-                )
+                guests = self.search_guests(query, weeks, request)
         context.update(
             search_form=form,
             query=query,
@@ -171,21 +169,24 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
         )
         return TemplateResponse(request, SEARCH_TEMPLATE, context)
 
-    def search_guests(self, query, weeks):
-        """Guests of ``weeks`` (this index's published weeks, without those to come while the
-        project is paused or closed: :func:`announced_weeks`) matching ``query``, with those
-        weeks."""
+    def search_guests(self, query, weeks, request=None):
+        """Guests of ``weeks`` (this index's published weeks) matching ``query``, with those
+        weeks, without those to come while the project is paused or closed
+        (:func:`announced_weeks`: the request's project settings, read only when a guest
+        matches)."""
+        guests = list(search_guests(query, Guest.objects.all()))
+        if not guests:
+            return []
+        announced = announced_weeks(weeks, self.project_settings(request))
         slots = (
-            GuestSlot.objects.filter(page__in=weeks)
+            GuestSlot.objects.filter(page__in=announced)
             .select_related("page", "account")
             .order_by("page__week_start")
         )
-        guests = Guest.objects.prefetch_related(
-            Prefetch("slots", queryset=slots, to_attr="public_slots")
-        )
+        prefetch_related_objects(guests, Prefetch("slots", queryset=slots, to_attr="public_slots"))
         # Guests are few: those without a published week here are left out after the search,
         # since the search backend filters only on declared FilterFields.
-        return [guest for guest in search_guests(query, guests) if guest.public_slots]
+        return [guest for guest in guests if guest.public_slots]
 
     def attach_week_pages(self, tweets, weeks=None):
         """Set ``week_page`` on each tweet: this index's week of its account and day, or None
