@@ -5,7 +5,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.db import models, transaction
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -48,16 +48,18 @@ def attach_week_pages(tweets, weeks):
     """Set ``week_page`` on each tweet: the week of ``weeks`` of its account and day, or None,
     read with only what a link to it needs (WEEK_LINK_FIELDS). One query."""
     mondays = {tweet.pk: week_start_of(local_date(tweet.created_at)) for tweet in tweets}
-    slots = (
-        GuestSlot.objects.filter(
-            page__in=weeks,
-            account_id__in={tweet.account_id for tweet in tweets},
-            page__week_start__in=set(mondays.values()),
+    # The weeks themselves, one row per slot of the accounts: not their slots with the weeks
+    # as a subquery, which cost a third more to build and compile.
+    found = (
+        weeks.filter(
+            week_start__in=set(mondays.values()),
+            slots__account_id__in={tweet.account_id for tweet in tweets},
         )
-        .select_related("page")
-        .only("account_id", *(f"page__{name}" for name in WEEK_LINK_FIELDS))
+        .annotate(slot_account_id=F("slots__account_id"))
+        .only(*WEEK_LINK_FIELDS)
+        .order_by()
     )
-    pages = {(slot.account_id, slot.page.week_start): slot.page for slot in slots}
+    pages = {(page.slot_account_id, page.week_start): page for page in found}
     for tweet in tweets:
         tweet.week_page = pages.get((tweet.account_id, mondays[tweet.pk]))
 
