@@ -1,14 +1,13 @@
 """Finding tweets and guests by words, with Wagtail search (its database backend by default)."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Window
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
 
 from .archive.models import Tweet, latest_versions
 from .archive.timeline import TweetRow, tweet_rows, tweets_to_show
+from .pages import WindowCountPaginator
 from .search_backend import MAX_QUERY_LENGTH, query_for_backend
 
 #: The most tweets a search counts, ranks and pages through; the page says when more match.
@@ -67,7 +66,7 @@ class FoundTweet(TweetRow):
     __slots__ = ("week_page",)
 
 
-class SearchPaginator(Paginator):
+class SearchPaginator(WindowCountPaginator):
     """Pages of :func:`search_tweets`, at most ``MAX_RESULTS`` tweets: counted by the query that
     ranks them, then loaded; ``more`` tells that more tweets match than are paged through.
 
@@ -82,29 +81,12 @@ class SearchPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.rows = rows
 
-    @cached_property
-    def count(self):
-        """The tweets paged through: the window count of the first (one query)."""
-        first = list(self.object_list[:1])
-        return self._counted(first[0].found if first else 0)
-
-    def _counted(self, found):
+    def counted(self, found):
         self.more = found > MAX_RESULTS
         return min(found, MAX_RESULTS)
 
     def get_page(self, number):
-        try:
-            number = int(number or 1)
-        except (TypeError, ValueError):
-            number = 1  # as Django's get_page
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, MAX_RESULTS)
-        found = list(self.object_list[bottom:top]) if 1 <= number and bottom < top else []
-        if found:
-            self.count = self._counted(found[0].found)
-            page = self._get_page(found, number, self)
-        else:  # nothing found, or not a page: the count, and Django's first or last page
-            page = super().get_page(number)
+        page = super().get_page(number)
         pks = [tweet.pk for tweet in page.object_list]
         loaded = self.load(pks)
         page.object_list = [loaded[pk] for pk in pks if pk in loaded]

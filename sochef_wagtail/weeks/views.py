@@ -3,8 +3,7 @@ templates ask: a page served from the cache reads nothing."""
 
 from functools import cached_property
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Window
 from django.db.models.functions import TruncWeek
 from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from ..caching.tweets import ARCHIVE_TEMPLATE, cached_tweets_html, tweet_archive
 from ..conf import app_settings
 from ..dates import app_time_zone, current_week_start, local_date
 from ..guests import Guest
+from ..pages import WindowCountPaginator
 from .forms import WeekFilterForm
 from .html import for_summaries, slots_of, with_listed_slots
 from .models import GuestSlot, slots_queryset
@@ -100,8 +100,8 @@ class WeekListing:
     @cached_property
     def weeks(self):
         """The asked-for page of past weeks, each with its ``tweet_count``."""
-        weeks = for_summaries(self.past_weeks)
-        paginator = Paginator(weeks, app_settings.INDEX_PAGE_SIZE)
+        weeks = for_summaries(self.past_weeks).annotate(found=Window(Count("pk")))
+        paginator = WindowCountPaginator(weeks, app_settings.INDEX_PAGE_SIZE)
         page_of_weeks = paginator.get_page(self.query.get("page"))
         listed = with_listed_slots(list(page_of_weeks))
         link_guests(listed, index=self.index)
