@@ -78,20 +78,21 @@ def _stored_pks(tweet_ids):
     """``{tweet id: primary key}`` of the stored tweets among ``tweet_ids``.
 
     In plain SQL: the ORM prepares each of the ids through the field, which took longer than
-    the query itself.
+    the query itself. On PostgreSQL the ids go as one array parameter: psycopg rewrites a
+    query's placeholders one by one, which for 2,000 of them cost more than the query.
     """
     connection = connections[router.db_for_read(Tweet)]
     quote = connection.ops.quote_name
     table, pk = quote(Tweet._meta.db_table), quote(Tweet._meta.pk.column)
     column = quote(Tweet._meta.get_field("tweet_id").column)
+    query = f"SELECT {column}, {pk} FROM {table} WHERE {column} "
     found = {}
     with connection.cursor() as cursor:
         for batch in batched(tweet_ids, BATCH_SIZE):
-            cursor.execute(
-                f"SELECT {column}, {pk} FROM {table} WHERE {column} IN "
-                f"({', '.join(['%s'] * len(batch))})",
-                batch,
-            )
+            if connection.vendor == "postgresql":
+                cursor.execute(query + "= ANY(%s)", [batch])
+            else:
+                cursor.execute(query + f"IN ({', '.join(['%s'] * len(batch))})", batch)
             found.update(cursor.fetchall())
     return found
 
