@@ -2,7 +2,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from sochef_wagtail.accounts import FollowerSnapshot, RelayAccount
@@ -225,6 +226,23 @@ def test_guest_handle_is_optional_and_validated():
     assert guest.handle == "bo_eriksson"
     with pytest.raises(ValidationError):
         build_guest(handle="bo eriksson").full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_each_x_accounts_user_id_as_its_platform_id():
+    executor = MigrationExecutor(connection)
+    before = [("sochef_wagtail", "0017_imported_member")]
+    after = executor.loader.graph.leaf_nodes("sochef_wagtail")
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps.get_model("sochef_wagtail", "RelayAccount")
+        old.objects.create(handle="Skyddsombud", display_name="S", side="worker", x_user_id="42")
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+    finally:
+        MigrationExecutor(connection).migrate(after)
+    account = RelayAccount.objects.get()
+    assert (account.platform, account.handle, account.platform_id) == ("x", "Skyddsombud", "42")
 
 
 @pytest.mark.django_db
