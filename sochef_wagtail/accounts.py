@@ -137,26 +137,27 @@ class RelayAccount(index.Indexed, ClusterableModel):
                 validate(self.platform, getattr(self, field))
             except ValidationError as error:
                 errors[field] = error
-        if "platform" not in errors and self.platform_changed_with_posts():
+        posts_platform = None if "platform" in errors else self.platform_of_stored_posts()
+        if posts_platform is not None:
             errors["platform"] = ValidationError(
                 _("The account has posts stored from %(platform)s: its platform stays."),
-                params={"platform": Platform(self.stored_platform()).label},
+                params={"platform": Platform(posts_platform).label},
                 code="platform_with_posts",
             )
         if errors:
             raise ValidationError(errors)
 
-    def stored_platform(self):
-        return RelayAccount.objects.filter(pk=self.pk).values_list("platform", flat=True).first()
-
-    def platform_changed_with_posts(self):
-        """Whether this saved account is given another platform while it has stored posts,
-        which were the old platform's."""
-        if self.pk is None or self.stored_platform() in (None, self.platform):
-            return False
+    def platform_of_stored_posts(self):
+        """The platform this saved account had, when it is given another one while it has
+        stored posts (which were that platform's); else None."""
+        if self.pk is None:
+            return None
+        stored = RelayAccount.objects.filter(pk=self.pk).values_list("platform", flat=True).first()
+        if stored in (None, self.platform):
+            return None
         from .archive.models import Tweet  # the archive's models import this module
 
-        return Tweet.objects.filter(account_id=self.pk).exists()
+        return stored if Tweet.objects.filter(account_id=self.pk).exists() else None
 
     @property
     def profile_url(self):
