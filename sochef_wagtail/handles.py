@@ -108,30 +108,28 @@ class HandleField(models.CharField):
     """An X handle, stored without @ and validated to X's rule."""
 
     default_validators = [validate_handle]
+    default_max_length = HANDLE_MAX_LENGTH
+    #: Room for the "@" that people type; it is stripped before validation.
+    form_max_length = HANDLE_MAX_LENGTH + 1
+    normalize = staticmethod(normalize_handle)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", HANDLE_MAX_LENGTH)
+        kwargs.setdefault("max_length", self.default_max_length)
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
-        return normalize_handle(super().to_python(value))
+        return self.normalize(super().to_python(value))
 
     def formfield(self, **kwargs):
-        # Room for the "@" that people type; it is stripped before validation.
-        return super().formfield(**{"max_length": HANDLE_MAX_LENGTH + 1, **kwargs})
+        return super().formfield(**{"max_length": self.form_max_length, **kwargs})
 
 
-class AccountHandleField(models.CharField):
+class AccountHandleField(HandleField):
     """A relay account's handle on its platform, stored without @; the model checks it against
     its platform's rule (:func:`validate_account_handle`), which a field alone cannot see."""
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", ACCOUNT_HANDLE_MAX_LENGTH)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        return normalize_account_handle(super().to_python(value))
-
-    def formfield(self, **kwargs):
-        # Room for a pasted profile address, turned into the handle before validation.
-        return super().formfield(**{"max_length": 2000, **kwargs})
+    default_validators = []
+    default_max_length = ACCOUNT_HANDLE_MAX_LENGTH
+    #: Room for a pasted profile address, turned into the handle before validation.
+    form_max_length = 2000
+    normalize = staticmethod(normalize_account_handle)
