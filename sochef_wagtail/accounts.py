@@ -15,11 +15,13 @@ from wagtail.search import index
 from .choices import Platform, Side
 from .handles import (
     HANDLE_PATTERNS,
+    PLATFORM_ID_MAX_LENGTH,
     PLATFORM_ID_PATTERNS,
     AccountHandleField,
     validate_account_handle,
     validate_platform_id,
 )
+from .platforms import network
 
 
 def _per_platform(field, patterns):
@@ -56,7 +58,7 @@ class RelayAccount(index.Indexed, ClusterableModel):
     description = models.TextField(_("description"), blank=True)
     platform_id = models.CharField(
         _("account id"),
-        max_length=2048,
+        max_length=PLATFORM_ID_MAX_LENGTH,
         blank=True,
         help_text=_(
             "The account's id on its platform (X: user id, Bluesky: DID, Mastodon: account "
@@ -162,12 +164,7 @@ class RelayAccount(index.Indexed, ClusterableModel):
     @property
     def profile_url(self):
         """The account's public profile on its platform."""
-        if self.platform == Platform.BLUESKY:
-            return f"https://bsky.app/profile/{self.handle}"
-        if self.platform == Platform.MASTODON:
-            user, _at, instance = self.handle.partition("@")
-            return f"https://{instance}/@{user}"
-        return f"https://x.com/{self.handle}"
+        return network(self.platform).profile_url(self.handle)
 
 
 class FollowerSnapshot(Orderable):

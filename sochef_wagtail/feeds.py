@@ -367,7 +367,7 @@ class RelayPostsFeed(SochefFeed):
 
     def item_description(self, tweet):
         # The tweet as the site shows it: its text escaped once, its entities as links.
-        return tweet_text_html(tweet.text, tweet.entities)
+        return tweet_text_html(tweet.text, tweet.entities, tweet.links)
 
     def item_link(self, tweet):
         return tweet.link

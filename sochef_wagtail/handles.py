@@ -36,6 +36,8 @@ HANDLE_PATTERNS = {
         rf"@(?=.{{3,253}}\Z){_DOMAIN}\Z"
     ),
 }
+#: Room for a DID: did:plc ids are 32 characters, did:web ones a domain name and a path.
+PLATFORM_ID_MAX_LENGTH = 2048
 #: What each platform calls an account's id: X's and Mastodon's are numbers, Bluesky's a DID.
 PLATFORM_ID_PATTERNS = {
     Platform.X: r"^[0-9]{1,25}\Z",

@@ -10,12 +10,16 @@ forms at input, and each exporter, feed and e-mail before it writes.
 
 import html
 import re
+from urllib.parse import urlsplit
 
 from django.utils.html import strip_tags
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Word and some PDF readers paste a line break as a vertical tab or form feed: kept as a break.
 _LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+SAFE_SCHEMES = {"http", "https"}
+# Whitespace (as str.isspace sees it) and the C0 and C1 control characters.
+UNSAFE_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def clean_text(value):
@@ -50,3 +54,22 @@ def plain_text(value):
     """Text without markup, for feeds, listings and meta tags: rich text loses its tags and
     entities."""
     return " ".join(html.unescape(strip_tags(str(value or ""))).split())
+
+
+def safe_url(url):
+    """``url`` if it is an absolute http(s) URL a browser reads as written, else None.
+
+    Browsers drop tabs and newlines inside a URL and spaces around it, so "java\\tscript:"
+    is a javascript: URL to them: any whitespace or control character disqualifies a URL.
+    """
+    if not isinstance(url, str) or not url:
+        return None
+    if UNSAFE_IN_URL.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
+        return None
+    return url

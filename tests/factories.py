@@ -18,7 +18,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from example_site.blog.models import BlogCategory, BlogIndexPage, BlogPage
 from sochef_wagtail.accounts import FollowerSnapshot, RelayAccount
 from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
-from sochef_wagtail.choices import Role, Sector, Side
+from sochef_wagtail.choices import Platform, Role, Sector, Side
 from sochef_wagtail.dates import current_week_start
 from sochef_wagtail.guests import Guest
 from sochef_wagtail.landing import SochefLandingPage
@@ -33,12 +33,39 @@ def make_account(handle="Skyddsombud", side=Side.WORKER, **fields):
     )
 
 
-def make_accounts():
-    """The seed's two relay accounts: (employer, worker)."""
+#: The seed's two relay accounts' handles on each platform.
+PLATFORM_HANDLES = {
+    Platform.X: ("ArbetsmiljoChef", "Skyddsombud"),
+    Platform.BLUESKY: ("arbetsmiljochef.bsky.social", "skyddsombud.bsky.social"),
+    Platform.MASTODON: ("arbetsmiljochef@mastodon.social", "skyddsombud@mastodon.social"),
+}
+
+
+def make_accounts(platform=Platform.X):
+    """The seed's two relay accounts on ``platform``: (employer, worker)."""
+    employer, worker = PLATFORM_HANDLES[platform]
+    fields = {"platform": platform}
     return (
-        make_account("ArbetsmiljoChef", Side.EMPLOYER),
-        make_account("Skyddsombud", Side.WORKER),
+        make_account(employer, Side.EMPLOYER, **fields, platform_id=platform_id(platform, 1)),
+        make_account(worker, Side.WORKER, **fields, platform_id=platform_id(platform, 2)),
     )
+
+
+def platform_id(platform, number):
+    """An account id of ``platform``; none for X, whose accounts get theirs on the first fetch."""
+    if platform == Platform.BLUESKY:
+        return f"did:plc:{number:024d}"
+    return "" if platform == Platform.X else str(number)
+
+
+def post_id(account, number):
+    """The id ``account``'s platform gives its post ``number`` (sochef_wagtail.platforms)."""
+    if account.platform == Platform.BLUESKY:
+        return f"at://{account.platform_id}/app.bsky.feed.post/3k{number:011d}"
+    if account.platform == Platform.MASTODON:
+        user, _at, instance = account.handle.partition("@")
+        return f"https://{instance}/users/{user}/statuses/{number}"
+    return str(number)
 
 
 def make_guest(name="Anna Lindqvist", role=Role.MANAGER, sector=Sector.PUBLIC, **fields):
@@ -140,7 +167,7 @@ def stockholm(*args):
 def make_tweet(account, text="Hej från veckans gäst!", created_at=None, **fields):
     """A stored tweet; `created_at` defaults to Monday 2012-09-03 09:00 in Stockholm."""
     return Tweet.objects.create(
-        tweet_id=fields.pop("tweet_id", None) or str(next(_tweet_ids)),
+        tweet_id=fields.pop("tweet_id", None) or post_id(account, next(_tweet_ids)),
         account=account,
         text=text,
         created_at=created_at or stockholm(2012, 9, 3, 9, 0),
@@ -169,7 +196,7 @@ def make_tweets(account, count, start, step=datetime.timedelta(minutes=10)):
     """`count` plain tweets of `account` from `start`, in one INSERT (not search-indexed)."""
     return Tweet.objects.bulk_create(
         Tweet(
-            tweet_id=str(next(_tweet_ids)),
+            tweet_id=post_id(account, next(_tweet_ids)),
             account=account,
             text=f"Tweet nummer {n} om arbetsmiljö",
             created_at=start + n * step,

@@ -26,8 +26,9 @@ from sochef_wagtail.archive.formats import ArchiveError
 from sochef_wagtail.archive.importer import import_archive
 from sochef_wagtail.archive.models import Tweet, TweetMedia
 from sochef_wagtail.archive.normalize import InvalidTweet, TweetFormat, normalize_tweet
-from sochef_wagtail.archive.rendering import entity_spans, safe_url, tweet_text_html
+from sochef_wagtail.archive.rendering import entity_spans, tweet_text_html
 from sochef_wagtail.archive.store import store_tweets
+from sochef_wagtail.text import safe_url
 from tests.archives import (
     PNG,
     START,

@@ -13,7 +13,8 @@ from django.utils import translation
 from sochef_wagtail.archive.html import archive_html, tweet_html
 from sochef_wagtail.archive.models import MediaKind, Tweet
 from sochef_wagtail.archive.timeline import Layout, tweet_archive
-from tests.factories import make_accounts, make_media, make_reply, make_tweet, stockholm
+from sochef_wagtail.choices import Platform
+from tests.factories import make_accounts, make_media, make_reply, make_tweet, post_id, stockholm
 from tests.xss_corpus import ALL, injected_markup
 
 MONDAY, SUNDAY = datetime.date(2012, 9, 3), datetime.date(2012, 9, 9)
@@ -48,7 +49,8 @@ def every_kind_of_tweet(employer, worker, nasty="<b>&</b>"):
         created_at=stockholm(2012, 9, 3, 9, 5),
     )
     reply = make_reply(first, worker, f"Svar {nasty}")
-    make_reply(reply, employer, "Och svar igen", is_quote=True, quoted_tweet_id="123")
+    quoted = post_id(worker, 123)
+    make_reply(reply, employer, "Och svar igen", is_quote=True, quoted_tweet_id=quoted)
     own = make_tweet(
         worker,
         nasty,
@@ -85,8 +87,9 @@ def rendered_archive(archive, heading_level=None):
 @pytest.mark.django_db
 @pytest.mark.parametrize("layout", [Layout.COLUMNS, Layout.TIMELINE])
 @pytest.mark.parametrize("language", ["sv", "en"])
-def test_an_archive_is_the_templates_markup(layout, language):
-    employer, worker = make_accounts()
+@pytest.mark.parametrize("platform", Platform.values)
+def test_an_archive_is_the_templates_markup(layout, language, platform):
+    employer, worker = make_accounts(platform)
     every_kind_of_tweet(employer, worker)
     with translation.override(language):
         archive = tweet_archive(
@@ -145,8 +148,9 @@ def test_empty_columns_and_an_empty_archive_are_the_templates_markup():
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", ALL)
 @pytest.mark.parametrize("rows", [False, True])
-def test_hostile_text_in_every_field_is_escaped_as_the_template_escapes_it(payload, rows):
-    employer, worker = make_accounts()
+@pytest.mark.parametrize("platform", Platform.values)
+def test_hostile_text_in_every_field_is_escaped_as_the_template_escapes_it(payload, rows, platform):
+    employer, worker = make_accounts(platform)
     every_kind_of_tweet(employer, worker, nasty=payload)
     archive = tweet_archive([employer, worker], MONDAY, SUNDAY, include_retweets=True, rows=rows)
     made = archive_html(archive)
@@ -157,8 +161,9 @@ def test_hostile_text_in_every_field_is_escaped_as_the_template_escapes_it(paylo
 @pytest.mark.django_db
 @pytest.mark.parametrize("show_context", [False, True])
 @pytest.mark.parametrize("show_side", [False, True])
-def test_one_tweet_is_the_templates_markup(show_context, show_side):
-    employer, worker = make_accounts()
+@pytest.mark.parametrize("platform", Platform.values)
+def test_one_tweet_is_the_templates_markup(show_context, show_side, platform):
+    employer, worker = make_accounts(platform)
     every_kind_of_tweet(employer, worker)
     for tweet in reloaded(Tweet.objects.all()):
         context = {"tweet": tweet, "show_context": show_context, "show_side": show_side}

@@ -8,7 +8,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from sochef_wagtail.archive.rendering import safe_url, tweet_text_html
+from sochef_wagtail.archive.rendering import tweet_text_html
+from sochef_wagtail.text import safe_url
 from tests.factories import make_media, make_tweet, stockholm
 
 

@@ -62,12 +62,9 @@ class Strings:
     """What the templates translate, in the active language, looked up once per list."""
 
     def __init__(self):
-        self.retweet = escape(gettext("Retweet"))
         self.in_reply_to = escape(gettext("In reply to"))
-        self.sensitive = escape(gettext("This tweet may contain sensitive content: show it"))
         self.media_missing = escape(gettext("Media not archived"))
         self.no_description = escape(gettext("Image without a description"))
-        self.quoted = escape(gettext("Quoted tweet on X"))
         self.edited = escape(gettext("Edited"))
         # {% blocktrans %}: the translation as it is, the value inserted escaped.
         self.via = gettext("via %(client)s")
@@ -81,6 +78,7 @@ class Strings:
         self.months = {number: str(name) for number, name in MONTHS.items()}
         self.time_zone = app_time_zone()
         self.accounts = {}
+        self.networks = {}
 
     def account(self, account):
         """(side, side's name, handle, profile URL), escaped, per account."""
@@ -94,11 +92,23 @@ class Strings:
             )
         return parts
 
+    def network(self, network):
+        """(label, repost, sensitive, quoted): a platform's words, escaped, per platform."""
+        words = self.networks.get(network.platform)
+        if words is None:
+            words = self.networks[network.platform] = tuple(
+                escape(str(word))
+                for word in (network.label, network.repost, network.sensitive, network.quoted)
+            )
+        return words
+
 
 def tweet_html(tweet, show_context=False, show_side=False, strings=None):
     """What ``tweet.html`` renders for ``tweet`` (account and media loaded)."""
     strings = strings or Strings()
     side, side_name, handle, profile_url = strings.account(tweet.account)
+    platform = tweet.network
+    label, repost, sensitive, quoted = strings.network(platform)
     parts = [
         f'<article class="sochef-tweet sochef-tweet--{side}'
         f'{" sochef-tweet--retweet" if tweet.is_retweet else ""}">\n'
@@ -110,26 +120,23 @@ def tweet_html(tweet, show_context=False, show_side=False, strings=None):
         f'    <a class="sochef-tweet__author" href="{profile_url}" rel="noopener">@{handle}</a>\n'
     )
     if tweet.is_retweet:
-        parts.append(f'    <span class="sochef-tweet__kind">{strings.retweet}</span>\n')
+        parts.append(f'    <span class="sochef-tweet__kind">{repost}</span>\n')
+    parts.append(f'    <span class="sochef-tweet__platform">{label}</span>\n')
     parts.append("  </header>\n")
     if show_context and tweet.in_reply_to_handle:
-        answered = escape(tweet.in_reply_to_handle)
-        status = (
-            f"/status/{escape(tweet.in_reply_to_tweet_id)}" if tweet.in_reply_to_tweet_id else ""
-        )
+        answered = f"@{escape(tweet.in_reply_to_handle)}"
+        url = tweet.reply_url
+        if url:
+            answered = f'<a href="{escape(url)}" rel="noopener">{answered}</a>'
         parts.append(
             '  <p class="sochef-tweet__context">\n'
-            f"    {strings.in_reply_to}\n"
-            f'    <a href="https://x.com/{answered}{status}" rel="noopener">@{answered}</a>\n'
-            "  </p>\n"
+            f"    {strings.in_reply_to}\n    {answered}\n  </p>\n"
         )
     if tweet.possibly_sensitive:
-        parts.append(
-            f'  <details class="sochef-tweet__sensitive"><summary>{strings.sensitive}</summary>\n'
-        )
+        parts.append(f'  <details class="sochef-tweet__sensitive"><summary>{sensitive}</summary>\n')
     parts.append(
         f'  <p class="sochef-tweet__text"{lang_attribute(tweet.language)}>'
-        f"{tweet_text_html(tweet.text, tweet.entities)}</p>\n"
+        f"{tweet_text_html(tweet.text, tweet.entities, tweet.links)}</p>\n"
     )
     media = tweet.media.all()
     if media:
@@ -139,10 +146,11 @@ def tweet_html(tweet, show_context=False, show_side=False, strings=None):
         parts.append("  </div>\n")
     if tweet.possibly_sensitive:
         parts.append("  </details>\n")
-    if tweet.is_quote and tweet.quoted_tweet_id:
+    quoted_url = tweet.is_quote and tweet.quoted_tweet_id and tweet.quoted_url
+    if quoted_url:
         parts.append(
-            '  <p class="sochef-tweet__quote"><a href="https://x.com/i/web/status/'
-            f'{escape(tweet.quoted_tweet_id)}" rel="noopener">{strings.quoted}</a></p>\n'
+            f'  <p class="sochef-tweet__quote"><a href="{escape(quoted_url)}" rel="noopener">'
+            f"{quoted}</a></p>\n"
         )
     parts.append('  <footer class="sochef-tweet__footer">\n    ')
     parts.append(time_html(tweet, strings))

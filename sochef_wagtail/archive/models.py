@@ -1,4 +1,4 @@
-"""Tweets as stored by the site: one row per tweet, whatever source it came from."""
+"""Posts as stored by the site: one row per post, whatever platform and source it came from."""
 
 import posixpath
 
@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from ..accounts import RelayAccount
+from ..handles import ACCOUNT_HANDLE_MAX_LENGTH, PLATFORM_ID_MAX_LENGTH
+from ..platforms import POST_ID_MAX_LENGTH, network
 from .media_types import EXTENSIONS
-from .rendering import tweet_language
+from .rendering import Links, tweet_language
 
 
 class TweetSource(models.TextChoices):
@@ -18,7 +20,10 @@ class TweetSource(models.TextChoices):
 
 
 class Tweet(index.Indexed, models.Model):
-    """A tweet as published. ``text`` is plain, unescaped text: templates escape it once.
+    """A post as published, on the platform of its account: a tweet on X, a post on Bluesky or
+    Mastodon (the model keeps its first name, as do the table and its columns). Its id is the
+    one its platform names it by everywhere (``platforms``). ``text`` is plain, unescaped text:
+    templates escape it once.
 
     ``entities`` holds what the text refers to, with code-point offsets into ``text``::
 
@@ -33,7 +38,15 @@ class Tweet(index.Indexed, models.Model):
     in ``latest_version_id`` (and are left out by ``latest_versions()``), the latest is ``edited``.
     """
 
-    tweet_id = models.CharField(_("tweet id"), max_length=25, unique=True)
+    tweet_id = models.CharField(
+        _("post id"),
+        max_length=POST_ID_MAX_LENGTH,
+        unique=True,
+        help_text=_(
+            "The id its platform names the post by: on X the tweet's number, on Bluesky its "
+            "at:// URI, on Mastodon the status's https:// id."
+        ),
+    )
     account = models.ForeignKey(
         RelayAccount,
         verbose_name=_("relay account"),
@@ -43,12 +56,20 @@ class Tweet(index.Indexed, models.Model):
     created_at = models.DateTimeField(_("created at"), db_index=True)
     text = models.TextField(_("text"))
     entities = models.JSONField(_("entities"), default=dict, blank=True)
-    in_reply_to_tweet_id = models.CharField(_("in reply to tweet id"), max_length=25, blank=True)
-    in_reply_to_handle = models.CharField(_("in reply to handle"), max_length=15, blank=True)
-    in_reply_to_user_id = models.CharField(_("in reply to user id"), max_length=25, blank=True)
+    in_reply_to_tweet_id = models.CharField(
+        _("in reply to post id"), max_length=POST_ID_MAX_LENGTH, blank=True
+    )
+    in_reply_to_handle = models.CharField(
+        _("in reply to handle"), max_length=ACCOUNT_HANDLE_MAX_LENGTH, blank=True
+    )
+    in_reply_to_user_id = models.CharField(
+        _("in reply to account id"), max_length=PLATFORM_ID_MAX_LENGTH, blank=True
+    )
     is_retweet = models.BooleanField(_("retweet"), default=False)
     is_quote = models.BooleanField(_("quote tweet"), default=False)
-    quoted_tweet_id = models.CharField(_("quoted tweet id"), max_length=25, blank=True)
+    quoted_tweet_id = models.CharField(
+        _("quoted post id"), max_length=POST_ID_MAX_LENGTH, blank=True
+    )
     lang = models.CharField(_("language"), max_length=12, blank=True)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
     retweet_count = models.PositiveIntegerField(_("retweets"), default=0)
@@ -60,7 +81,7 @@ class Tweet(index.Indexed, models.Model):
     place_name = models.CharField(_("place"), max_length=200, blank=True)
     latest_version_id = models.CharField(
         _("latest version"),
-        max_length=25,
+        max_length=POST_ID_MAX_LENGTH,
         blank=True,
         db_index=True,
         help_text=_("For an earlier version of a tweet edited on X: the id of its latest version."),
@@ -87,8 +108,27 @@ class Tweet(index.Indexed, models.Model):
         return f"@{self.account.handle} {self.created_at:%Y-%m-%d %H:%M}: {self.text[:50]}"
 
     @property
+    def network(self):
+        """The addresses and words of the account's platform (``platforms.Network``)."""
+        return network(self.account.platform)
+
+    @property
     def permalink(self):
-        return f"https://x.com/{self.account.handle}/status/{self.tweet_id}"
+        return self.network.post_url(self.account.handle, self.tweet_id)
+
+    @property
+    def reply_url(self):
+        """Where the post this one answers is: that post, else its author's profile."""
+        return self.network.reply_url(self.in_reply_to_handle, self.in_reply_to_tweet_id)
+
+    @property
+    def quoted_url(self):
+        return self.network.quoted_url(self.quoted_tweet_id)
+
+    @property
+    def links(self):
+        """Where the text's mentions and tags lead (``rendering.tweet_text_html``)."""
+        return Links(self.network, self.account.handle)
 
     @property
     def language(self):

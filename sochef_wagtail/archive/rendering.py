@@ -2,21 +2,19 @@
 
 import re
 from html import escape
-from urllib.parse import quote, urlsplit
+from typing import NamedTuple
 
 from django.utils.safestring import SafeString
 
-from ..handles import HANDLE
+from ..choices import Platform
+from ..platforms import Network, network
+from ..text import safe_url
 
-SAFE_SCHEMES = {"http", "https"}
-X = "https://x.com"
 # X's ``lang`` for tweets in no detectable language: undetermined, only media, hashtags,
 # mentions or cashtags, too short, no linguistic content. And two of its outdated codes.
 X_NO_LANGUAGE = {"und", "qme", "qht", "qam", "qct", "qst", "zxx"}
 X_OUTDATED = {"in": "id", "iw": "he"}
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", re.IGNORECASE)
-# Whitespace (as str.isspace sees it) and the C0 and C1 control characters.
-UNSAFE_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def tweet_language(x_lang):
@@ -25,25 +23,6 @@ def tweet_language(x_lang):
     if code.lower() in X_NO_LANGUAGE or not LANGUAGE_TAG.fullmatch(code):
         return ""
     return X_OUTDATED.get(code.lower(), code)
-
-
-def safe_url(url):
-    """``url`` if it is an absolute http(s) URL a browser reads as written, else None.
-
-    Browsers drop tabs and newlines inside a URL and spaces around it, so "java\\tscript:"
-    is a javascript: URL to them: any whitespace or control character disqualifies a URL.
-    """
-    if not isinstance(url, str) or not url:
-        return None
-    if UNSAFE_IN_URL.search(url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
-        return None
-    return url
 
 
 # The pieces below are plain str of HTML, escaped with the standard library's html.escape (what
@@ -56,7 +35,7 @@ def plain(text):
     return escape(text.replace("\r\n", "\n")).replace("\n", "<br>\n")
 
 
-def url_link(entity, written):
+def url_link(entity, written, links):
     href = safe_url(entity.get("expanded_url")) or safe_url(entity.get("url"))
     label = entity.get("display_url") or entity.get("expanded_url") or written
     if not isinstance(label, str):
@@ -66,30 +45,31 @@ def url_link(entity, written):
     return f'<a href="{escape(href)}" rel="nofollow noopener">{escape(label)}</a>'
 
 
-def mention_link(entity, written):
-    handle = entity.get("handle")
-    if not isinstance(handle, str) or not HANDLE.match(handle):
+def _link(href, written):
+    if not href:
         return plain(written)
-    return f'<a href="{X}/{escape(handle)}" rel="noopener">{escape(written)}</a>'
-
-
-def hashtag_link(entity, written):
-    tag = entity.get("tag")
-    if not isinstance(tag, str) or not tag:
-        return plain(written)
-    href = f"{X}/search?q={quote('#' + tag, safe='')}&src=hashtag_click"
     return f'<a href="{escape(href)}" rel="noopener">{escape(written)}</a>'
 
 
-def cashtag_link(entity, written):
+def mention_link(entity, written, links):
+    return _link(links.network.mention_url(entity), written)
+
+
+def hashtag_link(entity, written, links):
     tag = entity.get("tag")
     if not isinstance(tag, str) or not tag:
         return plain(written)
-    href = f"{X}/search?q={quote('$' + tag, safe='')}&src=cashtag_click"
-    return f'<a href="{escape(href)}" rel="noopener">{escape(written)}</a>'
+    return _link(links.network.hashtag_url(tag, links.handle), written)
 
 
-def media_link(entity, written):
+def cashtag_link(entity, written, links):
+    tag = entity.get("tag")
+    if not isinstance(tag, str) or not tag:
+        return plain(written)
+    return _link(links.network.cashtag_url(tag, links.handle), written)
+
+
+def media_link(entity, written, links):
     # The media are shown below the text, as X does; the t.co link to them is left out.
     return ""
 
@@ -101,6 +81,17 @@ RENDERERS = {
     "cashtags": cashtag_link,
     "media": media_link,
 }
+
+
+class Links(NamedTuple):
+    """Where a post's mentions and tags lead: its platform's pages, and for Mastodon the tag
+    pages of its account's instance."""
+
+    network: Network
+    handle: str = ""
+
+
+X_LINKS = Links(network(Platform.X))
 
 
 def entity_spans(text, entities):
@@ -129,8 +120,8 @@ def entity_spans(text, entities):
     return kept
 
 
-def tweet_text_html(text, entities):
-    """The tweet's plain ``text`` as safe HTML.
+def tweet_text_html(text, entities, links=X_LINKS):
+    """The post's plain ``text`` as safe HTML, its mentions and tags linked by ``links``.
 
     Python indexes strings by code point, as the entity offsets count, so an emoji before a
     mention does not shift it. Entities that are malformed, out of range or overlapping an
@@ -139,7 +130,7 @@ def tweet_text_html(text, entities):
     parts, position = [], 0
     for start, end, render, entity in entity_spans(text, entities):
         parts.append(plain(text[position:start]))
-        parts.append(render(entity, text[start:end]))
+        parts.append(render(entity, text[start:end], links))
         position = end
     parts.append(plain(text[position:]))
     return SafeString("".join(parts))

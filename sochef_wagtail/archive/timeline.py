@@ -109,7 +109,11 @@ class TweetRow:
     )
     __slots__ = (*FIELDS, "account", "media")
 
+    network = Tweet.network
     permalink = Tweet.permalink
+    reply_url = Tweet.reply_url
+    quoted_url = Tweet.quoted_url
+    links = Tweet.links
     language = Tweet.language
 
     def __init__(self, values):

@@ -34,7 +34,7 @@ def sochef_tweet(context, tweet, show_context=False, show_side=False):
 @register.filter
 def tweet_text(tweet):
     """The tweet's text as HTML, escaped once, with its entities as links."""
-    return tweet_text_html(tweet.text, tweet.entities)
+    return tweet_text_html(tweet.text, tweet.entities, tweet.links)
 
 
 @register.simple_tag

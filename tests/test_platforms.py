@@ -1,0 +1,167 @@
+"""Posts of every platform shown with their platform's addresses and words (platforms.py): the
+permalink, what a reply answers, a quoted post, mentions and tags, the label; and an address
+made only of what is safe, whatever a stored id, handle or entity holds."""
+
+import pytest
+from django.test.html import parse_html
+from django.utils import translation
+
+from sochef_wagtail.archive.html import tweet_html
+from sochef_wagtail.archive.rendering import Links, tweet_text_html
+from sochef_wagtail.choices import Platform
+from sochef_wagtail.platforms import network
+from tests.factories import make_accounts, make_reply, make_tweet, post_id
+
+DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
+AT_URI = f"at://{DID}/app.bsky.feed.post/3kq2xyz7abc2s"
+STATUS = "https://mastodon.social/users/skyddsombud/statuses/109302436954721982"
+
+
+@pytest.mark.parametrize(
+    ("platform", "handle", "post", "profile", "permalink"),
+    [
+        (
+            Platform.X,
+            "Skyddsombud",
+            "123",
+            "https://x.com/Skyddsombud",
+            "https://x.com/Skyddsombud/status/123",
+        ),
+        (
+            Platform.BLUESKY,
+            "skyddsombud.bsky.social",
+            AT_URI,
+            "https://bsky.app/profile/skyddsombud.bsky.social",
+            f"https://bsky.app/profile/{DID}/post/3kq2xyz7abc2s",
+        ),
+        (
+            Platform.MASTODON,
+            "skyddsombud@mastodon.social",
+            STATUS,
+            "https://mastodon.social/@skyddsombud",
+            STATUS,
+        ),
+    ],
+)
+def test_each_platform_has_its_addresses(platform, handle, post, profile, permalink):
+    links = network(platform)
+    assert links.profile_url(handle) == profile
+    assert links.post_url(handle, post) == permalink
+    assert links.reply_url(handle, post) == permalink
+    assert links.reply_url(handle, "") == profile
+    assert links.label == Platform(platform).label
+
+
+@pytest.mark.parametrize(
+    ("platform", "post"),
+    [
+        (Platform.BLUESKY, "3kq2xyz7abc2s"),  # a record key alone, not its AT URI
+        (Platform.BLUESKY, f"at://{DID}/app.bsky.feed.like/3kq2xyz7abc2s"),
+        (Platform.BLUESKY, f"at://{DID}/app.bsky.feed.post/a/b"),
+        (Platform.MASTODON, "javascript:alert(1)//https://"),
+        (Platform.MASTODON, "http://mastodon.social/users/a/statuses/1"),
+        (Platform.MASTODON, "https://mastodon.social/users/a/statuses/1\nx"),
+        (Platform.MASTODON, "109302436954721982"),
+    ],
+)
+def test_an_id_that_is_not_its_platforms_leads_to_the_profile(platform, post):
+    links = network(platform)
+    handle = {Platform.BLUESKY: "a.bsky.social", Platform.MASTODON: "a@mastodon.social"}[platform]
+    assert links.post_url(handle, post) == links.profile_url(handle) != ""
+
+
+@pytest.mark.parametrize("platform", [Platform.BLUESKY, Platform.MASTODON])
+@pytest.mark.parametrize(
+    "handle", ["", "a b", "evil.example/x?", "@", "a@b@c.example", "javascript:alert(1)"]
+)
+def test_a_handle_that_is_not_its_platforms_has_no_address(platform, handle):
+    assert network(platform).profile_url(handle) == ""
+
+
+def test_mentions_and_tags_lead_to_the_platform_of_the_post():
+    text = "@skyddsombud.bsky.social #arbetsmiljö $VOLV"
+    entities = {
+        "mentions": [{"start": 0, "end": 24, "handle": "skyddsombud.bsky.social", "did": DID}],
+        "hashtags": [{"start": 25, "end": 37, "tag": "arbetsmiljö"}],
+        "cashtags": [{"start": 38, "end": 43, "tag": "VOLV"}],
+    }
+    bluesky = network(Platform.BLUESKY)
+    assert tweet_text_html(text, entities, links=Links(bluesky, "a.bsky.social")) == (
+        f'<a href="https://bsky.app/profile/{DID}" rel="noopener">@skyddsombud.bsky.social</a> '
+        '<a href="https://bsky.app/hashtag/arbetsmilj%C3%B6" rel="noopener">#arbetsmiljö</a> '
+        '<a href="https://bsky.app/search?q=%24VOLV" rel="noopener">$VOLV</a>'
+    )
+
+
+def test_a_mastodon_mention_leads_to_the_address_mastodon_gives_or_else_the_handles_profile():
+    mastodon = network(Platform.MASTODON)
+    text = "@anna @bo #skyddsrond"
+    entities = {
+        "mentions": [
+            {
+                "start": 0,
+                "end": 5,
+                "handle": "anna@mastodon.social",
+                "url": "https://mastodon.social/@anna",
+            },
+            {"start": 6, "end": 9, "handle": "bo@fack.example", "url": "javascript:alert(1)"},
+        ],
+        "hashtags": [{"start": 10, "end": 21, "tag": "skyddsrond"}],
+    }
+    html = tweet_text_html(text, entities, links=Links(mastodon, "sochef@mastodon.social"))
+    assert html == (
+        '<a href="https://mastodon.social/@anna" rel="noopener">@anna</a> '
+        '<a href="https://fack.example/@bo" rel="noopener">@bo</a> '
+        '<a href="https://mastodon.social/tags/skyddsrond" rel="noopener">#skyddsrond</a>'
+    )
+
+
+def test_a_hostile_tag_is_one_path_segment():
+    html = tweet_text_html(
+        "#x",
+        {"hashtags": [{"start": 0, "end": 2, "tag": '"><script>/../?a#b'}]},
+        links=Links(network(Platform.MASTODON), "sochef@mastodon.social"),
+    )
+    assert html == (
+        '<a href="https://mastodon.social/tags/%22%3E%3Cscript%3E%2F..%2F%3Fa%23b" '
+        'rel="noopener">#x</a>'
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("platform", "label", "repost", "quoted"),
+    [
+        (Platform.X, "X", "Retweet", "Citerad tweet på X"),
+        (Platform.BLUESKY, "Bluesky", "Repost", "Citerat inlägg på Bluesky"),
+        (Platform.MASTODON, "Mastodon", "Boost", "Citerat inlägg på Mastodon"),
+    ],
+)
+def test_a_post_shows_its_platform_its_words_and_its_addresses(platform, label, repost, quoted):
+    employer, worker = make_accounts(platform)
+    asked = make_tweet(employer, "Fråga")
+    quoted_id = post_id(employer, 7)
+    answer = make_reply(asked, worker, "Svar", is_quote=True, quoted_tweet_id=quoted_id)
+    shared = make_tweet(worker, "Delat", is_retweet=True, possibly_sensitive=True)
+    with translation.override("sv"):
+        html = tweet_html(answer, show_context=True)
+        shared_html = tweet_html(shared)
+    links = network(platform)
+    assert parse_html(f'<span class="sochef-tweet__platform">{label}</span>') in parse_html(html)
+    assert f'href="{links.post_url(worker.handle, answer.tweet_id)}"' in html
+    assert f'href="{links.post_url(employer.handle, asked.tweet_id)}"' in html  # answered
+    assert f'href="{links.quoted_url(quoted_id)}"' in html and quoted in html
+    assert repost in shared_html
+    sensitive = "Den här tweeten" if platform == Platform.X else "Det här inlägget"
+    assert f"{sensitive} kan ha känsligt innehåll" in shared_html
+    if platform != Platform.X:
+        assert "x.com" not in html + shared_html
+
+
+@pytest.mark.django_db
+def test_a_reply_to_a_handle_of_no_platform_names_it_without_a_link():
+    employer, _worker = make_accounts(Platform.MASTODON)
+    reply = make_tweet(employer, "Svar", in_reply_to_handle="<b>evil", in_reply_to_tweet_id="")
+    html = tweet_html(reply, show_context=True)
+    context = html.split('<p class="sochef-tweet__context">')[1].split("</p>")[0]
+    assert "@&lt;b&gt;evil" in context and "<a" not in context
