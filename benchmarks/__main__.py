@@ -1,7 +1,8 @@
 """``python -m benchmarks`` (what ``./run bench`` runs): measure, print a table, write results.md.
 
-Each measurement is a function ``measure(bench) -> Section`` in its own module, listed in
-MEASUREMENTS; one whose code is not on this branch returns a Section saying so.
+Each measurement is a function ``measure(bench)`` in its own module, listed in ``run()``,
+that returns a Section, or a list of them (the import: one per database); one whose code is not
+on this branch returns a Section saying so.
 """
 
 import argparse
@@ -134,10 +135,11 @@ def run(args):
             continue
         print(f"==> Measuring: {name}", file=sys.stderr)
         started = time.monotonic()
-        section = measure(bench)
+        measured = measure(bench)
         print(f"    ({time.monotonic() - started:.0f} s)", file=sys.stderr)
-        print(as_text(section), flush=True)
-        sections.append(section)
+        for section in measured if isinstance(measured, list) else [measured]:
+            print(as_text(section), flush=True)
+            sections.append(section)
     machine["Load average at the end"] = load_average()
     output = args.output or (None if args.only else RESULTS)
     if output:

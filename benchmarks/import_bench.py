@@ -1,14 +1,14 @@
 """The import of a 100,000-tweet archive: time against the floor and the peers, memory, re-import.
 
-Part of ``./run bench`` (PostgreSQL), and runnable alone, on PostgreSQL or SQLite::
+Part of ``./run bench``, and runnable alone; on PostgreSQL and SQLite, a table each::
 
-    .venv/bin/python -m benchmarks.import_bench [--count N] [--rounds R] [--database URL]
+    .venv/bin/python -m benchmarks.import_bench [--count N] [--rounds R] [--database URL]...
         [--no-peers] [--ditto-count N] [--million]
 
 An archive of N tweets is generated (``tests.archives``) in the layout X wrote from 2019 to mid
 2022 (``data/tweet.js``), the one both peers read; then fresh processes, so that each peak
-resident memory is its own, time in one run, R times in turn (the machine's noise touches all
-alike):
+resident memory is its own, time in one run, R times in turn, each database in each round (the
+machine's noise touches all alike):
 
 - the floor: the archive's tweet members read, ``json.loads`` of each and one ``executemany``
   (SQLite) or ``COPY`` (PostgreSQL, psycopg's ``cursor.copy``) of the columns the import
@@ -19,12 +19,13 @@ alike):
   and timed); its rows and index entries are deleted again.
 
 In each round too, on the same archive, the peers, each in a virtualenv of its own under
-``benchmarks/.venvs/`` (created on the first run, reused): ``twitter-to-sqlite import``, and
-django-ditto's ``import_twitter_tweets`` (its own project: ``benchmarks/ditto_settings.py``),
-which stores tweet by tweet and so runs on the first ``--ditto-count`` tweets, its time scaled
-to N. Both are also tried once on a small archive in the current layout (``data/tweets.js``).
-``--million`` adds an import of 1,000,000 tweets (one round; about 10 minutes here with the
-archive's generation).
+``benchmarks/.venvs/`` (created on the first run, reused): ``twitter-to-sqlite import`` (it
+writes SQLite only: in the SQLite table), and django-ditto's ``import_twitter_tweets`` into a
+database of the same kind (its own project: ``benchmarks/ditto_settings.py``), which stores
+tweet by tweet and so runs on the first ``--ditto-count`` tweets, its time scaled to N. Both
+are also tried once on a small archive in the current layout (``data/tweets.js``).
+``--million`` adds an import of 1,000,000 tweets on each database (one round; about 10
+minutes here with the archive's generation).
 """
 
 import argparse
@@ -64,23 +65,30 @@ CURRENT_LAYOUT_COUNT = 1_000
 
 
 def measure(bench):
+    """The import on the benchmark's PostgreSQL database and on a SQLite file made for it."""
     from django.db import connection
 
-    return measure_import(
-        bench.site.accounts[1].handle,  # the worker side's archive
-        database=_database_url(connection.settings_dict),
-    )
+    with tempfile.TemporaryDirectory(prefix="sochef-bench-sqlite-") as folder:
+        sqlite = f"sqlite:///{folder}/import.sqlite3"
+        prepare_database(sqlite)
+        return measure_import(
+            bench.site.accounts[1].handle,  # the worker side's archive
+            databases=[_database_url(connection.settings_dict), sqlite],
+        )
 
 
 def measure_import(
-    handle, count=COUNT, rounds=ROUNDS, database="", peers=True, ditto_count=DITTO_COUNT,
+    handle, count=COUNT, rounds=ROUNDS, databases=(), peers=True, ditto_count=DITTO_COUNT,
     million=False,
 ):  # fmt: skip
     """Generate an archive of ``handle``, time its import against the floor ``rounds`` times
-    and the peers once, in child processes; return the table."""
+    on each of ``databases`` (URLs of databases with the account, migrated), and the peers in
+    each round, in child processes; return a table per database."""
     from tests.archives import write_large_archive
 
-    runs, peer_rounds, big = [], [], None
+    runs = {database: [] for database in databases}
+    peer_rounds = {database: [] for database in databases}
+    big = {}
     with tempfile.TemporaryDirectory(prefix="sochef-bench-archive-") as folder:
         folder = Path(folder)
         archive = write_large_archive(
@@ -90,30 +98,70 @@ def measure_import(
         if peers:
             peer_archives = _peer_archives(folder, archive, handle, count, ditto_count)
         for number in range(rounds):
-            run = {}
-            for step in ("floor", "import"):
-                run.update(_child_step(step, archive, handle))
-            runs.append(run)
-            if peers:
-                # In the same round: the machine's noise touches the peers as it touches us.
-                peer_rounds.append(
-                    measure_peers(
-                        folder / f"round-{number}", peer_archives, count, database, number == 0
+            # In the same round: the machine's noise touches the peers and both databases alike.
+            for index, database in enumerate(databases):
+                run = {}
+                for step in ("floor", "import"):
+                    run.update(_child_step(step, archive, handle, database))
+                runs[database].append(run)
+                if peers:
+                    peer_rounds[database].append(
+                        measure_peers(
+                            folder / f"round-{number}-{index}",
+                            peer_archives,
+                            count,
+                            database,
+                            layouts=number == 0,
+                        )
                     )
-                )
         if million:
             big_archive = write_large_archive(
                 folder / "million.zip", MILLION, handle=handle, parts=1, layout=LAYOUT
             )
-            big = _child_step("import", big_archive, handle)
-    return section(runs, peer_rounds, big, count, size_mb)
+            for database in databases:
+                big[database] = _child_step("import", big_archive, handle, database)
+    return [
+        section(runs[database], peer_rounds[database], big.get(database), count, size_mb)
+        for database in databases
+    ]
 
 
-def _child_step(step, archive, handle):
+def prepare_database(url):
+    """Make the database ``url`` afresh (dropped and created, or a new SQLite file), migrate
+    it and add the relay accounts, in a child process (Django is set up for one database);
+    returns the handle of the account whose archive is imported."""
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.import_bench", "--child-prepare", url],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"preparing {url} failed:\n{done.stderr}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def child_prepare(url):
+    from .database import recreate
+
+    recreate(url)  # sets Django up
+    from tests.factories import make_accounts
+
+    _employer, worker = make_accounts()
+    print(worker.handle)
+
+
+def _child_step(step, archive, handle, database):
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.import_bench", "--child", step, str(archive)],
         cwd=ROOT,
-        env={**os.environ, "SOCHEF_BENCH_HANDLE": handle},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "DATABASE_URL": database,
+            "SOCHEF_BENCH_HANDLE": handle,
+        },
         capture_output=True,
         text=True,
     )
@@ -137,12 +185,13 @@ def section(runs, peer_rounds, big, count, size_mb):
     def ratios(name, against):
         return [run[name]["seconds"] / run[against]["seconds"] for run in runs]
 
+    sqlite = runs[0]["vendor"] == "sqlite"
     result = Section(
-        f"Import of a {count:,}-tweet archive",
+        f"Import of a {count:,}-tweet archive on {'SQLite' if sqlite else 'PostgreSQL'}",
         ["run", "tweets written", "seconds", "peak RSS", "ratio", "target", "met"],
     )
     result.add(
-        "floor: json.loads + one executemany / COPY of the same columns",
+        f"floor: json.loads + one {'executemany' if sqlite else 'COPY'} of the same columns",
         runs[0]["floor"]["written"],
         f"{seconds('floor'):.1f}",
         f"{peak('floor'):.0f} MB",
@@ -213,7 +262,12 @@ def section(runs, peer_rounds, big, count, size_mb):
         "every one in a fresh process; seconds are medians, a ratio is the median of the "
         "per-round ratios (their range in brackets), the target is judged on it. Between runs "
         "the rows written are deleted again, so each one starts on the same table. The peers "
-        "ran in each round, after the import, into databases of their own.",
+        "ran in each round, after the import, into databases of their own of the same kind"
+        + (
+            "."
+            if sqlite
+            else " (twitter-to-sqlite writes SQLite only: it is compared in the SQLite table)."
+        ),
         "The import reads the whole archive before writing, normalises the tweets not stored "
         "yet (entities placed in the unescaped text, long posts, edits, media), writes them in "
         "one transaction and queues their search indexing as a django-q2 task, timed here in "
@@ -284,23 +338,25 @@ def _peer_archives(folder, archive, handle, count, ditto_count):
 
 
 def measure_peers(folder, archives, count, database, layouts):
-    """Each peer on the archive, in ``folder``; with ``layouts`` also on the small archive of
-    the current layout."""
+    """The peers that write to ``database``'s kind on the archive, in ``folder``; with
+    ``layouts`` also on the small archive of the current layout."""
     folder.mkdir()
     runs, ditto_count = {}, archives["ditto_count"]
-    t2s = runs["twitter-to-sqlite import"] = run_twitter_to_sqlite(
-        folder / "t2s", archives["archive"]
-    )
+    if database.startswith("sqlite:"):  # it writes SQLite only
+        t2s = runs["twitter-to-sqlite import"] = run_twitter_to_sqlite(
+            folder / "t2s", archives["archive"]
+        )
+        if layouts:
+            t2s["note"] = _layout_note(
+                "twitter-to-sqlite",
+                run_twitter_to_sqlite(folder / "t2s-current", archives["current"]),
+                "it imports only a member named tweet.js",
+            )
     ditto = run_ditto(folder / "ditto", archives["ditto"], database)
     if ditto.get("written") and ditto_count < count:
         ditto.update(seconds=ditto["seconds"] * count / ditto_count, scaled=True)
     runs["django-ditto import_twitter_tweets"] = ditto
     if layouts:
-        t2s["note"] = _layout_note(
-            "twitter-to-sqlite",
-            run_twitter_to_sqlite(folder / "t2s-current", archives["current"]),
-            "it imports only a member named tweet.js",
-        )
         ditto["note"] = _layout_note(
             "django-ditto",
             run_ditto(folder / "ditto-current", archives["current"], database),
@@ -618,6 +674,7 @@ def child(step, path):
         runs["reimport"] = timed_command(path, account)
         runs["index"] = timed_indexing(queued)
         runs["database"] = f"{connection.vendor} ({connection.settings_dict['NAME']})"
+    runs["vendor"] = connection.vendor
     delete_tweets_after(last_pk)
     print(json.dumps(runs))
 
@@ -642,9 +699,10 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds (%(default)s)")
     parser.add_argument(
         "--database",
-        default=os.environ.get("SOCHEF_BENCH_DATABASE_URL", DEFAULT_DATABASE),
-        help="PostgreSQL URL (the database is dropped and created again) or sqlite:///PATH "
-        "(default: $SOCHEF_BENCH_DATABASE_URL or %(default)s)",
+        action="append",
+        help="a PostgreSQL URL (the database is dropped and created again) or sqlite:///PATH; "
+        "repeat it for several (default: $SOCHEF_BENCH_DATABASE_URL or "
+        f"{DEFAULT_DATABASE}, and a SQLite file in a temporary directory)",
     )
     parser.add_argument("--no-peers", action="store_true", help="leave the peers out")
     parser.add_argument(
@@ -657,33 +715,36 @@ def main(argv=None):
         "--million", action="store_true", help=f"add an import of {MILLION:,} tweets"
     )
     parser.add_argument("--child", nargs=2, metavar=("STEP", "ARCHIVE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-prepare", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--child-process", metavar="COMMAND", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(*args.child)
         return
+    if args.child_prepare:
+        child_prepare(args.child_prepare)
+        return
     if args.child_process:
         child_process(json.loads(args.child_process))
         return
-    from .database import recreate
     from .report import as_text
 
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
-    os.environ["DATABASE_URL"] = args.database
-    recreate(args.database)
-    from tests.factories import make_accounts
-
-    employer, worker = make_accounts()
-    table = measure_import(
-        worker.handle,
-        args.count,
-        args.rounds,
-        database=args.database,
-        peers=not args.no_peers,
-        ditto_count=min(args.ditto_count, args.count),
-        million=args.million,
-    )
-    print(as_text(table))
+    with tempfile.TemporaryDirectory(prefix="sochef-bench-sqlite-") as folder:
+        databases = args.database or [
+            os.environ.get("SOCHEF_BENCH_DATABASE_URL", DEFAULT_DATABASE),
+            f"sqlite:///{folder}/import.sqlite3",
+        ]
+        handles = {prepare_database(database) for database in databases}
+        tables = measure_import(
+            handles.pop(),
+            args.count,
+            args.rounds,
+            databases=databases,
+            peers=not args.no_peers,
+            ditto_count=min(args.ditto_count, args.count),
+            million=args.million,
+        )
+    print("\n".join(as_text(table) for table in tables))
 
 
 if __name__ == "__main__":

@@ -18,8 +18,7 @@ from .dates import current_week_start
 from .feeds import blog_feed_links
 from .pages import SochefPageMixin
 from .press import PressMention
-from .weeks.html import for_summaries
-from .weeks.models import with_slots
+from .weeks.html import for_summaries, with_listed_slots
 from .weeks.pages import GuestWeekIndexPage
 from .weeks.views import link_guests
 
@@ -102,9 +101,9 @@ class SochefLandingPage(SochefPageMixin, Page):
         if self.guest_index is None:
             return None
         weeks = self.guest_index.weeks().filter(week_start__gte=current_week_start())
-        week = for_summaries(with_slots(weeks.order_by("week_start"))).first()
+        week = for_summaries(weeks.order_by("week_start")).first()
         if week is not None:
-            link_guests([week], index=self.guest_index)
+            link_guests(with_listed_slots([week]), index=self.guest_index)
         return week
 
     def blog_items(self, request):

@@ -1,8 +1,9 @@
 """What every page of the app shares."""
 
+from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef
 from django.db.models.lookups import StartsWith
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from wagtail.models import PageViewRestriction, Site
 
@@ -26,6 +27,36 @@ def public(pages):
         StartsWith(OuterRef("path"), F("page__path"))
     )
     return pages.exclude(Exists(restricted_above))
+
+
+class WindowCountPaginator(Paginator):
+    """Pages of a queryset annotated with ``found``, a window count of its rows
+    (``Window(Count("pk"))``): the query of a page counts them too, one query instead of
+    Django's two. A page out of range is Django's first or last, counted and read then."""
+
+    def counted(self, found):
+        """The objects paged through of the ``found`` the query counts. You can override this
+        method to page through fewer."""
+        return found
+
+    @cached_property
+    def count(self):
+        first = list(self.object_list[:1])
+        return self.counted(first[0].found if first else 0)
+
+    def get_page(self, number):
+        try:
+            number = int(number or 1)
+        except (TypeError, ValueError):
+            number = 1  # as Django's get_page
+        bottom = (number - 1) * self.per_page
+        found = list(self.object_list[bottom : bottom + self.per_page]) if number >= 1 else []
+        if found:
+            self.count = self.counted(found[0].found)
+            found = found[: self.count - bottom]
+        if found:
+            return self._get_page(found, number, self)
+        return super().get_page(number)
 
 
 class SochefPageMixin:

@@ -1,14 +1,13 @@
 """Finding tweets and guests by words, with Wagtail search (its database backend by default)."""
 
 from django import forms
-from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Window
-from django.utils.functional import cached_property
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 from wagtail.search.backends import get_search_backend
 
 from .archive.models import Tweet, latest_versions
-from .archive.timeline import tweets_to_show
+from .archive.timeline import TweetRow, tweet_rows, tweets_to_show
+from .pages import WindowCountPaginator
 from .search_backend import MAX_QUERY_LENGTH, query_for_backend
 
 #: The most tweets a search counts, ranks and pages through; the page says when more match.
@@ -61,42 +60,43 @@ def search_tweets(query):
     return get_search_backend().search(query_for_backend(query), tweets)
 
 
-class SearchPaginator(Paginator):
+class FoundTweet(TweetRow):
+    """A tweet found, as the app's rendering reads it, and the week page it links to."""
+
+    __slots__ = ("week_page",)
+
+
+class SearchPaginator(WindowCountPaginator):
     """Pages of :func:`search_tweets`, at most ``MAX_RESULTS`` tweets: counted by the query that
     ranks them, then loaded; ``more`` tells that more tweets match than are paged through.
 
     Counting and ranking both read every tweet found, at a million tweets thousands of rows
     from all over the table: one query instead of two reads them once, and on PostgreSQL only
     the first ``MAX_RESULTS + 1`` are read. The page's tweets are then loaded with what their
-    rendering needs (two more queries).
+    rendering needs (two more queries): as :class:`FoundTweet` rows with ``rows``, else as
+    Tweets, which a host's templates may read anything of.
     """
 
-    @cached_property
-    def count(self):
-        """The tweets paged through: the window count of the first (one query)."""
-        first = list(self.object_list[:1])
-        return self._counted(first[0].found if first else 0)
+    def __init__(self, object_list, per_page, rows=False):
+        super().__init__(object_list, per_page)
+        self.rows = rows
 
-    def _counted(self, found):
+    def counted(self, found):
         self.more = found > MAX_RESULTS
         return min(found, MAX_RESULTS)
 
     def get_page(self, number):
-        try:
-            number = int(number or 1)
-        except (TypeError, ValueError):
-            number = 1  # as Django's get_page
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, MAX_RESULTS)
-        found = list(self.object_list[bottom:top]) if 1 <= number and bottom < top else []
-        if found:
-            self.count = self._counted(found[0].found)
-            page = self._get_page(found, number, self)
-        else:  # nothing found, or not a page: the count, and Django's first or last page
-            page = super().get_page(number)
-        loaded = tweets_to_show().in_bulk([tweet.pk for tweet in page.object_list])
-        page.object_list = [loaded[tweet.pk] for tweet in page.object_list if tweet.pk in loaded]
+        page = super().get_page(number)
+        pks = [tweet.pk for tweet in page.object_list]
+        loaded = self.load(pks)
+        page.object_list = [loaded[pk] for pk in pks if pk in loaded]
         return page
+
+    def load(self, pks):
+        """The tweets of primary keys ``pks``, by primary key, with what their rendering needs."""
+        if self.rows:
+            return {row.pk: row for row in tweet_rows(Q(pk__in=pks), row_class=FoundTweet)}
+        return tweets_to_show().in_bulk(pks)
 
 
 def search_guests(query, guests):

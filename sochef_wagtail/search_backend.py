@@ -15,7 +15,8 @@ so this is the one place that cleans them. Query objects (``PlainText``, ``Phras
 code are passed on as they are.
 
 On PostgreSQL it also searches tweets through their own column and index rather than Wagtail's
-index table (sochef_wagtail.search_postgres: fast at a million tweets).
+index table (sochef_wagtail.search_postgres: fast at a million tweets); on SQLite it writes the
+index entries of many tweets in one statement (sochef_wagtail.search_sqlite).
 """
 
 import functools
@@ -78,12 +79,21 @@ def _app_backend_class(backend_class, vendor):
         from .search_postgres import TweetColumnMixin
 
         mixins += (TweetColumnMixin,)
+    elif vendor == "sqlite":
+        # Imported only there: Wagtail defines its FTS model on SQLite only.
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+        from .search_sqlite import TweetEntriesMixin
+
+        if issubclass(backend_class, SQLiteSearchBackend):  # not its fallback without FTS5
+            mixins += (TweetEntriesMixin,)
     return type(backend_class.__name__, (*mixins, backend_class), {})
 
 
 def SearchBackend(params):  # noqa: N802 (the name Wagtail looks for in a backend module)
     """Wagtail's database backend for the default database, cleaning its queries; on
-    PostgreSQL, tweets are searched through their own column (sochef_wagtail.search_postgres)."""
+    PostgreSQL, tweets are searched through their own column (sochef_wagtail.search_postgres),
+    on SQLite indexed many at once (sochef_wagtail.search_sqlite)."""
     backend = DatabaseSearchBackend(params)
     # Wagtail picks the class by the database in use; the same instance, with the mixins on top.
     backend.__class__ = _app_backend_class(type(backend), connection.vendor)

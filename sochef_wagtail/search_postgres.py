@@ -82,11 +82,16 @@ class TweetlessIndex(PostgresIndex):
         if not issubclass(model, Tweet):
             super().add_items(model, objs)
 
+    def add_tweets(self, tweets):
+        """Nothing to write: the column follows the tweets' text."""
+
     def delete_stale_model_entries(self, model):
         if issubclass(model, Tweet):
+            # One DELETE, as Wagtail's own stale entries go: an entry has no relations or
+            # delete signals for the ORM to load it for.
             self.entries.filter(
                 content_type_id__in=get_descendants_content_types_pks(model)
-            )._raw_delete(self.write_connection.alias)
+            ).delete()
         else:
             super().delete_stale_model_entries(model)
 

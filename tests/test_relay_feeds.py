@@ -10,6 +10,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.models import Site
 
+from sochef_wagtail.accounts import RelayAccount
+from sochef_wagtail.choices import Side
 from tests.factories import (
     make_guest,
     make_landing,
@@ -90,6 +92,18 @@ def test_the_feed_of_one_account_lists_only_its_tweets(client, relay, accounts):
 
 def test_a_handle_is_found_whatever_its_case(client, relay):
     assert len(fetch(client, "/feeds/sochef/relay/skyddsombud/rss/").entries) == 2
+
+
+@pytest.mark.parametrize(
+    "platform, handle", [("bluesky", "sochef.bsky.social"), ("mastodon", "sochef@mastodon.social")]
+)
+def test_an_account_of_another_platform_has_its_feed_at_its_handle(client, platform, handle):
+    account = RelayAccount.objects.create(
+        platform=platform, handle=handle, display_name="SOchef", side=Side.WORKER
+    )
+    make_tweet(account, "Hej från " + platform, stockholm(2013, 4, 1, 9))
+    feed = fetch(client, account_feed(account, "atom"))
+    assert [entry.title for entry in feed.entries] == [f"@{handle}: Hej från {platform}"]
 
 
 def test_an_unknown_account_is_not_found(client, relay):

@@ -83,6 +83,16 @@ def test_search_finds_guests_with_their_weeks(client, archive):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("query", "reads"), [("chefsfråga", False), ("skyddsombud", True)])
+def test_the_project_settings_are_read_only_when_a_guest_matches(client, archive, query, reads):
+    search(client, archive, query)
+    with CaptureQueriesContext(connection) as captured:
+        search(client, archive, query)
+    tables = " ".join(executed["sql"] for executed in captured.captured_queries)
+    assert ("sochef_wagtail_projectsettings" in tables) is reads
+
+
+@pytest.mark.django_db
 def test_guests_without_a_published_week_are_not_found(client, archive, accounts):
     make_week(
         archive,
@@ -100,6 +110,29 @@ def test_found_tweets_link_to_their_week(client, archive):
     html = search(client, archive, "arbetsmiljö").content.decode()
     assert "Arbetsmiljö är en chefsfråga." in html
     assert 'href="/sochef/vecka-2013-03-04/">Veckan: Lagret</a>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("template", "markup"),
+    [
+        ("includes/tweet.html", "<p>HOST {{ tweet.like_count }} likes</p>"),
+        (
+            "pages/guest_week_search.html",
+            "{% for tweet in tweets %}<p>HOST {{ tweet.like_count }} likes"
+            " {{ tweet.week_page.title }}</p>{% endfor %}",
+        ),
+    ],
+)
+def test_a_hosts_templates_of_the_results_read_any_field_of_a_found_tweet(
+    client, archive, accounts, host_templates, template, markup
+):
+    make_tweet(accounts[0], "Buller i lagret", created_at=stockholm(2013, 3, 8, 9), like_count=7)
+    (host_templates.parent / "pages").mkdir()
+    (host_templates.parent / template).write_text(markup)
+    assert "<p>HOST 7 likes" in search(client, archive, "buller").content.decode()
+    if template.startswith("pages/"):
+        assert "<p>HOST 7 likes Lagret</p>" in search(client, archive, "buller").content.decode()
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 """The tweets' own search index on PostgreSQL (migration 0012, sochef_wagtail/search_postgres.py):
-a stored generated column that follows every write, and a GIN index over it. On SQLite nothing
-changes: tweets are found through Wagtail's index (FTS5). Run on both databases."""
+a stored generated column that follows every write, and a GIN index over it. On SQLite tweets
+are found through Wagtail's index (FTS5), their entries written in SQL by the indexing task
+(sochef_wagtail/search_sqlite.py). Run on both databases."""
 
 import datetime
 
@@ -12,8 +13,9 @@ from wagtail.search.backends.database.postgres.postgres import PostgresSearchBac
 from wagtail.search.models import IndexEntry
 
 from sochef_wagtail.archive.models import Tweet
+from sochef_wagtail.archive.tasks import index_tweets
 from sochef_wagtail.search import search_tweets
-from tests.factories import make_guest, make_tweet, stockholm
+from tests.factories import make_guest, make_tweet, make_tweets, stockholm
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +118,31 @@ def test_wagtails_index_table_holds_no_tweets_and_update_index_clears_old_ones(a
     assert tweet_entries() == 0
     assert IndexEntry.objects.filter(content_type__model="guest").count() == 1
     assert found("skyddsrond") == ["Skyddsronden i lagret"]
+
+
+def index_rows():
+    return sorted(
+        IndexEntry.objects.filter(content_type__model="tweet").values_list(
+            "object_id", "title", "autocomplete", "body", "title_norm"
+        )
+    )
+
+
+def test_on_sqlite_the_indexing_task_writes_the_entries_wagtail_writes(accounts):
+    """sochef_wagtail/search_sqlite.py writes them in SQL; Wagtail's own SQLite index, given
+    the tweets, is the reference. A tweet indexed before with another text is updated."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's index table (PostgreSQL indexes tweets in their own column)")
+    from wagtail.search.backends.database.sqlite.sqlite import SQLiteSearchBackend
+
+    tweets = make_tweets(accounts[0], 3, stockholm(2013, 3, 4, 9))  # bulk_create: not indexed
+    SQLiteSearchBackend({}).add(tweets[0])
+    Tweet.objects.filter(pk=tweets[0].pk).update(text="Buller & <damm> i lagret")
+    pks = sorted(tweet.pk for tweet in tweets)
+    assert index_tweets([(pks[0], pks[-1])]) == "3 tweets indexed for search"
+    written = index_rows()
+    assert found("damm") == ["Buller & <damm> i lagret"]
+    assert len(found("nummer")) == 2
+    IndexEntry.objects.filter(content_type__model="tweet").delete()
+    SQLiteSearchBackend({}).add_bulk(Tweet, list(Tweet.objects.filter(pk__in=pks)))
+    assert written == index_rows()

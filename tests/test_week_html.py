@@ -11,9 +11,17 @@ from django.test import RequestFactory
 from django.test.html import parse_html
 from django.utils import translation
 
-from sochef_wagtail.choices import Role
+from sochef_wagtail.accounts import RelayAccount
+from sochef_wagtail.choices import Platform, Role, Side
 from sochef_wagtail.models import GuestWeekPage
-from sochef_wagtail.weeks.html import guest_card, img_tag, week_summary_html
+from sochef_wagtail.weeks.html import (
+    PHOTO_FILTER,
+    guest_card,
+    img_tag,
+    list_slots,
+    week_summary_html,
+    with_listed_slots,
+)
 from sochef_wagtail.weeks.models import with_slots
 from tests.factories import make_accounts, make_guest, make_image, make_index, make_week
 from tests.xss_corpus import ALL, injected_markup
@@ -143,3 +151,80 @@ def test_a_host_week_summary_on_the_index_reads_any_field_of_the_week(host_templ
     GuestWeekPage.objects.filter(pk=weeks[1].pk).update(intro="Om veckan")
     html = client.get(weeks[0].get_parent().url).content.decode()
     assert f"<li>HOST {weeks[1].slug} Om veckan</li>" in html
+
+
+def slot_values(slot):
+    """What a listing shows of a slot (ListedSlot or GuestSlot), its photo's renditions too."""
+    account, guest, photo = slot.account, slot.guest, slot.guest.photo
+    renditions = [
+        (rendition.url, rendition.width, rendition.height, rendition.focal_point_key)
+        for rendition in getattr(photo, "prefetched_renditions", [])
+        if photo is not None and rendition_spec(rendition) == PHOTO_FILTER.spec
+    ]
+    focal_point = (
+        (photo.pk, photo.focal_point_x, photo.focal_point_y)
+        + (photo.focal_point_width, photo.focal_point_height)
+        if photo
+        else None
+    )
+    return (
+        (slot.pk, slot.account_id, account.handle, account.side, account.profile_url)
+        + (guest.name, guest.role, guest.role_other, guest.organisation, guest.sector)
+        + (guest.handle, guest.slug, focal_point, sorted(renditions))
+    )
+
+
+def rendition_spec(rendition):
+    return getattr(rendition, "filter_spec", PHOTO_FILTER.spec)  # a ListedRendition is one
+
+
+@pytest.mark.django_db
+def test_listed_slots_are_the_orms_slots_in_one_query(django_assert_num_queries):
+    weeks = listed_weeks()
+    employer, worker = weeks[0].slots.all()[0].account, weeks[1].slots.all()[0].account
+    # A photo with renditions of two focal points and of other specs, and one with none yet.
+    photo = make_image("Fokus")
+    photo.get_rendition(PHOTO_FILTER)
+    photo.get_rendition("fill-192x192")
+    photo.focal_point_x, photo.focal_point_y = 10, 20
+    photo.focal_point_width = photo.focal_point_height = 30
+    photo.save()
+    photo.get_rendition(PHOTO_FILTER)
+    pair = [
+        (employer, make_guest("Fia", photo=photo)),
+        (worker, make_guest("Ny", photo=make_image())),
+    ]
+    index = weeks[0].get_parent()
+    make_week(index, MONDAY + datetime.timedelta(weeks=2), pair)
+    # An account of another platform: its profile is on that platform.
+    mastodon = RelayAccount.objects.create(
+        platform=Platform.MASTODON, handle="so@mastodon.social", display_name="S", side=Side.WORKER
+    )
+    make_week(index, MONDAY + datetime.timedelta(weeks=3), [(mastodon, make_guest("Mia"))])
+    orm = with_slots(GuestWeekPage.objects.order_by("week_start"))
+    expected = {week.pk: [slot_values(slot) for slot in week.slots.all()] for week in orm}
+    with django_assert_num_queries(1):
+        listed = list_slots(list(expected))
+    assert {pk: [slot_values(slot) for slot in slots] for pk, slots in listed.items()} == expected
+    assert list_slots([]) == {}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_week_summary_of_listed_slots_is_the_templates_markup(language):
+    request = RequestFactory().get("/")
+    weeks = listed_weeks()
+    # A photo without its listing rendition yet: made, as the template makes it.
+    employer = weeks[0].slots.all()[0].account
+    make_week(
+        weeks[0].get_parent(),
+        MONDAY + datetime.timedelta(weeks=2),
+        [(employer, make_guest("Ny", photo=make_image()))],
+    )
+    listed = with_listed_slots(list(GuestWeekPage.objects.order_by("week_start")))
+    weeks = with_slots(GuestWeekPage.objects.order_by("week_start"))
+    with translation.override(language):
+        for week, listed_week in zip(weeks, listed, strict=True):
+            listed_week.tweet_count = week.tweet_count = 3
+            made = week_summary_html(listed_week, request, 4)
+            assert parse_html(made) == parse_html(rendered(week, request, 4))

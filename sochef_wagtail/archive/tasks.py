@@ -135,19 +135,27 @@ def index_tweets(pk_ranges):
     """Index the tweets whose primary keys lie in ``pk_ranges`` (inclusive ``(first, last)``
     pairs) for Wagtail search: queued by ``store_tweets`` after it stored them.
 
-    Each batch is read by a range of keys (not a list of thousands), with only the fields the
-    index is made of: not the entities, whose JSON would be decoded for nothing.
+    Each batch is chosen by a range of keys (not a list of thousands). The app's backend
+    indexes that queryset in SQL (``add_tweets``: SQLite writes the entries in one statement,
+    PostgreSQL has nothing to write); another backend is given the tweets, read with only the
+    fields the index is made of: not the entities, whose JSON would be decoded for nothing.
     """
-    backends = list(get_search_backends(with_auto_update=True))
+    indexes = [
+        backend.get_index_for_model(Tweet) for backend in get_search_backends(with_auto_update=True)
+    ]
     fields = ["pk", *{field.field_name for field in Tweet.get_search_fields()}]
     indexed = 0
     for first, last in pk_ranges:
         for start in range(first, last + 1, INDEX_BATCH_SIZE):
-            end = min(start + INDEX_BATCH_SIZE - 1, last)
-            tweets = list(Tweet.objects.filter(pk__range=(start, end)).only(*fields))
-            for backend in backends:
-                backend.add_bulk(Tweet, tweets)
-            indexed += len(tweets)
+            batch = Tweet.objects.filter(pk__range=(start, min(start + INDEX_BATCH_SIZE - 1, last)))
+            tweets = None
+            for index in indexes:
+                if hasattr(index, "add_tweets"):
+                    index.add_tweets(batch)
+                else:
+                    tweets = tweets or list(batch.only(*fields))
+                    index.add_items(Tweet, tweets)
+            indexed += batch.count()
     return f"{indexed} tweets indexed for search"
 
 

@@ -126,9 +126,10 @@ class TweetRow:
 MEDIA_FIELDS = ("id", "media_key", "kind", "file", "alt_text", "width", "height", "position")
 
 
-def tweet_rows(condition, accounts=None):
-    """The tweets matching ``condition`` as :class:`TweetRow` objects, each with its account
-    (of ``accounts``, else read in a second query) and its media, joined: one query."""
+def tweet_rows(condition, accounts=None, row_class=TweetRow):
+    """The tweets matching ``condition`` as :class:`TweetRow` objects (or of its subclass
+    ``row_class``), each with its account (of ``accounts``, else read in a second query) and
+    its media, joined: one query."""
     count = len(TweetRow.FIELDS)
     media_columns = [f"media__{name}" for name in MEDIA_FIELDS]
     found = (
@@ -140,7 +141,7 @@ def tweet_rows(condition, accounts=None):
     for values in found:
         row = rows.get(values[0])
         if row is None:
-            row = rows[values[0]] = TweetRow(values[:count])
+            row = rows[values[0]] = row_class(values[:count])
         if values[count] is not None:
             media = dict(zip(MEDIA_FIELDS, values[count:], strict=True))
             row.media.append(TweetMedia(tweet_id=row.pk, **media))

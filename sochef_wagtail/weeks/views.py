@@ -3,8 +3,7 @@ templates ask: a page served from the cache reads nothing."""
 
 from functools import cached_property
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Window
 from django.db.models.functions import TruncWeek
 from django.http import Http404, QueryDict
 from django.template.loader import render_to_string
@@ -17,9 +16,10 @@ from ..caching.tweets import ARCHIVE_TEMPLATE, cached_tweets_html, tweet_archive
 from ..conf import app_settings
 from ..dates import app_time_zone, current_week_start, local_date
 from ..guests import Guest
+from ..pages import WindowCountPaginator
 from .forms import WeekFilterForm
-from .html import for_summaries
-from .models import GuestSlot, slots_queryset, with_slots
+from .html import for_summaries, slots_of, with_listed_slots
+from .models import GuestSlot, slots_queryset
 
 GUEST_PAGE_PHOTO_SPEC = "fill-192x192"
 
@@ -27,7 +27,7 @@ GUEST_PAGE_PHOTO_SPEC = "fill-192x192"
 def tweet_counts(weeks):
     """Tweets each week page shows by default, per week (slots prefetched), in one query:
     the tweets of the weeks' accounts counted per account and week in SOCHEF_TIME_ZONE."""
-    accounts = {week.pk: {slot.account_id for slot in week.slots.all()} for week in weeks}
+    accounts = {week.pk: {slot.account_id for slot in slots_of(week)} for week in weeks}
     account_ids = set().union(*accounts.values())
     per_week = {}
     if account_ids:
@@ -100,10 +100,10 @@ class WeekListing:
     @cached_property
     def weeks(self):
         """The asked-for page of past weeks, each with its ``tweet_count``."""
-        weeks = for_summaries(with_slots(self.past_weeks))
-        paginator = Paginator(weeks, app_settings.INDEX_PAGE_SIZE)
+        weeks = for_summaries(self.past_weeks).annotate(found=Window(Count("pk")))
+        paginator = WindowCountPaginator(weeks, app_settings.INDEX_PAGE_SIZE)
         page_of_weeks = paginator.get_page(self.query.get("page"))
-        listed = list(page_of_weeks)
+        listed = with_listed_slots(list(page_of_weeks))
         link_guests(listed, index=self.index)
         counts = tweet_counts(listed)
         for week in listed:
@@ -127,8 +127,8 @@ class WeekListing:
         if not self.project.lists_upcoming:
             return []
         weeks = self.all_weeks.filter(week_start__gt=self.this_week)
-        weeks = for_summaries(with_slots(weeks.order_by("week_start")))
-        return link_guests(list(weeks), index=self.index)
+        weeks = with_listed_slots(list(for_summaries(weeks.order_by("week_start"))))
+        return link_guests(weeks, index=self.index)
 
 
 class WeekContent:
@@ -252,7 +252,7 @@ def link_guests(weeks, request=None, index=None):
         index_urls = {parent.path: parent.get_url(request) for parent in parents}
         urls = {pk: index_urls.get(path) for pk, path in parent_paths.items()}
     for week in weeks:
-        for slot in week.slots.all():
+        for slot in slots_of(week):
             slot.guest_url = guest_url(urls[week.pk], slot.guest)
     return weeks
 
