@@ -90,11 +90,24 @@ def pytest_configure(config):
 @pytest.hookimpl(tryfirst=True)  # before -m selects by these marks
 def pytest_collection_modifyitems(config, items):
     for item in items:
+        refuse_a_parameter_named_page(item)
         if "page" in getattr(item, "fixturenames", ()) and "live_server" in item.fixturenames:
             item.add_marker(pytest.mark.browser)
         # What the browser shows comes through the app's own code either way: one pass is enough.
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.db_independent)
+
+
+def refuse_a_parameter_named_page(item):
+    """A test parametrizing an argument named ``page`` (pytest-playwright's fixture) still gets
+    the session-scoped ``browser_name`` parameter; pytest then runs it beside the browser
+    tests, which pulls those (live_server, whose flush empties the database) ahead of database
+    tests that need the site and groups the migrations made: 20 failures on PostgreSQL."""
+    if "page" in getattr(getattr(item, "callspec", None), "params", {}):
+        raise pytest.UsageError(
+            f"{item.nodeid}: a parametrized argument named 'page' is taken for pytest-playwright's "
+            "fixture and moves the browser tests; give it another name"
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -107,14 +107,14 @@ def test_index_paginates_and_keeps_the_filters_in_page_links(client, index_page,
 @pytest.mark.django_db
 @override_settings(SOCHEF_INDEX_PAGE_SIZE=2)
 @pytest.mark.parametrize(
-    ("page", "shown", "listed"),
+    ("requested", "shown", "listed"),
     [("1", 1, 2), ("3", 3, 1), ("999", 3, 1), ("0", 3, 1), ("x", 1, 2), ("", 1, 2)],
 )
 def test_a_page_of_weeks_out_of_range_is_djangos_first_or_last(
-    client, index_page, accounts, page, shown, listed
+    client, index_page, accounts, requested, shown, listed
 ):
     make_weeks(index_page, accounts, 5)
-    weeks = client.get(index_page.url, {"page": page}).context["listing"].weeks
+    weeks = client.get(index_page.url, {"page": requested}).context["listing"].weeks
     assert (weeks.number, len(weeks), weeks.paginator.count, weeks.paginator.num_pages) == (
         shown,
         listed,

@@ -150,14 +150,16 @@ def test_search_results_are_paginated(client, archive, accounts):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("page", "shown"), [("99", 3), ("0", 3), ("x", 1), ("", 1), ("2", 2)])
+@pytest.mark.parametrize(
+    ("requested", "shown"), [("99", 3), ("0", 3), ("x", 1), ("", 1), ("2", 2)]
+)
 def test_a_search_page_out_of_range_shows_the_first_or_last_as_django_does(
-    client, archive, accounts, page, shown
+    client, archive, accounts, requested, shown
 ):
     for n in range(25):
         make_tweet(accounts[1], f"Buller nummer {n}", created_at=stockholm(2013, 3, 8, 9, n))
     with override_settings(SOCHEF_INDEX_PAGE_SIZE=10):
-        tweets = search(client, archive, "buller", page=page).context["tweets"]
+        tweets = search(client, archive, "buller", page=requested).context["tweets"]
     assert (tweets.number, tweets.paginator.count) == (shown, 25)
     assert len(tweets) == (5 if shown == 3 else 10)
     assert all(tweet.text.startswith("Buller nummer") for tweet in tweets)
