@@ -23,7 +23,8 @@ def focused(page):
 
 
 def test_reader_nominates_a_guest_with_the_keyboard_only(live_server, page, settings):
-    settings.SOCHEF_FORM_MIN_SECONDS = 1
+    # The keyboard here is faster than any minimum time: the time trap is test_nominations'.
+    settings.SOCHEF_FORM_MIN_SECONDS = 0
     make_accounts()  # the side labels name the relay accounts
     nomination_page = make_nomination_page()
     page.goto(live_server.url + nomination_page.url)
