@@ -58,7 +58,7 @@ def every_kind_of_tweet(employer, worker, nasty="<b>&</b>"):
         possibly_sensitive=True,
         created_at=stockholm(2012, 9, 5, 23, 59),
     )
-    make_reply(own, worker, "Tråden fortsätter")
+    make_reply(own, worker, "Tråden fortsätter", possibly_sensitive=True, content_warning=nasty)
     make_tweet(
         worker,
         "Svar till någon annan",

@@ -133,7 +133,8 @@ def tweet_html(tweet, show_context=False, show_side=False, strings=None):
             f"    {strings.in_reply_to}\n    {answered}\n  </p>\n"
         )
     if tweet.possibly_sensitive:
-        parts.append(f'  <details class="sochef-tweet__sensitive"><summary>{sensitive}</summary>\n')
+        warning = escape(tweet.content_warning) if tweet.content_warning else sensitive
+        parts.append(f'  <details class="sochef-tweet__sensitive"><summary>{warning}</summary>\n')
     parts.append(
         f'  <p class="sochef-tweet__text"{lang_attribute(tweet.language)}>'
         f"{tweet_text_html(tweet.text, tweet.entities, tweet.links)}</p>\n"

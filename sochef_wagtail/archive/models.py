@@ -78,6 +78,8 @@ class Tweet(index.Indexed, models.Model):
         _("client"), max_length=100, blank=True, help_text=_("The app it was posted with.")
     )
     possibly_sensitive = models.BooleanField(_("possibly sensitive"), default=False)
+    # A default in the database too: rows written without the ORM need not name the column.
+    content_warning = models.TextField(_("content warning"), blank=True, default="", db_default="")
     place_name = models.CharField(_("place"), max_length=200, blank=True)
     latest_version_id = models.CharField(
         _("latest version"),

@@ -70,6 +70,8 @@ class TweetRow:
     retweet_count: int = 0
     client: str = ""
     possibly_sensitive: bool = False
+    #: What a Mastodon post warns of, shown instead of the general warning; "" elsewhere.
+    content_warning: str = ""
     place_name: str = ""
     #: The versions of a tweet edited on X, oldest first, this one among them; () if never edited.
     edit_tweet_ids: tuple[str, ...] = ()
@@ -108,6 +110,7 @@ class TweetRow:
             "retweet_count": self.retweet_count,
             "client": self.client,
             "possibly_sensitive": self.possibly_sensitive,
+            "content_warning": self.content_warning,
             "place_name": self.place_name,
             "latest_version_id": self.latest_version_id,
             "edited": self.edited,

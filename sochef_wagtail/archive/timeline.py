@@ -104,6 +104,7 @@ class TweetRow:
         "lang",
         "client",
         "possibly_sensitive",
+        "content_warning",
         "place_name",
         "edited",
     )
