@@ -147,11 +147,11 @@ def test_connection_lost_while_x_answers_is_opened_again_and_each_tweet_stored_o
             terminate(connection.connection.info.backend_pid)
 
     summary = fetch_with(tweets, end_connection_once)
-    assert "150 new tweets" in summary
+    assert "150 new posts" in summary
     assert fetched_ids() == sorted(int(tweet["id"]) for tweet in tweets)
     assert "database connection" in caplog.text
 
-    assert "0 new tweets" in fetch_with(tweets, None)
+    assert "0 new posts" in fetch_with(tweets, None)
     assert Tweet.objects.count() == 150
 
 
@@ -191,7 +191,7 @@ def test_connection_lost_inside_the_storing_transaction_is_retried_and_stores_on
     summary = fetch_with(tweets, note_pid)
     helper.join(60)
     assert failures == []
-    assert "120 new tweets" in summary
+    assert "120 new posts" in summary
     assert fetched_ids() == sorted(int(tweet["id"]) for tweet in tweets)
 
 

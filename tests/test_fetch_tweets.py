@@ -3,9 +3,11 @@
 import datetime
 import io
 
+import httpx
 import pytest
 import requests
 import responses
+import respx
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -90,7 +92,7 @@ def test_first_fetch_resolves_and_stores_the_user_id(api, worker):
     worker.refresh_from_db()
     assert worker.platform_id == "42"
     assert Tweet.objects.get().tweet_id == "11"
-    assert "@Skyddsombud: 1 new tweets" in out
+    assert "@Skyddsombud: 1 new posts" in out
 
 
 def test_known_user_id_is_not_asked_again(api, worker):
@@ -209,7 +211,7 @@ def test_tweets_fetched_again_are_not_stored_twice(api, worker):
     fetch()
     out = fetch()
     assert Tweet.objects.count() == 1
-    assert "0 new tweets, 1 already present" in out
+    assert "0 new posts, 1 already present" in out
 
 
 def test_rate_limit_stops_with_the_reset_time_and_stores_nothing(api, worker):
@@ -381,7 +383,7 @@ def no_token(settings, monkeypatch):
     monkeypatch.delenv("SOCHEF_X_BEARER_TOKEN", raising=False)
 
 
-def test_schedule_command_without_token_schedules_nothing(no_token):
+def test_schedule_command_without_token_schedules_nothing(no_token, accounts):
     with pytest.raises(CommandError) as raised:
         call_command("sochef_schedule", stdout=io.StringIO())
     assert "SOCHEF_X_BEARER_TOKEN" in str(raised.value) and "not scheduled" in str(raised.value)
@@ -390,7 +392,7 @@ def test_schedule_command_without_token_schedules_nothing(no_token):
 
 
 def test_editors_are_told_on_the_dashboard_and_import_page_that_the_fetch_fails(
-    client, settings, monkeypatch
+    client, settings, monkeypatch, accounts
 ):
     call_command("sochef_schedule", stdout=io.StringIO())  # scheduled while a token was set
     settings.SOCHEF_X_BEARER_TOKEN = ""
@@ -485,19 +487,47 @@ def test_an_edit_fetched_later_hides_the_version_stored_before(api, worker):
     assert [tweet.tweet_id for thread in shown.threads for tweet in thread.tweets] == ["52"]
 
 
-def test_accounts_on_other_platforms_are_left_to_their_own_fetch(api, worker):
+def test_each_platforms_accounts_are_fetched_from_their_own_api(api, worker):
     bluesky = RelayAccount.objects.create(
         platform=Platform.BLUESKY,
         handle="skyddsombud.bsky.social",
+        platform_id="did:plc:000000000000000000000002",
         display_name="Skyddsombud",
         side=worker.side,
     )
     add_user(api)
     add_page(api, [api_tweet(1)])
-    fetch()
+    feed = {
+        "feed": [
+            {
+                "post": {
+                    "uri": f"at://{bluesky.platform_id}/app.bsky.feed.post/3k1",
+                    "cid": "bafyreia",
+                    "author": {"did": bluesky.platform_id, "handle": bluesky.handle},
+                    "record": {
+                        "$type": "app.bsky.feed.post",
+                        "text": "Hej från Bluesky",
+                        "createdAt": "2024-03-04T08:00:00Z",
+                    },
+                    "indexedAt": "2024-03-04T08:00:00Z",
+                }
+            }
+        ]
+    }
+    with respx.mock:
+        appview = respx.get("https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed")
+        appview.mock(return_value=httpx.Response(200, json=feed))
+        out = fetch()
+        assert appview.call_count == 1
     assert [call.request.url.split("?")[0] for call in api.calls] == [USER_URL, TWEETS_URL]
-    assert not Tweet.objects.filter(account=bluesky).exists()
-    message = fetch_error("--account", "skyddsombud.bsky.social")
-    assert message == (
-        "@skyddsombud.bsky.social is a Bluesky account: the X API does not fetch its posts."
-    )
+    assert "@skyddsombud.bsky.social: 1 new posts" in out
+    assert Tweet.objects.get(account=bluesky).text == "Hej från Bluesky"
+
+
+def test_a_site_without_x_accounts_fetches_and_schedules_without_an_x_token(settings, worker):
+    settings.SOCHEF_X_BEARER_TOKEN = ""
+    worker.active = False
+    worker.save()
+    assert fetch() == ""
+    call_command("sochef_schedule", stdout=io.StringIO())
+    assert Schedule.objects.filter(name=FETCH_SCHEDULE).exists()

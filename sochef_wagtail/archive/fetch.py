@@ -1,4 +1,5 @@
-"""Fetching relay accounts' new tweets from the X API v2 with tweepy.
+"""Fetching relay accounts' new posts: from the X API v2 with tweepy here, from Bluesky and
+Mastodon in ``bluesky.py`` and ``mastodon.py``, which use this module's errors, retries and storing.
 
 All pages of one account are read before anything is stored, then stored in one transaction
 through the same normaliser and storing function as the archive import: a fetch that stops
@@ -72,33 +73,42 @@ class FetchResult:
     new: int
     present: int
     pages: int
+    #: Posts read but not stored: not public, or unusable.
+    skipped: int = 0
+    #: What an editor should know of the account, e.g. that it was renamed.
+    notice: str = ""
 
     @property
     def summary(self):
-        return _(
-            "@%(handle)s: %(new)s new tweets, %(present)s already present, %(pages)s pages."
-        ) % {
+        values = {
             "handle": self.handle,
             "new": self.new,
             "present": self.present,
             "pages": self.pages,
+            "skipped": self.skipped,
         }
+        if self.skipped:
+            summary = _(
+                "@%(handle)s: %(new)s new posts, %(present)s already present, %(skipped)s "
+                "skipped, %(pages)s pages."
+            )
+        else:
+            summary = _(
+                "@%(handle)s: %(new)s new posts, %(present)s already present, %(pages)s pages."
+            )
+        summary %= values
+        return f"{summary} {self.notice}" if self.notice else summary
 
 
 def active_accounts(handle=""):
-    """The X accounts to fetch: every active one, or the one named (whatever its state)."""
+    """The accounts to fetch: every active one, or the one named (whatever its state)."""
     if not handle:
-        return list(RelayAccount.objects.filter(active=True, platform=Platform.X))
+        return list(RelayAccount.objects.filter(active=True).order_by("platform", "pk"))
     account = relay_account_named(handle)
     if account is None:
         raise FetchError(
             _("@%(handle)s is not a relay account of this site. Relay accounts: %(known)s.")
             % {"handle": handle.removeprefix("@"), "known": relay_account_handles()}
-        )
-    if account.platform != Platform.X:
-        raise FetchError(
-            _("@%(handle)s is a %(platform)s account: the X API does not fetch its posts.")
-            % {"handle": account.handle, "platform": account.get_platform_display()}
         )
     return [account]
 
@@ -123,18 +133,35 @@ def make_client():
 
 
 def fetch_tweets(handle="", on_result=None):
-    """Fetch every active account (or the one named); stop at the first that cannot be fetched.
+    """Fetch every active account (or the one named) from its platform; stop at the first that
+    cannot be fetched.
 
-    Raises ``FetchError`` (configuration) or ``FetchStopped`` (X cannot answer now); accounts
-    fetched before the stop keep what they stored. ``on_result(FetchResult)`` after each one.
+    Raises ``FetchError`` (configuration, an account gone) or ``FetchStopped`` (the platform
+    cannot answer now); accounts fetched before the stop keep what they stored.
+    ``on_result(FetchResult)`` after each one. X's client is made only for an X account: a
+    site on Bluesky and Mastodon needs no X token.
     """
-    client = make_client()
+    x_client = None
     results = []
     for account in active_accounts(handle):
-        results.append(fetch_account(account, client))
+        if account.platform == Platform.X:
+            x_client = x_client or make_client()
+            results.append(fetch_account(account, x_client))
+        else:
+            results.append(_platform_fetch(account.platform)(account))
         if on_result:
             on_result(results[-1])
     return results
+
+
+def _platform_fetch(platform):
+    # Imported when needed: those modules build on this one's errors, retries and storing.
+    from . import bluesky, mastodon
+
+    return {
+        Platform.BLUESKY: bluesky.fetch_bluesky_account,
+        Platform.MASTODON: mastodon.fetch_mastodon_account,
+    }[platform]
 
 
 def fetch_account(account, client):
@@ -172,11 +199,11 @@ def fetch_account(account, client):
         token = (response.meta or {}).get("next_token")
         if not token:
             break
-    stored = _store(account, rows)
+    stored = store_fetched(account, rows)
     return FetchResult(account.handle, stored.created, stored.present, pages)
 
 
-def _store(account, rows):
+def store_fetched(account, rows):
     """Store the fetched ``rows``, on a new database connection when the one in use is lost.
 
     django-q2 does not run a task again that raised, and X's pages would cost another request
@@ -219,6 +246,37 @@ def _rows(response, account):
     return rows
 
 
+class Retry(Exception):  # noqa: N818 (not an error: a request worth sending again)
+    """Raised by an attempt of :func:`retrying` whose failure may pass: 5xx, time-out."""
+
+    def __init__(self, problem):
+        super().__init__(problem)
+        self.problem = problem
+
+
+def retrying(attempt, service, handle):
+    """``attempt()``, tried again after a growing pause while it raises :class:`Retry`, at most
+    ``SOCHEF_FETCH_MAX_TRIES`` times; then ``FetchStopped``. ``service`` names who failed."""
+    tries = max(app_settings.FETCH_MAX_TRIES, 1)
+    for number in range(1, tries + 1):
+        try:
+            return attempt()
+        except Retry as retry:
+            problem = retry.problem
+        if number < tries:
+            delay = app_settings.FETCH_BACKOFF_SECONDS * 2 ** (number - 1)
+            logger.info(
+                "%s: %s for @%s; try %s in %s s", service, problem, handle, number + 1, delay
+            )
+            time.sleep(delay)
+    message = _(
+        "%(service)s failed %(tries)s times (%(problem)s) for @%(handle)s: nothing was stored; "
+        "the next fetch tries again."
+    ) % {"service": service, "tries": tries, "problem": problem, "handle": handle}
+    logger.warning(message)
+    raise FetchStopped(message)
+
+
 class _Api:
     """Calls to X with limited retries on 5xx answers, invalid JSON and time-outs."""
 
@@ -226,45 +284,36 @@ class _Api:
         self.client, self.account = client, account
 
     def call(self, method, *args, **kwargs):
-        tries = max(app_settings.FETCH_MAX_TRIES, 1)
-        for attempt in range(1, tries + 1):
-            try:
-                return method(*args, **kwargs)
-            except tweepy.TooManyRequests as error:
-                raise self._rate_limited(error) from None
-            except tweepy.Unauthorized:
-                raise FetchError(
-                    _("X refused the bearer token (401): check SOCHEF_X_BEARER_TOKEN.")
-                ) from None
-            except tweepy.Forbidden as error:
-                raise self._forbidden(error) from None
-            except tweepy.NotFound:
-                raise FetchError(
-                    _("X knows no user @%(handle)s (404).") % {"handle": self.account.handle}
-                ) from None
-            except (tweepy.TwitterServerError, requests.RequestException) as error:
-                problem = _describe(error)
-            except tweepy.HTTPException as error:
-                raise FetchError(
-                    _("X answered %(status)s for @%(handle)s: %(error)s")
-                    % {
-                        "status": error.response.status_code,
-                        "handle": self.account.handle,
-                        "error": str(error).splitlines()[0],
-                    }
-                ) from None
-            if attempt < tries:
-                delay = app_settings.FETCH_BACKOFF_SECONDS * 2 ** (attempt - 1)
-                logger.info(
-                    "X API %s for @%s; try %s in %s s", problem, self.account, attempt + 1, delay
-                )
-                time.sleep(delay)
-        message = _(
-            "X's API failed %(tries)s times (%(problem)s) for @%(handle)s: nothing was stored; "
-            "the next fetch tries again."
-        ) % {"tries": tries, "problem": problem, "handle": self.account.handle}
-        logger.warning(message)
-        raise FetchStopped(message)
+        return retrying(
+            lambda: self._attempt(method, args, kwargs), _("X's API"), self.account.handle
+        )
+
+    def _attempt(self, method, args, kwargs):
+        try:
+            return method(*args, **kwargs)
+        except tweepy.TooManyRequests as error:
+            raise self._rate_limited(error) from None
+        except tweepy.Unauthorized:
+            raise FetchError(
+                _("X refused the bearer token (401): check SOCHEF_X_BEARER_TOKEN.")
+            ) from None
+        except tweepy.Forbidden as error:
+            raise self._forbidden(error) from None
+        except tweepy.NotFound:
+            raise FetchError(
+                _("X knows no user @%(handle)s (404).") % {"handle": self.account.handle}
+            ) from None
+        except (tweepy.TwitterServerError, requests.RequestException) as error:
+            raise Retry(_describe(error)) from None
+        except tweepy.HTTPException as error:
+            raise FetchError(
+                _("X answered %(status)s for @%(handle)s: %(error)s")
+                % {
+                    "status": error.response.status_code,
+                    "handle": self.account.handle,
+                    "error": str(error).splitlines()[0],
+                }
+            ) from None
 
     def _rate_limited(self, error):
         reset = error.response.headers.get("x-rate-limit-reset", "")

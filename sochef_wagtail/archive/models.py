@@ -153,7 +153,8 @@ class TweetMedia(models.Model):
     """A picture or video of a tweet, stored through Django's storage."""
 
     tweet = models.ForeignKey(Tweet, on_delete=models.CASCADE, related_name="media")
-    media_key = models.CharField(_("media id"), max_length=40)
+    # X's media keys, Mastodon's attachment ids, Bluesky's blob CIDs (59 characters).
+    media_key = models.CharField(_("media id"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=MediaKind.choices)
     file = models.FileField(_("file"), upload_to="sochef/tweet_media/", blank=True)
     alt_text = models.TextField(_("alt text"), blank=True)

@@ -695,3 +695,21 @@ def _place(text, kind, needle, guesses, taken):
         (m.start(), m.end()) for m in pattern.finditer(text) if (m.start(), m.end()) not in taken
     ]
     return min(found, key=lambda span: abs(span[0] - hint), default=None)
+
+
+def credited(handle, mention, text, entities):
+    """A shared post's ``text`` after "@handle: ", that "@handle" a mention entity (with the
+    values of ``mention``: where it links), the other entities moved along."""
+    prefix = f"@{handle}: "
+    shift = len(prefix)
+    moved = {
+        kind: [
+            {**item, "start": item["start"] + shift, "end": item["end"] + shift} for item in items
+        ]
+        for kind, items in entities.items()
+    }
+    moved["mentions"] = [
+        {"start": 0, "end": shift - 2, "handle": handle, **mention},
+        *moved.get("mentions", ()),
+    ]
+    return prefix + text, moved

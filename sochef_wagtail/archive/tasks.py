@@ -12,6 +12,8 @@ from django_q.exceptions import TimeoutException
 from django_q.models import Schedule
 from wagtail.search.backends import get_search_backends
 
+from ..accounts import RelayAccount
+from ..choices import Platform
 from ..conf import app_settings
 from .fetch import FetchError, FetchStopped, bearer_token, fetch_tweets
 from .formats import ArchiveError
@@ -235,8 +237,9 @@ def fetch_tweets_task():
 def ensure_schedules():
     """Create or update the django-q2 schedule of the fetch; returns (schedule, created).
 
-    Raises FetchError without an X token: every scheduled run could only fail."""
-    bearer_token()
+    Raises FetchError when an active X account has no X token: each run could only fail."""
+    if _fetches_x():
+        bearer_token()
     return Schedule.objects.update_or_create(
         name=FETCH_SCHEDULE,
         defaults={
@@ -249,7 +252,12 @@ def ensure_schedules():
 
 
 def fetch_schedule_without_token():
-    """The fetch schedule if it exists while no X token is set (each run fails), else None."""
-    if app_settings.X_BEARER_TOKEN:
+    """The fetch schedule if it exists while an active X account has no X token set (each run
+    fails), else None."""
+    if app_settings.X_BEARER_TOKEN or not _fetches_x():
         return None
     return Schedule.objects.filter(name=FETCH_SCHEDULE).first()
+
+
+def _fetches_x():
+    return RelayAccount.objects.filter(active=True, platform=Platform.X).exists()

@@ -11,6 +11,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
+            model_name='tweetmedia',
+            name='media_key',
+            field=models.CharField(max_length=100, verbose_name='media id'),
+        ),
+        migrations.AlterField(
             model_name='tweet',
             name='in_reply_to_handle',
             field=models.CharField(blank=True, max_length=320, verbose_name='in reply to handle'),

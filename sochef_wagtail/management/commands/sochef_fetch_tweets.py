@@ -4,7 +4,10 @@ from sochef_wagtail.archive.fetch import FetchError, FetchStopped, fetch_tweets
 
 
 class Command(BaseCommand):
-    help = "Fetch the relay accounts' new tweets from the X API (SOCHEF_X_BEARER_TOKEN)."
+    help = (
+        "Fetch the relay accounts' new posts: X through its API (SOCHEF_X_BEARER_TOKEN), "
+        "Bluesky and Mastodon through their public APIs."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -6,7 +6,7 @@ from sochef_wagtail.archive.tasks import ensure_schedules
 
 
 class Command(BaseCommand):
-    help = "Create or update the django-q2 schedule that fetches every active account's tweets."
+    help = "Create or update the django-q2 schedule that fetches every active account's posts."
 
     def handle(self, *args, verbosity, **options):
         try:

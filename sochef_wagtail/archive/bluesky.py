@@ -1,0 +1,367 @@
+"""Bluesky posts: a post record (the lexicon's ``app.bsky.feed.post``) becomes a ``TweetRow``,
+and a relay account's new posts are fetched from Bluesky's public AppView with atproto.
+
+The AppView serves any account's public posts without a login. Its author feed comes newest
+first, a page at a time (a cursor); pages are read until one holds a post stored already, then
+stored in one transaction as the X fetch does (``fetch.py``): a fetch that stops half-way
+stores nothing and the next one reads the same pages again.
+
+A post's text is UTF-8 on the wire and its facets (links, mentions, tags) count bytes of it;
+the stored entities count code points, as Python indexes ``text``.
+"""
+
+import datetime
+import logging
+
+from atproto import Client
+from atproto_client import exceptions as at_errors
+from atproto_client.models.utils import get_model_as_dict
+from atproto_client.request import Request
+from django.utils.translation import gettext as _
+
+from ..accounts import RelayAccount
+from ..conf import app_settings
+from .fetch import FetchError, FetchResult, FetchStopped, Retry, retrying, store_fetched
+from .models import MediaKind, Tweet, TweetSource
+from .normalize import (
+    MAX_MEDIA,
+    InvalidTweet,
+    MediaRow,
+    TweetRow,
+    _count,
+    _obj,
+    _objs,
+    _str,
+    credited,
+)
+
+logger = logging.getLogger(__name__)
+
+APPVIEW = "https://public.api.bsky.app"
+PAGE_SIZE = 100
+POST = "app.bsky.feed.post"
+#: Labels, the author's own or a moderation service's, that hide a post behind a warning.
+SENSITIVE_LABELS = {"porn", "sexual", "nudity", "graphic-media", "gore", "!warn"}
+FACET = "app.bsky.richtext.facet#"
+
+
+def normalize_post(uri, record, *, view=None, reply_handle=""):
+    """The ``TweetRow`` of the post ``uri`` whose record is ``record`` (a dict as the lexicon
+    writes it). ``view`` is the AppView's post view around it, when the post was fetched: its
+    counts, its labels and the addresses of its images. ``reply_handle`` names the account the
+    post answers, when known. Raises ``InvalidTweet`` for a record no post can be made of."""
+    if not isinstance(record, dict) or record.get("$type", POST) != POST:
+        raise InvalidTweet(f"{str(uri)[:80]} is not a post")
+    view = _obj(view)
+    raw_text = record.get("text")
+    if not isinstance(raw_text, str):
+        raise InvalidTweet(f"post {str(uri)[:80]} has no text")
+    text, entities = facets_as_entities(raw_text, record.get("facets"))
+    parent = _obj(_obj(record.get("reply")).get("parent"))
+    parent_uri = _str(parent.get("uri"))
+    embed = _obj(record.get("embed"))
+    quoted_uri = _quoted_uri(embed)
+    text, entities = _with_external_link(text, entities, embed)
+    labels = {_str(label.get("val")) for label in _objs(_obj(record.get("labels")).get("values"))}
+    labels |= {_str(label.get("val")) for label in _objs(view.get("labels"))}
+    return TweetRow(
+        tweet_id=uri,
+        created_at=_created_at(record, view, uri),
+        text=text,
+        entities=entities,
+        source=TweetSource.API,
+        in_reply_to_tweet_id=parent_uri,
+        in_reply_to_handle=reply_handle if parent_uri else "",
+        in_reply_to_user_id=_did_of(parent_uri),
+        is_quote=bool(quoted_uri),
+        quoted_tweet_id=quoted_uri,
+        lang=next((_str(lang)[:12] for lang in record.get("langs") or () if _str(lang)), ""),
+        like_count=_count(view.get("likeCount"), uri),
+        retweet_count=_count(view.get("repostCount"), uri),
+        possibly_sensitive=bool(labels & SENSITIVE_LABELS),
+        media=_media(embed, _obj(view.get("embed"))),
+    )
+
+
+def facets_as_entities(raw_text, facets):
+    """(text, entities): the text made storable and the facets as entities of code-point
+    offsets. A facet whose bytes are out of range, split a character or overlap an earlier one
+    is left out, as the Bluesky app leaves it unlinked."""
+    encoded = raw_text.encode("utf-8", "surrogatepass")
+    # The code point that starts at each byte offset, and the end; None inside a character.
+    at_byte = {}
+    position = 0
+    for index, character in enumerate(raw_text):
+        at_byte[position] = index
+        position += len(character.encode("utf-8", "surrogatepass"))
+    at_byte[len(encoded)] = len(raw_text)
+    found = {"urls": [], "mentions": [], "hashtags": []}
+    taken = []
+    for facet in sorted(_objs(facets), key=_byte_start):
+        index = _obj(facet.get("index"))
+        start, end = (
+            at_byte.get(_offset(index, "byteStart")),
+            at_byte.get(_offset(index, "byteEnd")),
+        )
+        if start is None or end is None or start >= end or any(start < e for _s, e in taken):
+            continue
+        entity = _entity(_objs(facet.get("features")), raw_text[start:end])
+        if entity:
+            kind, values = entity
+            found[kind].append({"start": start, "end": end, **values})
+            taken.append((start, end))
+    text = _str(raw_text)  # one code point for one: the offsets stay right
+    return text, {kind: items for kind, items in found.items() if items}
+
+
+def _byte_start(facet):
+    return _offset(_obj(facet.get("index")), "byteStart", -1)
+
+
+def _offset(index, name, default=None):
+    value = index.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _entity(features, written):
+    """The entity of a facet's first feature the app knows: (list name, its values)."""
+    for feature in features:
+        kind = _str(feature.get("$type")).removeprefix(FACET)
+        if kind == "link" and _str(feature.get("uri")):
+            uri = _str(feature["uri"])
+            return "urls", {"url": uri, "expanded_url": uri, "display_url": _str(written)}
+        if kind == "mention" and _str(feature.get("did")):
+            return "mentions", {"handle": _str(written).removeprefix("@"), "did": feature["did"]}
+        if kind == "tag" and _str(feature.get("tag")):
+            return "hashtags", {"tag": _str(feature["tag"])}
+    return None
+
+
+def _with_external_link(text, entities, embed):
+    """A link card's address added at the end of the text when the text does not link it."""
+    embed_type = _str(embed.get("$type"))
+    external = _obj(embed.get("external"))
+    uri = _str(external.get("uri"))
+    if embed_type != "app.bsky.embed.external" or not uri:
+        return text, entities
+    if any(url.get("expanded_url") == uri for url in entities.get("urls", ())):
+        return text, entities
+    start = len(text) + (1 if text else 0)
+    link = {"start": start, "end": start + len(uri), "url": uri, "expanded_url": uri}
+    link["display_url"] = uri
+    return (
+        f"{text}\n{uri}" if text else uri,
+        {**entities, "urls": [*entities.get("urls", ()), link]},
+    )
+
+
+def _quoted_uri(embed):
+    embed_type = _str(embed.get("$type"))
+    if embed_type == "app.bsky.embed.record":
+        return _post_uri(_obj(embed.get("record")).get("uri"))
+    if embed_type == "app.bsky.embed.recordWithMedia":
+        return _post_uri(_obj(_obj(embed.get("record")).get("record")).get("uri"))
+    return ""
+
+
+def _post_uri(value):
+    """``value`` if it is the AT URI of a post (a quote may embed a list or a feed), else ""."""
+    value = _str(value)
+    return value if value.startswith("at://") and f"/{POST}/" in value else ""
+
+
+def _did_of(uri):
+    """The DID an AT URI names its repository by: at://<did>/<collection>/<key>."""
+    authority = uri.removeprefix("at://").partition("/")[0] if uri.startswith("at://") else ""
+    return authority if authority.startswith("did:") else ""
+
+
+def _created_at(record, view, uri):
+    """When the author says the post was written, else when the AppView saw it first."""
+    for value in (record.get("createdAt"), view.get("indexedAt")):
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            continue
+        if moment.tzinfo is not None:
+            return moment.astimezone(datetime.UTC)
+    raise InvalidTweet(f"post {str(uri)[:80]} has no date")
+
+
+def _media(embed, embed_view):
+    """The images or video of a post, from its record (ids, alt texts) and, when fetched, its
+    view (addresses). ``recordWithMedia`` is a quote with media: the media are the post's."""
+    if _str(embed.get("$type")) == "app.bsky.embed.recordWithMedia":
+        embed, embed_view = _obj(embed.get("media")), _obj(embed_view.get("media"))
+    embed_type = _str(embed.get("$type"))
+    if embed_type == "app.bsky.embed.images":
+        views = _objs(embed_view.get("images"))
+        return [
+            _media_row(image, "image", MediaKind.PHOTO, n, views[n] if n < len(views) else {})
+            for n, image in enumerate(_objs(embed.get("images"))[:MAX_MEDIA])
+        ]
+    if embed_type == "app.bsky.embed.video":
+        return [_media_row(embed, "video", MediaKind.VIDEO, 0, embed_view)]
+    return []
+
+
+def _media_row(item, blob_key, kind, position, view):
+    blob = _obj(item.get(blob_key))
+    ratio = _obj(item.get("aspectRatio"))
+    return MediaRow(
+        media_key=_str(_obj(blob.get("ref")).get("$link"))[:100] or str(position),
+        kind=kind,
+        position=position,
+        alt_text=_str(item.get("alt")),
+        width=_dimension(ratio.get("width")),
+        height=_dimension(ratio.get("height")),
+        original_url=_str(view.get("fullsize") or view.get("playlist"))[:500],
+    )
+
+
+def _dimension(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def normalize_feed_item(item, account):
+    """The ``TweetRow`` of one item of an author feed (``app.bsky.feed.defs#feedViewPost``): a
+    post of the account, or a post it reposted, marked as a repost under the repost's own id."""
+    post = _obj(item.get("post"))
+    uri = _post_uri(post.get("uri"))
+    if not uri:
+        raise InvalidTweet("a feed item has no post")
+    parent = _obj(_obj(item.get("reply")).get("parent"))
+    row = normalize_post(
+        uri,
+        post.get("record"),
+        view=post,
+        reply_handle=_str(_obj(parent.get("author")).get("handle")),
+    )
+    reason = _obj(item.get("reason"))
+    if _str(reason.get("$type")) == "app.bsky.feed.defs#reasonRepost":
+        author = _str(_obj(post.get("author")).get("handle"))
+        row.tweet_id = _str(reason.get("uri")) or f"{uri}#repost:{account.platform_id}"
+        row.is_retweet = True
+        row.created_at = _created_at({}, {"indexedAt": reason.get("indexedAt")}, uri)
+        row.text, row.entities = credited(author, {"did": _did_of(uri)}, row.text, row.entities)
+        row.in_reply_to_tweet_id = row.in_reply_to_handle = row.in_reply_to_user_id = ""
+    return row
+
+
+# Fetching ------------------------------------------------------------------------------------
+
+
+def make_client():
+    request = Request(timeout=app_settings.FETCH_TIMEOUT_SECONDS)
+    return Client(base_url=APPVIEW, request=request)
+
+
+def fetch_bluesky_account(account, client=None):
+    """Fetch and store the posts of the Bluesky ``account`` newer than those stored."""
+    client = client or make_client()
+    api = _AppView(account)
+    if not account.platform_id:
+        profile = api.call(client.app.bsky.actor.get_profile, {"actor": account.handle})
+        account.platform_id = profile.did
+        RelayAccount.objects.filter(pk=account.pk).update(platform_id=account.platform_id)
+    rows, pages, skipped, cursor, renamed = [], 0, 0, None, ""
+    while True:
+        params = {"actor": account.platform_id, "limit": PAGE_SIZE, "cursor": cursor}
+        answer = api.call(client.app.bsky.feed.get_author_feed, params)
+        pages += 1
+        items = [get_model_as_dict(item) for item in answer.feed]
+        page = [row for row in map(_usable_row, items, [account] * len(items)) if row]
+        skipped += len(items) - len(page)
+        renamed = renamed or _new_handle(items, account)
+        rows += page
+        cursor = answer.cursor
+        if not cursor or not items or _stored_any(page):
+            break
+    stored = store_fetched(account, rows)
+    result = FetchResult(account.handle, stored.created, stored.present, pages, skipped)
+    if renamed:
+        result.notice = _(
+            "@%(old)s is @%(new)s on Bluesky now: change the relay account's handle."
+        ) % {"old": account.handle, "new": renamed}
+    return result
+
+
+def _usable_row(item, account):
+    """The row of a feed item, or None for a record no post can be made of: any program may
+    write records, and one unusable post must not stop the account's fetch for good."""
+    try:
+        return normalize_feed_item(item, account)
+    except InvalidTweet as error:
+        logger.warning("Bluesky post of @%s skipped: %s", account.handle, error)
+        return None
+
+
+def _new_handle(items, account):
+    """The account's handle as its own posts name it, when that is not the stored one."""
+    for item in items:
+        author = _obj(_obj(item.get("post")).get("author"))
+        if author.get("did") == account.platform_id:
+            handle = _str(author.get("handle"))
+            return handle if handle and handle.lower() != account.handle.lower() else ""
+    return ""
+
+
+def _stored_any(rows):
+    return Tweet.objects.filter(tweet_id__in=[row.tweet_id for row in rows]).exists()
+
+
+class _AppView:
+    """Calls to the AppView, tried again on 5xx answers, network errors and time-outs."""
+
+    def __init__(self, account):
+        self.account = account
+
+    def call(self, method, params):
+        attempt = lambda: self._attempt(method, params)  # noqa: E731
+        return retrying(attempt, _("Bluesky's AppView"), self.account.handle)
+
+    def _attempt(self, method, params):
+        try:
+            return method(params)
+        except at_errors.ModelError as error:
+            raise FetchStopped(
+                _("Bluesky sent an answer for @%(handle)s that is not the lexicon's (%(error)s).")
+                % {"handle": self.account.handle, "error": str(error).splitlines()[0][:200]}
+            ) from None
+        except at_errors.RateLimitExceededError as error:
+            raise self._rate_limited(error) from None
+        except at_errors.BadRequestError as error:
+            # The AppView answers 400 for an account it does not serve: unknown, taken down,
+            # deactivated, or blocking readers who are not logged in.
+            raise FetchError(
+                _("Bluesky cannot show @%(handle)s's posts: %(reason)s.")
+                % {"handle": self.account.handle, "reason": _reason(error)}
+            ) from None
+        except at_errors.NetworkError as error:  # also time-outs, 502
+            raise Retry(_reason(error) or type(error).__name__) from None
+        except at_errors.RequestErrorBase as error:
+            status = error.response.status_code if error.response else 0
+            if status >= 500:
+                raise Retry(str(status)) from None
+            raise FetchError(
+                _("Bluesky's AppView answered %(status)s for @%(handle)s: %(reason)s")
+                % {"status": status, "handle": self.account.handle, "reason": _reason(error)}
+            ) from None
+
+    def _rate_limited(self, error):
+        retry_at = error.reset_at
+        message = _(
+            "Bluesky's rate limit is reached (429) while fetching @%(handle)s: nothing was "
+            "stored; it resets at %(reset)s."
+        ) % {
+            "handle": self.account.handle,
+            "reset": retry_at.strftime("%Y-%m-%d %H:%M UTC") if retry_at else _("an unknown time"),
+        }
+        return FetchStopped(message, retry_at=retry_at)
+
+
+def _reason(error):
+    """What an XRPC error answer says, on one line."""
+    content = error.response.content if error.response else None
+    message = getattr(content, "message", None) or getattr(content, "error", None)
+    return " ".join(str(message or "").split())[:200]
