@@ -150,9 +150,7 @@ def test_search_results_are_paginated(client, archive, accounts):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("requested", "shown"), [("99", 3), ("0", 3), ("x", 1), ("", 1), ("2", 2)]
-)
+@pytest.mark.parametrize(("requested", "shown"), [("99", 3), ("0", 3), ("x", 1), ("", 1), ("2", 2)])
 def test_a_search_page_out_of_range_shows_the_first_or_last_as_django_does(
     client, archive, accounts, requested, shown
 ):
