@@ -1,10 +1,13 @@
 """Relay accounts: the shared accounts (on X, Bluesky or Mastodon) that a new guest takes over
 each week."""
 
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -70,6 +73,15 @@ class RelayAccount(index.Indexed, ClusterableModel):
         default=True,
         help_text=_("Inactive accounts are kept with their history but no longer fetched."),
     )
+    # Written by the fetch (archive/fetch.py), read by editors: no form changes them.
+    fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True, editable=False)
+    fetch_report = models.TextField(
+        _("last fetch"),
+        blank=True,
+        editable=False,
+        help_text=_("What the last fetch of the account's posts said."),
+    )
+    fetch_failed = models.BooleanField(_("last fetch failed"), default=False, editable=False)
 
     panels = [
         MultiFieldPanel(
@@ -84,6 +96,13 @@ class RelayAccount(index.Indexed, ClusterableModel):
         FieldPanel("description"),
         FieldPanel("platform_id"),
         FieldPanel("active"),
+        MultiFieldPanel(
+            [
+                FieldPanel("fetched_at", read_only=True),
+                FieldPanel("fetch_report", read_only=True),
+            ],
+            heading=_("Fetching"),
+        ),
         InlinePanel("follower_snapshots", heading=_("Follower counts"), label=_("Snapshot")),
     ]
 
@@ -160,6 +179,15 @@ class RelayAccount(index.Indexed, ClusterableModel):
         from .archive.models import Tweet  # the archive's models import this module
 
         return stored if Tweet.objects.filter(account_id=self.pk).exists() else None
+
+    @admin.display(description=_("last fetch"))
+    def last_fetch(self):
+        """The last fetch, for the admin's listing: when, and what it said."""
+        if self.fetched_at is None:
+            return _("not fetched yet")
+        moment = date_format(timezone.localtime(self.fetched_at), "SHORT_DATETIME_FORMAT")
+        mark = _("Failed") if self.fetch_failed else _("OK")
+        return f"{mark}, {moment}: {self.fetch_report}"
 
     @property
     def profile_url(self):

@@ -32,7 +32,7 @@ class RelayAccountViewSet(SnippetViewSet):
     model = RelayAccount
     icon = "user"
     menu_label = _("Relay accounts")
-    list_display = ["handle", "platform", "display_name", "side", "active"]
+    list_display = ["handle", "platform", "display_name", "side", "active", "last_fetch"]
     list_filter = ["platform", "side", "active"]
 
 

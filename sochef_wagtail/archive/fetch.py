@@ -16,6 +16,7 @@ import requests
 import tweepy
 from django.db import InterfaceError, OperationalError, connections, router
 from django.db.models.functions import Length
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..accounts import RelayAccount, relay_account_handles, relay_account_named
@@ -133,25 +134,49 @@ def make_client():
 
 
 def fetch_tweets(handle="", on_result=None):
-    """Fetch every active account (or the one named) from its platform; stop at the first that
-    cannot be fetched.
+    """Fetch every active account (or the one named) from its platform.
 
-    Raises ``FetchError`` (configuration, an account gone) or ``FetchStopped`` (the platform
-    cannot answer now); accounts fetched before the stop keep what they stored.
-    ``on_result(FetchResult)`` after each one. X's client is made only for an X account: a
-    site on Bluesky and Mastodon needs no X token.
+    An account that cannot be fetched does not keep the others from being fetched: what went
+    wrong is recorded on it, for the editors, as is each summary. Then the first such error is
+    raised: ``FetchStopped`` (the platform cannot answer now; a rate limit's first, for its
+    reset time) before ``FetchError`` (configuration, an account gone). ``on_result(result)``
+    after each account fetched. X's client is made only for an X account: a site on Bluesky
+    and Mastodon needs no X token.
     """
     x_client = None
-    results = []
+    results, failures = [], []
     for account in active_accounts(handle):
-        if account.platform == Platform.X:
-            x_client = x_client or make_client()
-            results.append(fetch_account(account, x_client))
-        else:
-            results.append(_platform_fetch(account.platform)(account))
+        try:
+            if account.platform == Platform.X:
+                x_client = x_client or make_client()
+                result = fetch_account(account, x_client)
+            else:
+                result = _platform_fetch(account.platform)(account)
+        except (FetchError, FetchStopped) as error:
+            logger.warning("Fetch of @%s failed: %s", account.handle, error)
+            _report(account, str(error), failed=True)
+            failures.append(error)
+            continue
+        _report(account, result.summary, failed=False)
+        results.append(result)
         if on_result:
-            on_result(results[-1])
+            on_result(result)
+    if failures:
+        raise min(failures, key=_urgency)
     return results
+
+
+def _urgency(error):
+    """Which failure is raised: a rate limit with its reset time first, then other stops."""
+    if isinstance(error, FetchStopped):
+        return 0 if error.retry_at else 1
+    return 2
+
+
+def _report(account, report, failed):
+    RelayAccount.objects.filter(pk=account.pk).update(
+        fetched_at=timezone.now(), fetch_report=report, fetch_failed=failed
+    )
 
 
 def _platform_fetch(platform):
