@@ -11,14 +11,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from sochef_wagtail.choices import Role, Sector
+from sochef_wagtail.choices import Platform, Role, Sector
 from sochef_wagtail.statistics.figures import (
     follower_history,
     guests_per_role_and_sector,
+    posts_per_platform_and_side,
     replies_between,
     tweets_per_week,
 )
 from tests.factories import (
+    make_accounts,
     make_follower_snapshot,
     make_guest,
     make_tweet,
@@ -114,6 +116,22 @@ def test_tweets_are_counted_per_week_and_side_in_stockholm_time(relay_data):
 
 
 @pytest.mark.django_db
+def test_posts_are_counted_per_platform_and_side(relay_data):
+    bluesky_employer, bluesky_worker = make_accounts(Platform.BLUESKY)
+    _mastodon_employer, mastodon_worker = make_accounts(Platform.MASTODON)
+    for number in range(2):
+        make_tweet(bluesky_worker, f"Inlägg {number}", created_at=utc(2024, 3, 4, 8, number))
+    make_tweet(mastodon_worker, "Toot", created_at=utc(2024, 3, 4, 9))
+    accounts = [*relay_data, bluesky_employer, bluesky_worker, mastodon_worker]
+    assert posts_per_platform_and_side(accounts) == {
+        "x": {"employer": 3, "worker": 5},
+        "bluesky": {"employer": 0, "worker": 2},
+        "mastodon": {"employer": 0, "worker": 1},
+    }
+    assert list(posts_per_platform_and_side(relay_data)) == ["x"]
+
+
+@pytest.mark.django_db
 def test_replies_between_the_relay_accounts_ignore_threads_and_others(relay_data):
     employer, worker = relay_data
     assert replies_between([employer, worker]) == [(employer, worker, 1), (worker, employer, 1)]
@@ -148,6 +166,7 @@ def test_statistics_page_shows_every_chart_with_its_table(client, relay_data):
     for caption in [
         "Tweets per vecka och sida",
         "Tweets per sida",
+        "Inlägg per plattform och sida",
         "Svar mellan stafettkontona",
         "Följare över tid",
         "Gäster per roll",
@@ -155,7 +174,7 @@ def test_statistics_page_shows_every_chart_with_its_table(client, relay_data):
     ]:
         assert f'<figcaption class="sochef-chart__caption">{caption}</figcaption>' in html
         assert f"<caption>{caption}</caption>" in html
-    assert html.count('<svg class="sochef-chart__svg"') == 6
+    assert html.count('<svg class="sochef-chart__svg"') == 7
     assert "charts.css" in html
     assert '<th scope="row">@ArbetsmiljoChef till @Skyddsombud</th>' in html
     assert '<th scope="row">Vecka 37, 2012</th>' in html
@@ -172,6 +191,9 @@ def test_statistics_table_numbers_match_the_data(client, relay_data):
     ]
     assert [row["values"] for row in charts["tweets-per-side"].table_rows()] == [[3], [5]]
     assert [row["values"] for row in charts["replies-between-accounts"].table_rows()] == [[1], [1]]
+    assert [(row["label"], row["values"]) for row in charts["posts-per-platform"].table_rows()] == [
+        ("X", [3, 5])
+    ]
     sectors = charts["guests-per-sector"].table_rows()
     assert [(row["label"], row["values"]) for row in sectors] == [
         ("Privat sektor", [1]),

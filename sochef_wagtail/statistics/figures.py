@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ..accounts import FollowerSnapshot, RelayAccount
 from ..archive.models import Tweet, latest_versions
 from ..charts import BarChart, LineChart, Series
-from ..choices import Role, Sector, Side
+from ..choices import Platform, Role, Sector, Side
 from ..dates import WEEK, app_time_zone
 from ..guests import Guest
 from ..weeks.models import GuestSlot
@@ -33,6 +33,26 @@ def tweets_per_week():
             monday += WEEK
             counts.setdefault(monday, dict.fromkeys(Side.values, 0))
     return dict(sorted(counts.items()))
+
+
+def posts_per_platform_and_side(accounts):
+    """{platform: {side: posts}} of the posts of ``accounts``, for each of their platforms, in
+    the order of Platform."""
+    platforms = {account.platform for account in accounts}
+    counts = {
+        platform: dict.fromkeys(Side.values, 0)
+        for platform in Platform.values
+        if platform in platforms
+    }
+    rows = (
+        Tweet.objects.filter(latest_versions(), account__in=accounts)
+        .values("account__platform", "account__side")
+        .annotate(posts=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["account__platform"]][row["account__side"]] = row["posts"]
+    return counts
 
 
 def replies_between(accounts):
@@ -96,6 +116,18 @@ def statistics_charts():
         [Series(_("Tweets"), [sum(s[side] for s in weekly.values()) for side in Side.values])],
         category_label=_("Side"),
     )
+    per_platform = posts_per_platform_and_side(accounts)
+    platform_labels = dict(Platform.choices)
+    platforms_chart = BarChart(
+        "posts-per-platform",
+        _("Posts per platform and side"),
+        [platform_labels[platform] for platform in per_platform],
+        [
+            Series(side_labels[side], [sides[side] for sides in per_platform.values()])
+            for side in Side.values
+        ],
+        category_label=_("Platform"),
+    )
     replies = replies_between(accounts)
     replies_chart = BarChart(
         "replies-between-accounts",
@@ -132,4 +164,12 @@ def statistics_charts():
         [Series(_("Guests"), list(sectors.values()))],
         category_label=_("Sector"),
     )
-    return [tweets_chart, totals_chart, replies_chart, followers_chart, roles_chart, sectors_chart]
+    return [
+        tweets_chart,
+        totals_chart,
+        platforms_chart,
+        replies_chart,
+        followers_chart,
+        roles_chart,
+        sectors_chart,
+    ]
