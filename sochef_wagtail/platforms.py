@@ -29,6 +29,24 @@ BLUESKY_POST = re.compile(
     r"^at://(did:[a-z]+:[A-Za-z0-9._:%-]+)/app\.bsky\.feed\.post/([A-Za-z0-9._:~-]{1,512})\Z"
 )
 _HANDLE_RULES = {platform: re.compile(pattern) for platform, pattern in HANDLE_PATTERNS.items()}
+# What editors paste to name a post: its id or its address, as each platform shows them.
+_X_REFERENCE = re.compile(
+    r"^(?:(?:https?://)?(?:www\.|mobile\.)?(?:x|twitter)\.com/\w+/status(?:es)?/)?(\d{1,25})"
+    r"(?:[/?#]\S*)?\Z",
+    re.IGNORECASE,
+)
+_BLUESKY_APP_POST = re.compile(
+    r"^https://(?:www\.)?bsky\.app/profile/([^/?#\s]{1,253})/post/([A-Za-z0-9._:~-]{1,512})"
+    r"(?:[?#]\S*)?\Z"
+)
+_MASTODON_WEB_POST = re.compile(
+    r"^https://([a-z0-9.-]{1,253})/@([A-Za-z0-9_.-]{1,64})/(\d{1,25})(?:[?#]\S*)?\Z",
+    re.IGNORECASE,
+)
+_MASTODON_STATUS = re.compile(
+    r"^https://([a-z0-9.-]{1,253})/users/([A-Za-z0-9_.-]{1,64})/statuses/(\d{1,25})\Z",
+    re.IGNORECASE,
+)
 
 
 def _path(value):
@@ -74,6 +92,12 @@ class Network:
     def hashtag_url(self, tag, account_handle):
         return f"https://x.com/search?q={quote('#' + tag, safe='')}&src=hashtag_click"
 
+    def post_id_of(self, reference):
+        """The id of the post that ``reference`` names (an id or a post's address, as an
+        editor pastes it), or None when it names none of this platform's."""
+        match = _X_REFERENCE.match(reference)
+        return match[1] if match else None
+
     def cashtag_url(self, tag, account_handle):
         return f"https://x.com/search?q={quote('$' + tag, safe='')}&src=cashtag_click"
 
@@ -109,6 +133,14 @@ class Bluesky(Network):
 
     def hashtag_url(self, tag, account_handle):
         return f"https://bsky.app/hashtag/{_path(tag)}"
+
+    def post_id_of(self, reference):
+        """An at:// URI as it is; a bsky.app address as the URI it shows, its account named
+        as in the address (a DID, or a handle for the caller to turn into one)."""
+        if BLUESKY_POST.match(reference):
+            return reference
+        match = _BLUESKY_APP_POST.match(reference)
+        return f"at://{match[1]}/app.bsky.feed.post/{match[2]}" if match else None
 
     def cashtag_url(self, tag, account_handle):
         return f"https://bsky.app/search?q={_path('$' + tag)}"
@@ -150,6 +182,15 @@ class Mastodon(Network):
 
     cashtag_url = hashtag_url
 
+    def post_id_of(self, reference):
+        """A status's id (https://instance/users/user/statuses/n) from it or from its page on
+        its own instance (https://instance/@user/n); a page of an account of another instance
+        (@user@other) names a copy, not the status."""
+        if match := _MASTODON_STATUS.match(reference) or _MASTODON_WEB_POST.match(reference):
+            instance, user, number = match.groups()
+            return f"https://{instance.lower()}/users/{user}/statuses/{number}"
+        return None
+
 
 NETWORKS = {network.platform: network for network in (Network(), Bluesky(), Mastodon())}
 
@@ -157,3 +198,13 @@ NETWORKS = {network.platform: network for network in (Network(), Bluesky(), Mast
 def network(platform):
     """The :class:`Network` of ``platform`` (X for an unknown value)."""
     return NETWORKS.get(platform, NETWORKS[Platform.X])
+
+
+def post_id_of(reference):
+    """The platform and id of the post ``reference`` names on any platform, or (None, None)."""
+    reference = reference.strip()
+    for platform, links in NETWORKS.items():
+        post_id = links.post_id_of(reference)
+        if post_id:
+            return platform, post_id
+    return None, None

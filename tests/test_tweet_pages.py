@@ -16,8 +16,10 @@ from example_site.blog.models import BlogIndexPage, BlogPage
 from sochef_wagtail.archive.blocks import TweetArchiveBlock, TweetIdBlock
 from sochef_wagtail.archive.models import TweetMedia
 from sochef_wagtail.archive.timeline import tweet_archive
+from sochef_wagtail.choices import Platform
 from tests.factories import (
     STOCKHOLM,
+    make_accounts,
     make_guest,
     make_index,
     make_reply,
@@ -251,6 +253,44 @@ def test_tweet_id_field_accepts_ids_and_permalinks():
     for bad in ("abc", "https://example.com/status/1", "1 2", "javascript:1"):
         with pytest.raises(ValidationError):
             block.clean(bad)
+
+
+@pytest.mark.django_db
+def test_tweet_id_field_takes_bluesky_and_mastodon_addresses_as_their_post_ids():
+    bluesky, _ = make_accounts(Platform.BLUESKY)
+    block = TweetIdBlock()
+    did = bluesky.platform_id
+    uri = f"at://{did}/app.bsky.feed.post/3kabc"
+    assert block.clean(uri) == uri
+    assert block.clean(f"https://bsky.app/profile/{did}/post/3kabc") == uri
+    assert block.clean(f"https://bsky.app/profile/{bluesky.handle.upper()}/post/3kabc?x=1") == uri
+    assert block.clean("https://mastodon.social/@skyddsombud/113520000000000001") == (
+        "https://mastodon.social/users/skyddsombud/statuses/113520000000000001"
+    )
+    status = "https://fack.example/users/bo/statuses/42"
+    assert block.clean(f" {status} ") == status
+    with pytest.raises(ValidationError) as error:
+        block.clean("https://bsky.app/profile/okand.bsky.social/post/3kabc")
+    assert "okand.bsky.social" in str(error.value)
+    for bad in (
+        "https://mastodon.social/@bo@fack.example/42",  # a copy on another instance
+        "https://bsky.app/profile/x/post/<script>",
+        "at://did:plc:x/app.bsky.feed.like/3k",
+        "https://mastodon.social/@skyddsombud/12\n34",
+    ):
+        with pytest.raises(ValidationError):
+            block.clean(bad)
+
+
+@pytest.mark.django_db
+def test_block_shows_the_posts_of_every_platform_it_names(accounts):
+    x_post = make_tweet(accounts[0], "Från X")
+    bluesky_post = make_tweet(make_accounts(Platform.BLUESKY)[1], "Från Bluesky")
+    mastodon_post = make_tweet(make_accounts(Platform.MASTODON)[1], "Från Mastodon")
+    chosen = [x_post.tweet_id, bluesky_post.tweet_id, mastodon_post.tweet_id]
+    archive = tweet_archive(tweet_ids=chosen, layout="timeline")
+    shown = {tweet.text for thread in archive.threads for tweet in thread.tweets}
+    assert shown == {"Från X", "Från Bluesky", "Från Mastodon"}
 
 
 @pytest.mark.django_db

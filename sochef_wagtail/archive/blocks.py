@@ -1,7 +1,5 @@
 """The tweet archive block: archived tweets shown in any StreamField, from our own rows."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
@@ -11,15 +9,10 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from ..accounts import RelayAccount
 from ..caching.tweets import cached_tweets_html
+from ..choices import Platform
+from ..platforms import POST_ID_MAX_LENGTH, post_id_of
 from .html import archive_html, templates_overridden, tweet_templates_overridden
 from .timeline import Layout, Order, tweet_archive
-
-# A bare id, or a permalink such as https://x.com/Skyddsombud/status/123 (twitter.com too).
-TWEET_REFERENCE_RE = re.compile(
-    r"^\s*(?:(?:https?://)?(?:www\.|mobile\.)?(?:x|twitter)\.com/\w+/status(?:es)?/)?(\d{1,25})"
-    r"(?:[/?#]\S*)?\s*$",
-    re.IGNORECASE,
-)
 
 
 def relay_account_choices():
@@ -27,24 +20,48 @@ def relay_account_choices():
 
 
 class TweetIdBlock(blocks.CharBlock):
-    """A tweet's id, or its permalink pasted from X; stored as the id."""
+    """A post's id, or its address pasted from X, Bluesky or Mastodon; stored as the id its
+    platform names it by (``platforms``)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("max_length", POST_ID_MAX_LENGTH)
         super().__init__(**kwargs)
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return value
-        match = TWEET_REFERENCE_RE.match(value)
-        if match is None:
+        platform, post_id = post_id_of(value)
+        if post_id is None:
             raise ValidationError(
                 _(
-                    "Enter a tweet id (digits) or a link such as https://x.com/Skyddsombud/status/123."
+                    "Enter a post's id or its address: on X e.g. "
+                    "https://x.com/Skyddsombud/status/123, on Bluesky "
+                    "https://bsky.app/profile/…/post/…, on Mastodon "
+                    "https://mastodon.social/@skyddsombud/123."
                 )
             )
-        return match.group(1)
+        if platform == Platform.BLUESKY:
+            return _with_did(post_id)
+        return post_id
+
+
+def _with_did(uri):
+    """A bsky.app address names the account by its handle as often as by its DID: the handle
+    of a relay account becomes its DID, which the post's id holds."""
+    actor = uri.removeprefix("at://").partition("/")[0]
+    if actor.startswith("did:"):
+        return uri
+    account = RelayAccount.objects.filter(platform=Platform.BLUESKY, handle__iexact=actor).first()
+    if account is None or not account.platform_id:
+        raise ValidationError(
+            _(
+                "@%(handle)s is no relay account whose DID is known: give the post's address "
+                "with the account's DID (https://bsky.app/profile/did:plc:…/post/…)."
+            ),
+            params={"handle": actor},
+        )
+    return uri.replace(f"at://{actor}/", f"at://{account.platform_id}/", 1)
 
 
 class TweetArchiveValue(blocks.StructValue):
@@ -102,12 +119,13 @@ class TweetArchiveBlock(blocks.StructBlock):
     )
     end_date = blocks.DateBlock(label=_("To (included)"), required=False)
     tweet_ids = blocks.ListBlock(
-        TweetIdBlock(required=False, label=_("Tweet")),
-        label=_("Or these tweets"),
+        TweetIdBlock(required=False, label=_("Post")),
+        label=_("Or these posts"),
         default=[],
         help_text=_(
-            "Ids or links of archived tweets. When given, exactly these tweets are shown and "
-            "the accounts, dates and reply and retweet options are ignored."
+            "Ids or links of archived posts of X, Bluesky or Mastodon. When given, exactly "
+            "these posts are shown and the accounts, dates and reply and repost options are "
+            "ignored."
         ),
     )
     include_replies = blocks.BooleanBlock(
