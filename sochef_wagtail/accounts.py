@@ -190,9 +190,14 @@ class RelayAccount(index.Indexed, ClusterableModel):
         return f"{mark}, {moment}: {self.fetch_report}"
 
     @property
+    def network(self):
+        """The addresses and words of the account's platform (``platforms.Network``)."""
+        return network(self.platform)
+
+    @property
     def profile_url(self):
         """The account's public profile on its platform."""
-        return network(self.platform).profile_url(self.handle)
+        return self.network.profile_url(self.handle)
 
 
 class FollowerSnapshot(Orderable):

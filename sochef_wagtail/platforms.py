@@ -62,6 +62,7 @@ class Network:
     repost = _("Retweet")
     sensitive = _("This tweet may contain sensitive content: show it")
     quoted = _("Quoted tweet on X")
+    no_posts = _("No tweets.")
 
     @cached_property
     def label(self):
@@ -107,6 +108,7 @@ class Bluesky(Network):
     repost = _("Repost")
     sensitive = _("This post may contain sensitive content: show it")
     quoted = _("Quoted post on Bluesky")
+    no_posts = _("No posts.")
 
     def profile_url(self, handle):
         return f"https://bsky.app/profile/{handle}" if self.is_handle(handle) else ""
@@ -151,6 +153,7 @@ class Mastodon(Network):
     repost = _("Boost")
     sensitive = _("This post may contain sensitive content: show it")
     quoted = _("Quoted post on Mastodon")
+    no_posts = _("No posts.")
 
     def profile_url(self, handle):
         if not self.is_handle(handle):
@@ -193,6 +196,11 @@ class Mastodon(Network):
 
 
 NETWORKS = {network.platform: network for network in (Network(), Bluesky(), Mastodon())}
+
+
+def on_x_only(accounts):
+    """Whether the ``accounts`` are all X's: then posts are "tweets" in what readers see."""
+    return all(account.platform == Platform.X for account in accounts)
 
 
 def network(platform):

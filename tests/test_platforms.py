@@ -2,12 +2,15 @@
 permalink, what a reply answers, a quoted post, mentions and tags, the label; and an address
 made only of what is safe, whatever a stored id, handle or entity holds."""
 
+import datetime
+
 import pytest
 from django.test.html import parse_html
 from django.utils import translation
 
-from sochef_wagtail.archive.html import tweet_html
+from sochef_wagtail.archive.html import archive_html, tweet_html
 from sochef_wagtail.archive.rendering import Links, tweet_text_html
+from sochef_wagtail.archive.timeline import tweet_archive
 from sochef_wagtail.choices import Platform
 from sochef_wagtail.platforms import network
 from tests.factories import make_accounts, make_reply, make_tweet, post_id
@@ -165,3 +168,26 @@ def test_a_reply_to_a_handle_of_no_platform_names_it_without_a_link():
     html = tweet_html(reply, show_context=True)
     context = html.split('<p class="sochef-tweet__context">')[1].split("</p>")[0]
     assert "@&lt;b&gt;evil" in context and "<a" not in context
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("platform", "empty"), [(Platform.X, "Inga tweets."), (Platform.MASTODON, "Inga inlägg.")]
+)
+def test_an_empty_column_and_archive_say_posts_unless_every_account_is_on_x(platform, empty):
+    employer, worker = make_accounts(platform)
+    make_tweet(employer, "Bara arbetsgivaren")
+    day = datetime.date(2012, 9, 3)
+    with translation.override("sv"):
+        columns = archive_html(
+            tweet_archive(accounts=[employer, worker], first_day=day, last_day=day)
+        )
+        nothing = archive_html(tweet_archive(tweet_ids=["finns-inte"], layout="timeline"))
+        on_bluesky = archive_html(
+            tweet_archive(
+                accounts=[make_accounts(Platform.BLUESKY)[0]], first_day=day, last_day=day
+            )
+        )
+    assert f'<p class="sochef-tweets__empty">{empty}</p>' in columns
+    assert "Inga arkiverade tweets att visa." in nothing
+    assert "Inga arkiverade inlägg att visa." in on_bluesky

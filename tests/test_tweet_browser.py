@@ -131,6 +131,7 @@ def test_a_week_on_bluesky_and_mastodon_shows_each_post_with_its_platform(
     page.on("request", lambda request: requests.append(request.url))
     page.goto(live_server.url + week.url)
 
+    expect(page.get_by_role("heading", name="Veckans inlägg")).to_be_visible()
     labels = page.locator(".sochef-tweet__platform")
     expect(labels).to_have_text(["Bluesky", "Mastodon"])
     expect(page.get_by_role("link", name="@anna.bsky.social")).to_have_attribute(

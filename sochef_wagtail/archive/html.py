@@ -71,9 +71,9 @@ class Strings:
         self.dialogue = escape(gettext("Dialogue between the accounts"))
         self.replies = escape(gettext("Replies"))
         self.only_dialogues = escape(gettext("Only in the dialogues below."))
-        self.no_tweets = escape(gettext("No tweets."))
         self.answer_each_other = escape(gettext("The sides answer each other"))
         self.no_archived = escape(gettext("No archived tweets to show."))
+        self.no_archived_posts = escape(gettext("No archived posts to show."))
         # The "F" of the "j F Y H:i" the template's time is written in.
         self.months = {number: str(name) for number, name in MONTHS.items()}
         self.time_zone = app_time_zone()
@@ -93,12 +93,19 @@ class Strings:
         return parts
 
     def network(self, network):
-        """(label, repost, sensitive, quoted): a platform's words, escaped, per platform."""
+        """(label, repost, sensitive, quoted, no posts): a platform's words, escaped, per
+        platform."""
         words = self.networks.get(network.platform)
         if words is None:
             words = self.networks[network.platform] = tuple(
                 escape(str(word))
-                for word in (network.label, network.repost, network.sensitive, network.quoted)
+                for word in (
+                    network.label,
+                    network.repost,
+                    network.sensitive,
+                    network.quoted,
+                    network.no_posts,
+                )
             )
         return words
 
@@ -108,7 +115,7 @@ def tweet_html(tweet, show_context=False, show_side=False, strings=None):
     strings = strings or Strings()
     side, side_name, handle, profile_url = strings.account(tweet.account)
     platform = tweet.network
-    label, repost, sensitive, quoted = strings.network(platform)
+    label, repost, sensitive, quoted, _no_posts = strings.network(platform)
     parts = [
         f'<article class="sochef-tweet sochef-tweet--{side}'
         f'{" sochef-tweet--retweet" if tweet.is_retweet else ""}">\n'
@@ -243,7 +250,8 @@ def archive_html(archive, heading_level=None):
             for thread in column.threads:
                 parts.append(thread_html(thread, strings))
             if not column.threads:
-                empty = strings.only_dialogues if archive.dialogues else strings.no_tweets
+                no_posts = strings.network(column.account.network)[-1]
+                empty = strings.only_dialogues if archive.dialogues else no_posts
                 parts.append(f'      <p class="sochef-tweets__empty">{empty}</p>\n')
             parts.append("    </section>\n")
         parts.append("  </div>\n")
@@ -258,6 +266,7 @@ def archive_html(archive, heading_level=None):
     else:
         parts.extend(thread_html(thread, strings) for thread in archive.threads)
         if not archive.threads:
-            parts.append(f'  <p class="sochef-tweets__empty">{strings.no_archived}</p>\n')
+            empty = strings.no_archived if archive.on_x_only else strings.no_archived_posts
+            parts.append(f'  <p class="sochef-tweets__empty">{empty}</p>\n')
     parts.append("</div>\n")
     return SafeString("".join(parts))

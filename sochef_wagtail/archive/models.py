@@ -9,7 +9,7 @@ from wagtail.search import index
 
 from ..accounts import RelayAccount
 from ..handles import ACCOUNT_HANDLE_MAX_LENGTH, PLATFORM_ID_MAX_LENGTH
-from ..platforms import POST_ID_MAX_LENGTH, network
+from ..platforms import POST_ID_MAX_LENGTH
 from .media_types import EXTENSIONS
 from .rendering import Links, tweet_language
 
@@ -112,7 +112,7 @@ class Tweet(index.Indexed, models.Model):
     @property
     def network(self):
         """The addresses and words of the account's platform (``platforms.Network``)."""
-        return network(self.account.platform)
+        return self.account.network
 
     @property
     def permalink(self):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..accounts import RelayAccount
 from ..dates import start_of_day
+from ..platforms import on_x_only
 from .models import Tweet, TweetMedia, latest_versions
 
 
@@ -210,6 +211,14 @@ class TweetArchive:
     @property
     def side_by_side(self):
         return self.layout == Layout.COLUMNS and len(self.accounts) > 1
+
+    @property
+    def on_x_only(self):
+        """Whether every account shown (or, for chosen posts, every post's) is X's."""
+        return on_x_only(self.accounts or [tweet.account for tweet in self._tweets()])
+
+    def _tweets(self):
+        return [tweet for thread in self.threads for tweet in thread.tweets]
 
     @cached_property
     def columns(self):

@@ -92,6 +92,7 @@ class ListedAccount:
     """A slot's relay account, as a guest card shows it."""
 
     __slots__ = ("pk", "handle", "side", "platform")
+    network = RelayAccount.network
     profile_url = RelayAccount.profile_url
 
     def __init__(self, pk, handle, side, platform):

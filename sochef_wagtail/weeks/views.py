@@ -17,6 +17,7 @@ from ..conf import app_settings
 from ..dates import app_time_zone, current_week_start, local_date
 from ..guests import Guest
 from ..pages import WindowCountPaginator
+from ..platforms import on_x_only
 from .forms import WeekFilterForm
 from .html import for_summaries, slots_of, with_listed_slots
 from .models import GuestSlot, slots_queryset
@@ -153,6 +154,11 @@ class WeekContent:
         for slot in slots:
             slot.guest_url = guest_url(index_url, slot.guest)
         return slots
+
+    @property
+    def on_x_only(self):
+        """Whether the week's accounts are all X's (its heading then says "tweets")."""
+        return on_x_only(slot.account for slot in self.slots)
 
     @cached_property
     def neighbours(self):
