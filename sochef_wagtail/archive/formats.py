@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
 
+from ..choices import Platform
 from ..conf import app_settings
 from .normalize import (
     InvalidTweet,
@@ -104,11 +105,11 @@ def unpack_error(member, error):
     """The ``ArchiveError`` of ``member``, which raised ``error`` (one of UNPACK_ERRORS)."""
     return ArchiveError(
         _("%(member)s: cannot be unpacked (%(error)s).")
-        % {"member": member, "error": _first_line(error)}
+        % {"member": member, "error": first_line(error)}
     )
 
 
-def _first_line(error):
+def first_line(error):
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
 
@@ -121,6 +122,10 @@ class ArchiveAccount:
 
 class ArchiveZip:
     """An X archive ZIP, checked on opening. Use as a context manager."""
+
+    platform = Platform.X
+    #: X's archives hold the account's own tweets only: none is skipped.
+    skipped = 0
 
     def __init__(self, file):
         try:
@@ -186,8 +191,8 @@ class ArchiveZip:
             ):
                 raise ArchiveError(
                     _(
-                        "%(member)s: compressed more than %(ratio)s to 1, which no archive of "
-                        "X does: refusing a possible zip bomb."
+                        "%(member)s: compressed more than %(ratio)s to 1, which no archive "
+                        "is: refusing a possible zip bomb."
                     )
                     % {"member": name, "ratio": max_ratio}
                 )
@@ -332,7 +337,7 @@ class ArchiveZip:
         try:
             with self.zip.open(member) as stream:
                 if digest is not None:
-                    stream = _Digesting(stream, digest)
+                    stream = Digesting(stream, digest)
                 for item in _JsEntries(stream, member, variable, opening, on_read):
                     if not key:
                         yield item
@@ -346,7 +351,7 @@ _UNREAD = object()
 _DIGEST_CHUNK_SIZE = 1024 * 1024
 
 
-class _Digesting:
+class Digesting:
     """A member's stream that hashes what is read from it."""
 
     def __init__(self, stream, digest):
@@ -377,42 +382,17 @@ def _account(item, handle_key, id_key):
     return ArchiveAccount(handle, user_id if is_id(user_id) else "") if handle else None
 
 
-class _JsEntries:
-    """The entries of a member's JSON after its ``name =``, one by one, tolerating a trailing
-    ``;``.
+class JsonWindow:
+    """A member's JSON read in chunks through a window: ``_entry()`` decodes the value at the
+    window's position with ``json``'s C decoder, reading more as long as it needs. Memory holds
+    a chunk and a value; a value larger than ``ARCHIVE_MAX_ENTRY_SIZE`` is refused before the
+    rest of it is read. Subclasses walk the member's structure (``_skip_space``, ``_entry``)."""
 
-    Checks the variable name, so that e.g. ``window.YTD.like.part0`` is not taken for tweets.
-    Each entry is decoded by ``json``'s C decoder from a window of the member, read in chunks:
-    memory holds a chunk and an entry, and an entry larger than ``ARCHIVE_MAX_ENTRY_SIZE`` is
-    refused before the rest of it is read.
-    """
-
-    def __init__(self, stream, member, variable, opening, on_read):
+    def __init__(self, stream, member, on_read, start=b""):
         self._stream, self._member, self._on_read = stream, member, on_read
         self._max_entry = app_settings.ARCHIVE_MAX_ENTRY_SIZE
         self._decoder = codecs.getincrementaldecoder("utf-8")()
-        head = b""
-        while not re.search(rb"=\s*\S", head) and len(head) < 1024:
-            chunk = stream.read(256)
-            if not chunk:
-                break
-            head += chunk
-        name, equals, rest = head.partition(b"=")
-        name = name.decode("utf-8", "replace").lstrip("\ufeff").strip()
-        if not equals or not variable.pattern.fullmatch(name):
-            raise ArchiveError(
-                _("%(member)s does not start with “%(expected)s =” but with “%(found)s”.")
-                % {"member": member, "expected": variable.label, "found": name[:40]}
-            )
-        if not rest.lstrip().startswith(opening.encode()):
-            raise ArchiveError(
-                _("%(member)s: “%(name)s” is not followed by “%(opening)s”.")
-                % {"member": member, "name": name, "opening": opening}
-            )
-        if on_read:
-            on_read(len(head))
-        self._opening = opening
-        self._text, self._at, self._ended = self._decode(rest), 0, False
+        self._text, self._at, self._ended = self._decode(start), 0, False
         self._entries = 0
 
     def _decode(self, data, final=False):
@@ -442,37 +422,11 @@ class _JsEntries:
             if not self._more():
                 return ""
 
-    def __iter__(self):
-        self._skip_space()  # the opening, checked above
-        if self._opening == "{":
-            yield self._entry()
-        else:
-            self._at += 1
-            after_entry = False
-            while True:
-                char = self._skip_space()
-                if char == "]" or not char:
-                    if not char:
-                        raise self._cut_off()
-                    self._at += 1
-                    break
-                if after_entry:
-                    if char != ",":
-                        raise self._invalid(f"expected “,” or “]” but found {char!r}")
-                    self._at += 1
-                    self._skip_space()
-                yield self._entry()
-                after_entry = True
-        while self._more():
-            pass
-        if self._text[self._at :].strip(" \t\r\n;"):
-            raise self._invalid("more data after the end")
-
     def _entry(self):
         """Decode the entry at the window's position, reading more as long as it needs."""
         while True:
             try:
-                value, end = _DECODER.raw_decode(self._text, self._at)
+                value, end = JSON_DECODER.raw_decode(self._text, self._at)
             except json.JSONDecodeError as error:
                 # Only a string, or a token cut by the window's end, can be completed by the
                 # next chunk; an error further back is one.
@@ -516,15 +470,71 @@ class _JsEntries:
         )
 
     def _invalid(self, error):
-        problem = _("invalid JSON (%(error)s)") % {"error": _first_line(error)}
+        problem = _("invalid JSON (%(error)s)") % {"error": first_line(error)}
         return ArchiveError(f"{self._member}: {problem}")
+
+
+class _JsEntries(JsonWindow):
+    """The entries of an X member's JSON after its ``name =``, one by one, tolerating a
+    trailing ``;``. Checks the variable name, so that e.g. ``window.YTD.like.part0`` is not
+    taken for tweets."""
+
+    def __init__(self, stream, member, variable, opening, on_read):
+        head = b""
+        while not re.search(rb"=\s*\S", head) and len(head) < 1024:
+            chunk = stream.read(256)
+            if not chunk:
+                break
+            head += chunk
+        name, equals, rest = head.partition(b"=")
+        name = name.decode("utf-8", "replace").lstrip("\ufeff").strip()
+        if not equals or not variable.pattern.fullmatch(name):
+            raise ArchiveError(
+                _("%(member)s does not start with “%(expected)s =” but with “%(found)s”.")
+                % {"member": member, "expected": variable.label, "found": name[:40]}
+            )
+        if not rest.lstrip().startswith(opening.encode()):
+            raise ArchiveError(
+                _("%(member)s: “%(name)s” is not followed by “%(opening)s”.")
+                % {"member": member, "name": name, "opening": opening}
+            )
+        if on_read:
+            on_read(len(head))
+        super().__init__(stream, member, on_read, rest)
+        self._opening = opening
+
+    def __iter__(self):
+        self._skip_space()  # the opening, checked above
+        if self._opening == "{":
+            yield self._entry()
+        else:
+            self._at += 1
+            after_entry = False
+            while True:
+                char = self._skip_space()
+                if char == "]" or not char:
+                    if not char:
+                        raise self._cut_off()
+                    self._at += 1
+                    break
+                if after_entry:
+                    if char != ",":
+                        raise self._invalid(f"expected “,” or “]” but found {char!r}")
+                    self._at += 1
+                    self._skip_space()
+                yield self._entry()
+                after_entry = True
+        while self._more():
+            pass
+        if self._text[self._at :].strip(" \t\r\n;"):
+            raise self._invalid("more data after the end")
 
 
 def _refuse_constant(name):
     raise ValueError(f"{name} is not a JSON value")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+JSON_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
 _SPACE = re.compile(r"[ \t\r\n]*")
 # Longer than any literal, escape or delimiter an error can be reported at.
 _LONGEST_TOKEN = 16

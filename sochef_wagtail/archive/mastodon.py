@@ -209,12 +209,12 @@ def _mention(account, instance):
 def full_handle(acct, instance):
     """An acct as a handle stored: user@instance, a local account's with the ``instance``
     fetched from; "" when it is not a Mastodon handle."""
-    acct = _cleaned(acct).removeprefix("@")
+    acct = cleaned(acct).removeprefix("@")
     handle = acct if "@" in acct else f"{acct}@{instance}"
     return handle if MASTODON.is_handle(handle) else ""
 
 
-def _cleaned(value):
+def cleaned(value):
     """A string from outside without the characters no output holds, for text no offsets
     point into; "" for anything else."""
     return clean_text(value) if isinstance(value, str) else ""
@@ -232,7 +232,7 @@ def normalize_status(status, account, *, parent=None):
     if not isinstance(status, dict):
         raise InvalidTweet("a status is not a JSON object")
     instance = account.handle.partition("@")[2]
-    uri = _status_uri(status.get("uri"))
+    uri = status_uri(status.get("uri"))
     if not uri:
         raise InvalidTweet(f"status {_key(status.get('id'))[:30]!r} has no https:// uri")
     boosted = _obj(status.get("reblog"))
@@ -240,7 +240,7 @@ def normalize_status(status, account, *, parent=None):
     text, entities = content_text(shown.get("content"), shown.get("mentions"), instance)
     if boosted:
         text, entities = _credited(_obj(boosted.get("account")), instance, text, entities)
-    warning = _cleaned(shown.get("spoiler_text")).strip()
+    warning = cleaned(shown.get("spoiler_text")).strip()
     quoted = "" if boosted else _quoted_uri(status)
     reply_to, reply_handle, reply_user = _reply(status, account, instance, parent)
     return TweetRow(
@@ -258,14 +258,14 @@ def normalize_status(status, account, *, parent=None):
         lang=_str(shown.get("language"))[:12],
         like_count=_count(shown.get("favourites_count"), uri),
         retweet_count=_count(shown.get("reblogs_count"), uri),
-        client=_cleaned(_obj(status.get("application")).get("name"))[:100],
+        client=cleaned(_obj(status.get("application")).get("name"))[:100],
         possibly_sensitive=bool(warning) or shown.get("sensitive") is True,
         content_warning=warning,
         media=_media(shown.get("media_attachments")),
     )
 
 
-def _status_uri(value):
+def status_uri(value):
     """A status's ActivityPub id, if it is an https:// URL the post id column holds."""
     uri = safe_url(_str(value))
     return uri if uri and uri.startswith("https://") and len(uri) <= POST_ID_MAX_LENGTH else ""
@@ -289,7 +289,7 @@ def _credited(author, instance, text, entities):
 def _quoted_uri(status):
     """The quoted status's id (Mastodon 4.4's quotes), when its instance shows it."""
     quoted = _obj(_obj(status.get("quote")).get("quoted_status"))
-    return _status_uri(quoted.get("uri"))
+    return status_uri(quoted.get("uri"))
 
 
 def _reply(status, account, instance, parent):
@@ -308,7 +308,7 @@ def _reply(status, account, instance, parent):
     answered = _obj(parent(parent_id)) if parent else {}
     acct = acct or _obj(answered.get("account")).get("acct")
     user_id = user_id if is_id(user_id) else ""
-    return _status_uri(answered.get("uri")), full_handle(acct, instance), user_id
+    return status_uri(answered.get("uri")), full_handle(acct, instance), user_id
 
 
 def _acct_of(user_id, status, account):
@@ -320,7 +320,7 @@ def _acct_of(user_id, status, account):
         return account.handle.partition("@")[0]
     for mention in _objs(status.get("mentions")):
         if _key(mention.get("id")) == user_id:
-            return _cleaned(mention.get("acct"))
+            return cleaned(mention.get("acct"))
     return ""
 
 
@@ -338,7 +338,7 @@ def _media(attachments):
                 media_key=media_key,
                 kind=kind,
                 position=len(rows),
-                alt_text=_cleaned(attachment.get("description")),
+                alt_text=cleaned(attachment.get("description")),
                 width=_optional_int(original.get("width")),
                 height=_optional_int(original.get("height")),
                 original_url=url if len(url) <= 500 else "",
