@@ -86,7 +86,7 @@ def test_bad_archive_shows_the_importers_message_and_writes_nothing(importer_cli
 def test_not_a_zip_is_a_form_error(importer_client, accounts):
     response = importer_client.post(reverse(IMPORT_URL), {"archive": upload(b"hej")})
     assert response.status_code == 200
-    assert "inte ett ZIP-arkiv" in str(response.context["form"].errors["archive"])
+    assert "varken en arkiv-ZIP" in str(response.context["form"].errors["archive"])
     assert not ArchiveImport.objects.exists()
 
 

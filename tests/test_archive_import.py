@@ -232,7 +232,7 @@ def test_an_x_archive_is_refused_for_an_account_on_another_platform(accounts, ar
     )
     path = archive_path(current_archive([archive_tweet(1)], handle=None))
     message = import_error(path, "--account", "@sochef@mastodon.social")
-    assert message == "This is an X archive, and @sochef@mastodon.social is a Mastodon account."
+    assert message == "This is an archive of X, and @sochef@mastodon.social is a Mastodon account."
     assert not Tweet.objects.exists() and not ImportedMember.objects.exists()
 
 
@@ -373,7 +373,7 @@ def assert_refused(capsys, monkeypatch):
 def test_not_a_zip_is_refused(accounts, tmp_path, assert_refused):
     path = tmp_path / "archive.zip"
     path.write_text("hej")
-    assert_refused(path, "not a ZIP")
+    assert_refused(path, "neither an archive ZIP (of X or Mastodon) nor a Bluesky repository")
 
 
 def test_zip_of_an_unknown_version_is_refused(accounts, tmp_path, assert_refused):

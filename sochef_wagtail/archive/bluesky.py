@@ -21,14 +21,17 @@ from django.utils.translation import gettext as _
 
 from ..accounts import RelayAccount
 from ..conf import app_settings
+from ..platforms import BLUESKY_POST, POST_ID_MAX_LENGTH
 from .fetch import FetchError, FetchResult, FetchStopped, Retry, retrying, store_fetched
 from .models import MediaKind, Tweet, TweetSource
 from .normalize import (
+    MAX_COUNT,
     MAX_MEDIA,
     InvalidTweet,
     MediaRow,
     TweetRow,
     _count,
+    _list,
     _obj,
     _objs,
     _str,
@@ -41,6 +44,8 @@ APPVIEW = "https://public.api.bsky.app"
 PAGE_SIZE = 100
 POST = "app.bsky.feed.post"
 #: Labels, the author's own or a moderation service's, that hide a post behind a warning.
+EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
 SENSITIVE_LABELS = {"porn", "sexual", "nudity", "graphic-media", "gore", "!warn"}
 FACET = "app.bsky.richtext.facet#"
 
@@ -58,7 +63,7 @@ def normalize_post(uri, record, *, view=None, reply_handle=""):
         raise InvalidTweet(f"post {str(uri)[:80]} has no text")
     text, entities = facets_as_entities(raw_text, record.get("facets"))
     parent = _obj(_obj(record.get("reply")).get("parent"))
-    parent_uri = _str(parent.get("uri"))
+    parent_uri = post_uri(parent.get("uri"))
     embed = _obj(record.get("embed"))
     quoted_uri = _quoted_uri(embed)
     text, entities = _with_external_link(text, entities, embed)
@@ -66,7 +71,7 @@ def normalize_post(uri, record, *, view=None, reply_handle=""):
     labels |= {_str(label.get("val")) for label in _objs(view.get("labels"))}
     return TweetRow(
         tweet_id=uri,
-        created_at=_created_at(record, view, uri),
+        created_at=post_time(record, view, uri),
         text=text,
         entities=entities,
         source=TweetSource.API,
@@ -75,7 +80,7 @@ def normalize_post(uri, record, *, view=None, reply_handle=""):
         in_reply_to_user_id=_did_of(parent_uri),
         is_quote=bool(quoted_uri),
         quoted_tweet_id=quoted_uri,
-        lang=next((_str(lang)[:12] for lang in record.get("langs") or () if _str(lang)), ""),
+        lang=next((_str(lang)[:12] for lang in _list(record.get("langs")) if _str(lang)), ""),
         like_count=_count(view.get("likeCount"), uri),
         retweet_count=_count(view.get("repostCount"), uri),
         possibly_sensitive=bool(labels & SENSITIVE_LABELS),
@@ -131,7 +136,8 @@ def _entity(features, written):
             uri = _str(feature["uri"])
             return "urls", {"url": uri, "expanded_url": uri, "display_url": _str(written)}
         if kind == "mention" and _str(feature.get("did")):
-            return "mentions", {"handle": _str(written).removeprefix("@"), "did": feature["did"]}
+            did = _str(feature["did"])
+            return "mentions", {"handle": _str(written).removeprefix("@"), "did": did}
         if kind == "tag" and _str(feature.get("tag")):
             return "hashtags", {"tag": _str(feature["tag"])}
     return None
@@ -158,16 +164,17 @@ def _with_external_link(text, entities, embed):
 def _quoted_uri(embed):
     embed_type = _str(embed.get("$type"))
     if embed_type == "app.bsky.embed.record":
-        return _post_uri(_obj(embed.get("record")).get("uri"))
+        return post_uri(_obj(embed.get("record")).get("uri"))
     if embed_type == "app.bsky.embed.recordWithMedia":
-        return _post_uri(_obj(_obj(embed.get("record")).get("record")).get("uri"))
+        return post_uri(_obj(_obj(embed.get("record")).get("record")).get("uri"))
     return ""
 
 
-def _post_uri(value):
-    """``value`` if it is the AT URI of a post (a quote may embed a list or a feed), else ""."""
+def post_uri(value):
+    """``value`` if it is the AT URI of a post that a post id can be (a quote may embed a list
+    or a feed), else ""."""
     value = _str(value)
-    return value if value.startswith("at://") and f"/{POST}/" in value else ""
+    return value if len(value) <= POST_ID_MAX_LENGTH and BLUESKY_POST.match(value) else ""
 
 
 def _did_of(uri):
@@ -176,14 +183,15 @@ def _did_of(uri):
     return authority if authority.startswith("did:") else ""
 
 
-def _created_at(record, view, uri):
-    """When the author says the post was written, else when the AppView saw it first."""
+def post_time(record, view, uri):
+    """When the author says the post (or repost) was written, else when the AppView saw it
+    first; between 1970 and 9999, as a record's author may write any date."""
     for value in (record.get("createdAt"), view.get("indexedAt")):
         try:
             moment = datetime.datetime.fromisoformat(value)
         except (TypeError, ValueError):
             continue
-        if moment.tzinfo is not None:
+        if moment.tzinfo is not None and EARLIEST <= moment < LATEST:
             return moment.astimezone(datetime.UTC)
     raise InvalidTweet(f"post {str(uri)[:80]} has no date")
 
@@ -220,14 +228,16 @@ def _media_row(item, blob_key, kind, position, view):
 
 
 def _dimension(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_COUNT:
+        return value
+    return None
 
 
 def normalize_feed_item(item, account):
     """The ``TweetRow`` of one item of an author feed (``app.bsky.feed.defs#feedViewPost``): a
     post of the account, or a post it reposted, marked as a repost under the repost's own id."""
     post = _obj(item.get("post"))
-    uri = _post_uri(post.get("uri"))
+    uri = post_uri(post.get("uri"))
     if not uri:
         raise InvalidTweet("a feed item has no post")
     parent = _obj(_obj(item.get("reply")).get("parent"))
@@ -242,7 +252,7 @@ def normalize_feed_item(item, account):
         author = _str(_obj(post.get("author")).get("handle"))
         row.tweet_id = _str(reason.get("uri")) or f"{uri}#repost:{account.platform_id}"
         row.is_retweet = True
-        row.created_at = _created_at({}, {"indexedAt": reason.get("indexedAt")}, uri)
+        row.created_at = post_time({}, {"indexedAt": reason.get("indexedAt")}, uri)
         row.text, row.entities = credited(author, {"did": _did_of(uri)}, row.text, row.entities)
         row.in_reply_to_tweet_id = row.in_reply_to_handle = row.in_reply_to_user_id = ""
     return row

@@ -1,17 +1,20 @@
-"""The admin's upload form for an archive ZIP."""
+"""The admin's upload form for an archive: X's or Mastodon's ZIP, or Bluesky's CAR file."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..accounts import RelayAccount
-from .formats import ArchiveError, ArchiveZip
+from .formats import ArchiveError
+from .opening import open_archive
 
 
 class ArchiveImportForm(forms.Form):
     archive = forms.FileField(
-        label=_("Archive ZIP"),
+        label=_("Archive"),
         help_text=_(
-            "The ZIP that X sends as “an archive of your data”, or an archive from before 2019."
+            "The ZIP that X sends as “an archive of your data” (or an archive from before "
+            "2019), the ZIP of Mastodon's “Request your archive”, or the CAR file of "
+            "Bluesky's “Export my data”."
         ),
     )
     account = forms.ModelChoiceField(
@@ -24,11 +27,11 @@ class ArchiveImportForm(forms.Form):
     )
 
     def clean_archive(self):
-        """Refuse at once what the importer refuses from the ZIP's directory alone (not a ZIP,
-        no tweets, members too large or leading out of their folder)."""
+        """Refuse at once what the importer refuses on opening the archive (no archive, no
+        posts, members too large or leading out of their folder)."""
         archive = self.cleaned_data["archive"]
         try:
-            with ArchiveZip(archive):
+            with open_archive(archive):
                 pass
         except ArchiveError as error:
             raise forms.ValidationError(str(error)) from None

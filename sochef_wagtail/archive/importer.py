@@ -1,4 +1,5 @@
-"""Importing an X archive ZIP: the one function behind the command, the admin view and the task.
+"""Importing an archive (X's ZIP, Mastodon's export, Bluesky's repository: ``opening``): the one
+function behind the command, the admin view and the task.
 
 Two passes: the first reads every tweet of the archive, without writing, and checks and spools
 the new ones to a temporary file; the second, only when there is something new, stores them from
@@ -26,8 +27,9 @@ from django.utils.translation import gettext as _
 from ..accounts import RelayAccount, relay_account_handles, relay_account_named
 from ..choices import Platform
 from ..dates import local_date
-from .formats import UNPACK_ERRORS, ArchiveError, ArchiveZip, unpack_error
+from .formats import UNPACK_ERRORS, ArchiveError, unpack_error
 from .models import ImportedMember, Tweet
+from .opening import open_archive
 from .store import (
     BATCH_SIZE,
     TweetWriter,
@@ -52,6 +54,9 @@ class ImportResult:
     duplicates: int = 0
     media: int = 0
     media_not_archived: int = 0
+    #: Posts of the archive never stored: not public or boosts of others' (Mastodon), or
+    #: records no post can be made of (Bluesky).
+    skipped: int = 0
     first: datetime.datetime | None = None
     last: datetime.datetime | None = None
     dry_run: bool = False
@@ -82,6 +87,10 @@ class ImportResult:
             )
             % values
         )
+        if self.skipped:
+            summary += " " + _(
+                "Skipped %(count)s posts: not public, shared from others, or unreadable."
+            ) % {"count": self.skipped}
         if self.media_not_archived:
             summary += " " + _(
                 "Media not archived: %(count)s (missing from the archive, or not a JPEG, PNG, "
@@ -91,7 +100,7 @@ class ImportResult:
 
 
 def import_archive(file, *, handle="", dry_run=False, progress=None):
-    """Import the archive ZIP ``file`` (a path or a binary file object) into its relay account.
+    """Import the archive ``file`` (a path or a binary file object) into its relay account.
 
     ``handle`` must name the archive's own account, and is required when the archive does not
     say whose it is. Raises ``ArchiveError`` (a one-line message) and writes nothing when the
@@ -101,7 +110,7 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
     with (
         _frozen_heap(),
         unlogged_queries(),
-        ArchiveZip(file) as archive,
+        open_archive(file) as archive,
         tempfile.TemporaryFile() as spool,
     ):
         account, archive_user_id = _relay_account(archive, handle)
@@ -115,6 +124,7 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
             first=scan.first,
             last=scan.last,
             dry_run=dry_run,
+            skipped=archive.skipped,
         )
         if dry_run:
             return result
@@ -163,21 +173,37 @@ def _frozen_heap():
 
 
 def _relay_account(archive, handle):
-    """The relay account to import into, and the X user id the archive gives for it."""
+    """The relay account to import into, and the account id the archive gives for it.
+
+    An archive names its account by handle (X, Mastodon), or by its id alone (a Bluesky
+    repository knows its DID, not its handle): then the relay account of that id is meant."""
     own = archive.account()
     handle = (handle or "").strip().removeprefix("@")
-    if handle and own and handle.casefold() != own.handle.casefold():
+    if handle and own and own.handle and handle.casefold() != own.handle.casefold():
         raise ArchiveError(
             _("This archive belongs to @%(own)s, not to @%(given)s.")
             % {"own": own.handle, "given": handle}
         )
     wanted = handle or (own.handle if own else "")
-    if not wanted:
+    if wanted:
+        account = relay_account_named(wanted)
+    elif own and own.user_id:
+        account = RelayAccount.objects.filter(
+            platform=archive.platform, platform_id=own.user_id
+        ).first()
+        if account is None:
+            raise ArchiveError(
+                _(
+                    "No relay account has the id %(id)s of this archive: name its relay account "
+                    "(one of %(known)s), or give the account that id."
+                )
+                % {"id": own.user_id, "known": relay_account_handles()}
+            )
+    else:
         raise ArchiveError(
             _("The archive does not say whose it is: name its relay account (one of %(known)s).")
             % {"known": relay_account_handles()}
         )
-    account = relay_account_named(wanted)
     if account is None:
         raise ArchiveError(
             _(
@@ -186,10 +212,19 @@ def _relay_account(archive, handle):
             )
             % {"handle": wanted, "known": relay_account_handles()}
         )
-    if account.platform != Platform.X:
+    if own and own.user_id and account.platform_id and account.platform_id != own.user_id:
         raise ArchiveError(
-            _("This is an X archive, and @%(handle)s is a %(platform)s account.")
-            % {"handle": account.handle, "platform": account.get_platform_display()}
+            _("This archive is of the account %(own)s, and @%(handle)s is %(id)s.")
+            % {"own": own.user_id, "handle": account.handle, "id": account.platform_id}
+        )
+    if account.platform != archive.platform:
+        raise ArchiveError(
+            _("This is an archive of %(archive)s, and @%(handle)s is a %(platform)s account.")
+            % {
+                "archive": Platform(archive.platform).label,
+                "handle": account.handle,
+                "platform": account.get_platform_display(),
+            }
         )
     return account, (own.user_id if own else "")
 
@@ -338,7 +373,7 @@ class _IdSet:
 
     A set of 1,000,000 ids as strings would take 100 MB; X's ids are integers below 2**63,
     kept in arrays split by their last bits so that each is sorted in little memory. An id
-    written otherwise (a leading zero, too long) is kept as it is.
+    written otherwise (a leading zero, too long, another platform's) is kept as it is.
     """
 
     BUCKETS = 64
@@ -348,7 +383,8 @@ class _IdSet:
         self.others = []
 
     def add(self, tweet_id):
-        if len(tweet_id) < 19 and not tweet_id.startswith("0"):
+        # Only an X id is a number: Bluesky's and Mastodon's are addresses.
+        if len(tweet_id) < 19 and tweet_id.isascii() and tweet_id.isdigit() and tweet_id[0] != "0":
             number = int(tweet_id)
             self.buckets[number % self.BUCKETS].append(number)
         else:

@@ -230,7 +230,7 @@ class ArchiveImport(models.Model):
         _("archive"), upload_to="sochef/archive_imports/", max_length=255, blank=True
     )
     file_name = models.CharField(_("file name"), max_length=255)
-    handle = models.CharField(_("relay account"), max_length=15, blank=True)
+    handle = models.CharField(_("relay account"), max_length=ACCOUNT_HANDLE_MAX_LENGTH, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

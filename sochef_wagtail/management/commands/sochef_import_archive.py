@@ -10,10 +10,13 @@ BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Import the ZIP archive X sends of an account (either layout) into its relay account."
+    help = (
+        "Import an account's archive into its relay account: X's ZIP (either layout), "
+        "Mastodon's export ZIP or Bluesky's repository (CAR file), told by its content."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="the archive ZIP")
+        parser.add_argument("path", help="the archive: a ZIP or a CAR file")
         parser.add_argument(
             "--account",
             default="",
