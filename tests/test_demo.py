@@ -12,7 +12,7 @@ from wagtail.models import Site
 
 from example_site import settings as example_settings
 from sochef_wagtail.archive.models import Tweet, TweetMedia
-from sochef_wagtail.choices import Side
+from sochef_wagtail.choices import Platform, Side
 from sochef_wagtail.dates import app_time_zone, current_week_start
 from sochef_wagtail.demo import data, drawings, timeline
 from sochef_wagtail.evaluation.models import EvaluationResponse
@@ -303,6 +303,41 @@ def test_running_relay_has_a_current_week_and_weeks_to_come(client):
     assert "Föreslå gärna gäst-twittrare" in client.get("/foresla/").content.decode()
     upcoming = weeks.filter(week_start__gt=this_week).order_by("week_start").first()
     assert client.get(upcoming.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_running_relay_posts_on_bluesky_and_mastodon_by_turns(client):
+    demo("--running")
+    active = RelayAccount.objects.filter(active=True)
+    assert sorted(active.values_list("platform", "side")) == sorted(
+        (platform, side) for platform in data.RUNNING_PLATFORMS for side in Side.values
+    )
+    assert not RelayAccount.objects.filter(platform=Platform.X, active=True).exists()
+    weeks = GuestWeekPage.objects.live().order_by("week_start")
+    platforms = [{slot.account.platform for slot in week.slots.all()} for week in weeks]
+    assert all(len(on) == 1 for on in platforms)
+    assert {platform for on in platforms for platform in on} == set(data.RUNNING_PLATFORMS)
+    posts = Tweet.objects.select_related("account")
+    assert {post.account.platform for post in posts} == set(data.RUNNING_PLATFORMS)
+    assert all(
+        post.permalink.startswith(("https://bsky.app/", "https://mastodon.example/"))
+        for post in posts
+    )
+    # The sides answer each other on their platform: a reply names a stored post there.
+    stored = set(posts.values_list("tweet_id", flat=True))
+    answers = posts.exclude(in_reply_to_tweet_id="").filter(in_reply_to_tweet_id__in=stored)
+    assert {answer.account.platform for answer in answers} == set(data.RUNNING_PLATFORMS)
+    past = weeks.filter(week_start__lt=current_week_start()).first()
+    html = client.get(past.url).content.decode()
+    assert "Veckans inlägg" in html and "x.com" not in html.split("sochef-week-tweets")[-1]
+    landing = client.get(SochefLandingPage.objects.live().get().url).content.decode()
+    assert "@skyddsombud@mastodon.example" in landing and "@skyddsombud.sochef.example" in landing
+
+    demo()  # the history again: X's accounts, and today's kept without posts
+    assert set(RelayAccount.objects.filter(active=True).values_list("platform", flat=True)) == {
+        Platform.X
+    }
+    assert not Tweet.objects.exclude(account__platform=Platform.X).exists()
 
 
 @pytest.mark.django_db

@@ -4,9 +4,9 @@
   seed's two relay accounts with their follower counts, fictional guests with drawn portraits,
   40 weeks (15 pairs by April 2013, then often one account staffed) with a few hundred tweets,
   nominations, evaluation answers, and the project closed in October 2014.
-- The running relay (``running=True``): the same accounts and guests on weeks dated around
-  today — three past, the current one and four to come — with the project active, to show
-  the guest pipeline.
+- The running relay (``running=True``): the same guests on weeks dated around today — three
+  past, the current one and four to come — on accounts of each side on Bluesky and Mastodon,
+  the weeks taking turns between them, with the project active, to show the guest pipeline.
 
 Shared by both: the landing page (the entry point, at /sochef/, with the guest index below
 it), the form pages, the seed's press list, the project settings of the default site and the
@@ -32,7 +32,7 @@ def load_demo(log=print, running=False):
     """Create the demo content under the default site's root page; returns what was created
     and removed."""
     with transaction.atomic():
-        accounts, new_accounts = builders.create_accounts()
+        accounts, new_accounts = builders.create_accounts(running)
         guests, new_guests = builders.create_guests()
         site = Site.objects.get(is_default_site=True)
         site_root = site.root_page
@@ -56,7 +56,9 @@ def load_demo(log=print, running=False):
         removed = {
             "weeks": builders.remove_weeks(index, plan.weeks),
             "tweets": builders.remove_tweets(
-                accounts, [t.tweet_id for t in plan.tweets], [t.tweet_id for t in history.tweets]
+                accounts,
+                builders.planned_ids(accounts, plan.tweets),
+                [t.tweet_id for t in history.tweets],
             ),
             "nominations": builders.remove_nominations(
                 {(n["nominee_name"], n["created"]) for n in nominations}

@@ -21,7 +21,7 @@ from ..accounts import FollowerSnapshot, RelayAccount
 from ..archive.models import MediaKind, Tweet, TweetSource
 from ..archive.normalize import MediaRow, TweetRow
 from ..archive.store import store_tweets
-from ..choices import Role
+from ..choices import Platform, Role
 from ..evaluation.models import EvaluationResponse
 from ..evaluation.pages import EvaluationPage
 from ..guests import Guest, free_slug
@@ -34,6 +34,7 @@ from ..weeks.pages import GuestWeekIndexPage, GuestWeekPage
 from . import data, drawings, timeline
 
 ACCOUNT_FIELDS = ("handle", "display_name", "side", "description")
+RUNNING_FIELDS = ("platform", "platform_id")
 # The running relay's weeks are dated around today, the history's in 2012–14: the demo's weeks
 # from this day on are the running relay's.
 RUNNING_FROM = datetime.date(2015, 1, 1)
@@ -42,23 +43,35 @@ OLD_UPCOMING_SLUGS = ("kommande-1", "kommande-2")
 WEEK_SLUG = r"^vecka-\d{4}-\d{2}$"
 
 
-def create_accounts():
-    """The relay accounts by side, and how many were created. Each gets the monthly follower
-    counts of 2012–14 it lacks."""
+def create_accounts(running=False):
+    """The relay accounts by (platform, side), and how many were created: X's of 2012–14 and,
+    for the running relay, Bluesky's and Mastodon's (those of an earlier running relay too,
+    so that the history can remove their posts). The mode's accounts are the active ones.
+    X's get the monthly follower counts of 2012–14 they lack."""
     accounts, created = {}, 0
     counts = timeline.follower_counts()
-    for spec in data.ACCOUNTS:
+    for spec in data.ACCOUNTS + data.RUNNING_ACCOUNTS:
+        platform = spec.get("platform", Platform.X)
         account = RelayAccount.objects.filter(handle=spec["handle"]).first()
         if account is None:
-            account = RelayAccount(**{field: spec[field] for field in ACCOUNT_FIELDS})
+            if platform != Platform.X and not running:
+                continue  # the history needs none of today's accounts
+            fields = (*ACCOUNT_FIELDS, *RUNNING_FIELDS)
+            account = RelayAccount(**{field: spec[field] for field in fields if field in spec})
             created += 1
-        known = {snapshot.date for snapshot in account.follower_snapshots.all()}
-        missing = [(day, n) for day, n in counts[account.side] if day not in known]
-        if missing or account.pk is None:
+        changed = account.pk is None
+        if platform == Platform.X:
+            known = {snapshot.date for snapshot in account.follower_snapshots.all()}
+            missing = [(day, n) for day, n in counts[account.side] if day not in known]
             for day, followers in missing:
                 account.follower_snapshots.add(FollowerSnapshot(date=day, followers=followers))
+            changed = changed or bool(missing)
+        active = running == (platform != Platform.X)
+        if account.active != active:
+            account.active, changed = active, True
+        if changed:
             account.save()
-        accounts[account.side] = account
+        accounts[platform, account.side] = account
     return accounts, created
 
 
@@ -247,7 +260,8 @@ def create_weeks(index, accounts, guests, weeks):
             last_published_at=published,
         )
         for side, key in week.guests.items():
-            page.slots.add(page.slots.model(account=accounts[side], guest=guests[key]))
+            account = accounts[week.platform, side]
+            page.slots.add(page.slots.model(account=account, guest=guests[key]))
         index.add_child(instance=page)
         created += 1
     return created
@@ -280,13 +294,16 @@ def demo_weeks():
     )
 
 
-def demo_entities(text, link):
-    """Entities with code-point offsets for the mentions, hashtags and t.co links of `text`."""
-    entities = {"mentions": [], "hashtags": [], "urls": [], "media": []}
+def demo_entities(text, link, taken=()):
+    """Entities with code-point offsets for the mentions, hashtags and t.co links of `text`;
+    ``taken``: mention entities made already, which no other mention overlaps."""
+    entities = {"mentions": list(taken), "hashtags": [], "urls": [], "media": []}
     for match in re.finditer(r"@(\w{1,15})", text):
-        entities["mentions"].append(
-            {"start": match.start(), "end": match.end(), "handle": match[1]}
-        )
+        if not any(m["start"] <= match.start() < m["end"] for m in taken):
+            entities["mentions"].append(
+                {"start": match.start(), "end": match.end(), "handle": match[1]}
+            )
+    entities["mentions"].sort(key=lambda mention: mention["start"])
     for match in re.finditer(r"#(\w+)", text):
         entities["hashtags"].append({"start": match.start(), "end": match.end(), "tag": match[1]})
     for match in re.finditer(r"https://t\.co/\w+", text):
@@ -298,20 +315,11 @@ def demo_entities(text, link):
     return entities
 
 
-def tweet_row(plan):
-    media = []
-    if plan.picture:
-        width, height = drawings.PICTURE_SIZE
-        media.append(
-            MediaRow(
-                media_key=f"3_{plan.tweet_id}",
-                kind=MediaKind.PHOTO,
-                position=0,
-                alt_text=plan.picture[1],
-                width=width,
-                height=height,
-            )
-        )
+def tweet_row(plan, accounts):
+    """The ``TweetRow`` of a planned tweet, as a post of its platform: there its id, the id it
+    answers and its mentions of the relay accounts are that platform's."""
+    if plan.platform != Platform.X:
+        return _platform_row(plan, accounts)
     return TweetRow(
         tweet_id=plan.tweet_id,
         created_at=plan.at,
@@ -322,24 +330,118 @@ def tweet_row(plan):
         in_reply_to_handle=plan.reply_handle,
         is_retweet=plan.text.startswith("RT @"),
         lang="sv",
-        media=media,
+        media=_picture(plan),
     )
+
+
+def _picture(plan):
+    if not plan.picture:
+        return []
+    width, height = drawings.PICTURE_SIZE
+    return [
+        MediaRow(
+            media_key=f"3_{plan.tweet_id}",
+            kind=MediaKind.PHOTO,
+            position=0,
+            alt_text=plan.picture[1],
+            width=width,
+            height=height,
+        )
+    ]
+
+
+def post_id(account, number):
+    """The id ``account``'s platform gives its post of (the planned) ``number``."""
+    if account.platform == Platform.BLUESKY:
+        return f"at://{account.platform_id}/app.bsky.feed.post/3k{number}"
+    user, _at, instance = account.handle.partition("@")
+    return f"https://{instance}/users/{user}/statuses/{number}"
+
+
+def _platform_row(plan, accounts):
+    relay = {timeline.HANDLES[side]: accounts[plan.platform, side] for side in timeline.HANDLES}
+    account = relay[timeline.HANDLES[plan.side]]
+    repost = plan.text.startswith("RT @")
+    text = plan.text.removeprefix("RT ") if repost else plan.text
+    answered = relay.get(plan.reply_handle)
+    if answered:
+        reply = (post_id(answered, plan.reply_to), answered.handle, answered.platform_id)
+    elif plan.reply_handle:  # a follower, whose post the demo does not hold
+        reply = ("", follower_handle(plan.platform, plan.reply_handle), "")
+    else:
+        reply = ("", "", "")
+    text, mentions = _relay_mentions(text, relay)
+    entities = demo_entities(text, plan.link, taken=mentions)
+    return TweetRow(
+        tweet_id=post_id(account, plan.tweet_id),
+        created_at=plan.at,
+        text=text,
+        entities=entities,
+        source=TweetSource.ARCHIVE,
+        in_reply_to_tweet_id=reply[0],
+        in_reply_to_handle=reply[1],
+        in_reply_to_user_id=reply[2],
+        is_retweet=repost,
+        lang="sv",
+        media=_picture(plan),
+    )
+
+
+def follower_handle(platform, name):
+    """A follower of the demo on ``platform``, under a reserved name."""
+    if platform == Platform.BLUESKY:
+        return f"{name.lower().replace('_', '-')}.bsky.example"
+    return f"{name.lower()}@mastodon.example"
+
+
+def _relay_mentions(text, relay):
+    """``text`` with its mentions of the X accounts as mentions of the platform's accounts
+    (``relay``: X handle → account), and their mention entities."""
+    mentions = []
+    parts, position = [], 0
+    for match in re.finditer(r"@(ArbetsmiljoChef|Skyddsombud)\b", text):
+        account = relay[match[1]]
+        shown = "@" + (
+            account.handle.partition("@")[0]
+            if account.platform == Platform.MASTODON
+            else account.handle
+        )
+        parts.append(text[position : match.start()])
+        start = sum(map(len, parts))
+        parts.append(shown)
+        mention = {"start": start, "end": start + len(shown), "handle": account.handle}
+        if account.platform == Platform.BLUESKY:
+            mention["did"] = account.platform_id
+        else:
+            mention["url"] = account.profile_url
+        mentions.append(mention)
+        position = match.end()
+    parts.append(text[position:])
+    return "".join(parts), mentions
 
 
 def create_tweets(accounts, tweets):
     """The planned ``tweets`` that are not stored yet, through the archive's storing function
-    (in bulk, like an import); returns how many were created."""
-    scenes = {t.tweet_id: t.picture[0] for t in tweets if t.picture}
+    (in bulk, like an import), each a post of its platform; returns how many were created."""
+    rows = {id(plan): tweet_row(plan, accounts) for plan in tweets}
+    scenes = {rows[id(t)].tweet_id: (t.tweet_id, t.picture[0]) for t in tweets if t.picture}
 
     def open_picture(row, media, taken):
-        picture = drawings.picture(scenes[row.tweet_id], row.tweet_id)
-        return f"{row.tweet_id}-{scenes[row.tweet_id]}.png", io.BytesIO(picture)
+        number, scene = scenes[row.tweet_id]
+        picture = drawings.picture(scene, number)
+        return f"{number}-{scene}.png", io.BytesIO(picture)
 
     created = 0
-    for side, account in accounts.items():
-        rows = [tweet_row(t) for t in tweets if t.side == side]
-        created += store_tweets(account, rows, open_media=open_picture).created
+    for (platform, side), account in accounts.items():
+        mine = [rows[id(t)] for t in tweets if (t.platform, t.side) == (platform, side)]
+        if mine:
+            created += store_tweets(account, mine, open_media=open_picture).created
     return created
+
+
+def planned_ids(accounts, tweets):
+    """The ids the planned ``tweets`` are stored under."""
+    return [tweet_row(plan, accounts).tweet_id for plan in tweets]
 
 
 def remove_tweets(accounts, keep, history_ids):

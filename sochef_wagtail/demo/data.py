@@ -1,7 +1,7 @@
 """The demo's content, in Swedish as the seed wrote it: plain values that the builders
 (builders.py) turn into accounts, guests, pages, tweets, press mentions and settings."""
 
-from ..choices import Role, Sector, Side
+from ..choices import Platform, Role, Sector, Side
 
 ACCOUNTS = [
     {
@@ -19,6 +19,38 @@ ACCOUNTS = [
         "studerandeskyddsombud och ledamöter av skyddskommittéer gästtwittrar en vecka i stöten.",
     },
 ]
+
+# The running relay (``sochef_demo --running``) is where the audience is now: each side on
+# Bluesky and on Mastodon, the weeks taking turns. Fictional accounts, under reserved names
+# (.example, RFC 2606), with the descriptions of the X accounts of 2012–14.
+RUNNING_ACCOUNTS = [
+    {
+        **ACCOUNTS[0],
+        "platform": Platform.BLUESKY,
+        "handle": "arbetsmiljochef.sochef.example",
+        "platform_id": "did:plc:s0chefdem0arbetsg1vare2",
+    },
+    {
+        **ACCOUNTS[1],
+        "platform": Platform.BLUESKY,
+        "handle": "skyddsombud.sochef.example",
+        "platform_id": "did:plc:s0chefdem0skyddsomb0d22",
+    },
+    {
+        **ACCOUNTS[0],
+        "platform": Platform.MASTODON,
+        "handle": "arbetsmiljochef@mastodon.example",
+        "platform_id": "1",
+    },
+    {
+        **ACCOUNTS[1],
+        "platform": Platform.MASTODON,
+        "handle": "skyddsombud@mastodon.example",
+        "platform_id": "2",
+    },
+]
+#: The running relay's weeks take turns on these, from the first one on.
+RUNNING_PLATFORMS = (Platform.BLUESKY, Platform.MASTODON)
 
 # (name, role, organisation, sector, bio)
 GUESTS = {

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from ..choices import Role, Side
+from ..choices import Platform, Role, Side
 from . import data
 
 ZONE = ZoneInfo(data.TWEETS_TIME_ZONE)
@@ -42,6 +42,7 @@ class WeekPlan:
     monday: datetime.date
     guests: dict  # side -> guest key
     intro: str
+    platform: str = Platform.X  # where the week's guests post
 
 
 @dataclass
@@ -54,6 +55,7 @@ class TweetPlan:
     reply_handle: str = ""  # whom it answers (a relay account or a follower)
     link: tuple = ()  # (t.co URL, expanded URL, display URL)
     picture: tuple = ()  # (scene, alt text)
+    platform: str = Platform.X
 
 
 @dataclass
@@ -179,7 +181,8 @@ def history():
 
 def running(this_monday, now):
     """The running relay: three weeks past, the current one with its tweets so far (none
-    later than ``now``), and weeks to come."""
+    later than ``now``), and weeks to come, on Bluesky and Mastodon by turns (planned as
+    tweets, made posts of their platform by the builders)."""
     plan = Plan()
     people = guests()
     rows = data.RUNNING_WEEKS
@@ -187,9 +190,13 @@ def running(this_monday, now):
         monday = this_monday + datetime.timedelta(weeks=row[0])
         following = rows[number + 1] if number + 1 < len(rows) else None
         week = _week(row, monday, people)
+        week.platform = data.RUNNING_PLATFORMS[number % len(data.RUNNING_PLATFORMS)]
         plan.weeks.append(week)
         if row[5] and row[0] <= 0:
-            plan.tweets += [t for t in _tweets(row, week, people, following) if t.at <= now]
+            tweets = [t for t in _tweets(row, week, people, following) if t.at <= now]
+            for tweet in tweets:
+                tweet.platform = week.platform
+            plan.tweets += tweets
     return plan
 
 
