@@ -103,12 +103,21 @@ class Network:
         return f"https://x.com/search?q={quote('$' + tag, safe='')}&src=cashtag_click"
 
 
-class Bluesky(Network):
+class _AddressedPosts(Network):
+    """A platform whose post ids say where the post is (an AT URI, an ActivityPub id): a
+    quoted post's address comes from its id alone. Its posts are "posts", not tweets."""
+
+    sensitive = _("This post may contain sensitive content: show it")
+    no_posts = _("No posts.")
+
+    def quoted_url(self, post_id):
+        return self.post_url("", post_id)
+
+
+class Bluesky(_AddressedPosts):
     platform = Platform.BLUESKY
     repost = _("Repost")
-    sensitive = _("This post may contain sensitive content: show it")
     quoted = _("Quoted post on Bluesky")
-    no_posts = _("No posts.")
 
     def profile_url(self, handle):
         return f"https://bsky.app/profile/{handle}" if self.is_handle(handle) else ""
@@ -119,12 +128,6 @@ class Bluesky(Network):
             return self.profile_url(handle)
         did, key = match.groups()
         return f"https://bsky.app/profile/{did}/post/{_path(key)}"
-
-    def reply_url(self, handle, post_id):
-        return self.post_url(handle, post_id)
-
-    def quoted_url(self, post_id):
-        return self.post_url("", post_id)
 
     def mention_url(self, entity):
         # A mention's facet names the account by its DID, which stays when the handle changes.
@@ -148,12 +151,10 @@ class Bluesky(Network):
         return f"https://bsky.app/search?q={_path('$' + tag)}"
 
 
-class Mastodon(Network):
+class Mastodon(_AddressedPosts):
     platform = Platform.MASTODON
     repost = _("Boost")
-    sensitive = _("This post may contain sensitive content: show it")
     quoted = _("Quoted post on Mastodon")
-    no_posts = _("No posts.")
 
     def profile_url(self, handle):
         if not self.is_handle(handle):
@@ -167,12 +168,6 @@ class Mastodon(Network):
         if url and url.startswith("https://"):
             return url
         return self.profile_url(handle)
-
-    def reply_url(self, handle, post_id):
-        return self.post_url(handle, post_id)
-
-    def quoted_url(self, post_id):
-        return self.post_url("", post_id)
 
     def mention_url(self, entity):
         # Mastodon gives the mentioned account's own address: a local user has no @instance.
