@@ -10,9 +10,11 @@ from django.urls import reverse
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import rich_text
 
+from sochef_wagtail.choices import Platform
 from sochef_wagtail.guests import Guest
 from tests.factories import (
     make_account,
+    make_accounts,
     make_guest,
     make_image,
     make_index,
@@ -272,3 +274,20 @@ def test_guests_of_one_name_saved_at_the_same_moment_get_distinct_slugs():
     assert errors == []
     slugs = set(Guest.objects.values_list("slug", flat=True))
     assert slugs == {"anna-lindqvist"} | {f"anna-lindqvist-{n}" for n in range(2, count + 1)}
+
+
+@pytest.mark.django_db
+def test_a_week_on_two_platforms_of_a_side_is_one_section_of_the_guest_page(client, index_page):
+    """The guest posted from the worker side's Bluesky and Mastodon accounts: one section of
+    that week, naming both, their posts side by side, in the queries of any guest page."""
+    _, on_bluesky = make_accounts(Platform.BLUESKY)
+    _, on_mastodon = make_accounts(Platform.MASTODON)
+    karin = make_guest("Karin Berg")
+    make_week(index_page, datetime.date(2012, 9, 3), [(on_bluesky, karin), (on_mastodon, karin)])
+    make_tweet(on_bluesky, "Från Bluesky")
+    make_tweet(on_mastodon, "Från Mastodon")
+    html = client.get(guest_url(index_page, karin)).content.decode()
+    assert html.count('class="sochef-guestpage__week"') == 1
+    assert "Från Bluesky" in html and "Från Mastodon" in html
+    assert html.count("sochef-tweets__column ") == 2
+    assert f"@{on_bluesky.handle}</a> och <a" in html

@@ -228,3 +228,30 @@ def test_a_week_summary_of_listed_slots_is_the_templates_markup(language):
             listed_week.tweet_count = week.tweet_count = 3
             made = week_summary_html(listed_week, request, 4)
             assert parse_html(made) == parse_html(rendered(week, request, 4))
+
+
+@pytest.mark.django_db
+def test_a_guest_on_two_platforms_of_a_side_is_one_card_naming_both_accounts(client):
+    """A week's worker guest posts on Bluesky and on Mastodon: one card with both accounts,
+    made alike by the template and in Python, on the week page and in the listings."""
+    _, on_bluesky = make_accounts(Platform.BLUESKY)
+    employer, on_mastodon = make_accounts(Platform.MASTODON)
+    index = make_index()
+    karin = make_guest("Karin Berg")
+    week = make_week(
+        index,
+        MONDAY,
+        [(on_bluesky, karin), (on_mastodon, karin), (employer, make_guest("Per Ek"))],
+    )
+    request = RequestFactory().get("/")
+    (listed,) = with_listed_slots([GuestWeekPage.objects.get(pk=week.pk)])
+    (with_models,) = with_slots(GuestWeekPage.objects.filter(pk=week.pk))
+    made = week_summary_html(listed, request, 4)
+    assert parse_html(made) == parse_html(rendered(with_models, request, 4))
+    assert made.count('class="sochef-guest ') == 2 and "sochef-week--pair" in made
+    assert made.count("Karin Berg") == 1
+    for account in (on_bluesky, on_mastodon):
+        assert f'href="{account.profile_url}" rel="noopener">@{account.handle}</a>' in made
+    page = client.get(week.url).content.decode()
+    assert page.count(">Karin Berg</a></h2>") == 1
+    assert f"@{on_bluesky.handle}</a>" in page and f"@{on_mastodon.handle}</a>" in page

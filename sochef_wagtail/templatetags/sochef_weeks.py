@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..weeks.html import Strings, guest_card, week_summary_html
+from ..weeks.html import Strings, guest_card, guest_cards, week_summary_html
 
 register = template.Library()
 
@@ -23,6 +23,9 @@ def sochef_guest_card(context, slot, heading_level=None, show_bio=False):
     ``guest_card.html`` include renders for ``slot``, made in Python unless a host site
     overrides it (or ``week_summary.html``), which is then rendered."""
     return guest_card(slot, heading_level, show_bio, context.get("request"), strings_of(context))
+
+
+register.filter("guest_cards", guest_cards)
 
 
 @register.simple_tag(takes_context=True)

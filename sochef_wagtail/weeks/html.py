@@ -81,6 +81,23 @@ def with_listed_slots(weeks):
     return weeks
 
 
+def guest_cards(slots):
+    """The slots whose guest cards a week shows: one per guest and side, its ``accounts`` all
+    the side's accounts the guest posts from that week (a guest on Bluesky and on Mastodon at
+    once is shown once, with both)."""
+    cards = {}
+    for slot in slots:
+        # The slots of several weeks (a guest's page) stay apart by week.
+        key = (getattr(slot, "page_id", None), slot.guest.slug, slot.account.side)
+        card = cards.get(key)
+        if card is None:
+            cards[key] = slot
+            slot.accounts = [slot.account]
+        else:
+            card.accounts = [*card.accounts, slot.account]
+    return list(cards.values())
+
+
 def slots_of(week):
     """The week's slots, employer side first: those :func:`with_listed_slots` gave it, else its
     own (prefetched or not)."""
@@ -145,10 +162,11 @@ class ListedGuest:
 class ListedSlot:
     """A week's guest on a relay account, as a listing shows them."""
 
-    __slots__ = ("pk", "account_id", "account", "guest", "guest_url")
+    __slots__ = ("pk", "account_id", "account", "accounts", "guest", "guest_url")
 
     def __init__(self, pk, account, guest):
         self.pk, self.account_id, self.account, self.guest = pk, account.pk, account, guest
+        self.accounts = [account]
         self.guest_url = None
 
 
@@ -213,7 +231,7 @@ def week_summary_html(week, request=None, heading_level=None, strings=None):
     if strings.templates_overridden:
         context = {"week": week, "request": request, "heading_level": heading_level}
         return SafeString(render_to_string(WEEK_TEMPLATE, context, request=request))
-    slots = slots_of(week)
+    slots = guest_cards(slots_of(week))
     level = escape(str(heading_level or 3))
     start, end = week.week_start, week.week_end
     parts = [
@@ -252,15 +270,17 @@ def guest_card_html(slot, heading_level, strings, show_bio=False):
     """What ``guest_card.html`` renders for ``slot``; ``show_bio``: with the guest's bio, as
     on the week page."""
     account, guest = slot.account, slot.guest
-    handle = escape(account.handle)
     side = strings.sides.get(account.side) or escape(account.side)
     parts = [
         f'<article class="sochef-guest sochef-guest--{escape(str(account.side))}">\n'
         '  <p class="sochef-guest__account">\n'
         f'    <span class="sochef-side">{side}</span>\n'
-        f'    <a href="{escape(account.profile_url)}" rel="noopener">@{handle}</a>\n'
-        "  </p>\n"
     ]
+    parts.extend(
+        f'    <a href="{escape(each.profile_url)}" rel="noopener">@{escape(each.handle)}</a>\n'
+        for each in slot.accounts
+    )
+    parts.append("  </p>\n")
     if guest.photo:
         parts.append(f"    {photo_tag(guest.photo)}\n")
     organisation = f", {escape(guest.organisation)}" if guest.organisation else ""

@@ -4,6 +4,7 @@ week per account and day."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel
@@ -152,3 +153,9 @@ class GuestSlot(Orderable):
 
     def __str__(self):
         return f"{self.guest} @{self.account.handle}"
+
+    @cached_property
+    def accounts(self):
+        """The accounts its guest card names: this slot's, and those of the guest's other
+        slots on the same side that ``guest_cards`` joined to it."""
+        return [self.account]

@@ -19,7 +19,7 @@ from ..guests import Guest
 from ..pages import WindowCountPaginator
 from ..platforms import on_x_only
 from .forms import WeekFilterForm
-from .html import for_summaries, slots_of, with_listed_slots
+from .html import for_summaries, guest_cards, slots_of, with_listed_slots
 from .models import GuestSlot, slots_queryset
 
 GUEST_PAGE_PHOTO_SPEC = "fill-192x192"
@@ -155,6 +155,10 @@ class WeekContent:
             slot.guest_url = guest_url(index_url, slot.guest)
         return slots
 
+    @cached_property
+    def guest_cards(self):
+        return guest_cards(self.slots)
+
     @property
     def on_x_only(self):
         """Whether the week's accounts are all X's (its heading then says "tweets")."""
@@ -289,7 +293,8 @@ class GuestContent:
             .select_related("page", "account")
             .order_by("page__week_start", "page_id", "account__side")
         )
-        self.slots = list(slots)
+        # A week the guest posted from two accounts of a side (two platforms) is shown once.
+        self.slots = guest_cards(slots)
         if not self.slots:
             raise Http404("The guest has no published week here.")
         for slot in self.slots:
@@ -303,23 +308,24 @@ class GuestContent:
 
     @cached_property
     def archives(self):
-        """Per slot of a week that has begun: its account's tweets that week, as a TweetArchive.
+        """Per slot of a week that has begun: its accounts' tweets that week, as a TweetArchive.
         One query for every week (and one for the media), whatever their number."""
         begun = [slot for slot in self.slots if not slot.page.is_upcoming]
         condition = Q(pk__in=[])
         for slot in begun:
-            condition |= tweet_filter([slot.account_id], slot.page.week_start, slot.page.week_end)
+            accounts = [account.pk for account in slot.accounts]
+            condition |= tweet_filter(accounts, slot.page.week_start, slot.page.week_end)
         tweets = list(tweets_to_show().filter(condition)) if begun else []
         archives = {}
         for slot in begun:
-            week = slot.page
+            week, accounts = slot.page, {account.pk for account in slot.accounts}
             shown = [
                 tweet
                 for tweet in tweets
-                if tweet.account_id == slot.account_id
+                if tweet.account_id in accounts
                 and week.week_start <= local_date(tweet.created_at) <= week.week_end
             ]
-            archives[slot.pk] = TweetArchive(threads=threads_of(shown), accounts=[slot.account])
+            archives[slot.pk] = TweetArchive(threads=threads_of(shown), accounts=slot.accounts)
         return archives
 
 
@@ -345,10 +351,11 @@ class GuestWeekTweets:
             }
             return render_to_string(ARCHIVE_TEMPLATE, context)
 
-        # The same key as tweet_archive_html's for one account: the rendering is the same.
+        # The same key as tweet_archive_html's for these accounts: the rendering is the same.
         parts = (ARCHIVE_TEMPLATE, self.heading_level)
+        accounts = self.slot.accounts
         return cached_tweets_html(
-            self.content.request, [self.slot.account], week.week_start, week.week_end, parts, render
+            self.content.request, accounts, week.week_start, week.week_end, parts, render
         )
 
     def __html__(self):
