@@ -19,7 +19,7 @@ from sochef_wagtail.archive import mastodon_archive
 from sochef_wagtail.archive.formats import ArchiveError
 from sochef_wagtail.archive.html import tweet_html
 from sochef_wagtail.archive.importer import READING, import_archive
-from sochef_wagtail.archive.mastodon_archive import MastodonArchive, is_mastodon_export
+from sochef_wagtail.archive.mastodon_archive import MastodonArchive
 from sochef_wagtail.archive.models import (
     ArchiveImport,
     ArchiveImportStatus,
@@ -29,7 +29,7 @@ from sochef_wagtail.archive.models import (
     TweetMedia,
     TweetSource,
 )
-from sochef_wagtail.archive.opening import open_archive
+from sochef_wagtail.archive.opening import is_mastodon_export, open_archive
 from sochef_wagtail.choices import Platform
 from sochef_wagtail.management.commands.sochef_import_archive import Command
 from tests.archives import PNG, archive_tweet, current_archive, write_archive

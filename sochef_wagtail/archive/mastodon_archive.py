@@ -46,9 +46,8 @@ from .normalize import (
     _str,
     parse_created_at,
 )
+from .opening import ACTOR, OUTBOX, mastodon_root
 
-OUTBOX = "outbox.json"
-ACTOR = "actor.json"
 MEDIA_FOLDER = "media_attachments/"
 #: The audience of a post everyone may read: in ``to`` it is public, in ``cc`` unlisted.
 PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
@@ -58,26 +57,6 @@ _REPLY_TO_STATUS = re.compile(r"^https://([^/?#@]+)/users/([^/?#]+)/statuses/[^/
 _QUOTE_KEYS = ("quote", "quoteUri", "_misskey_quote")
 #: A BCP 47 language tag as the language column holds it (sv, en-GB, zh-Hant).
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\Z")
-
-
-def is_mastodon_export(names):
-    """Whether the ZIP's member ``names`` are a Mastodon archive's: ``outbox.json`` (or its
-    ``actor.json``) at the root or in one folder."""
-    return _root(names) is not None
-
-
-def _root(names):
-    """The folder ("" or "name/") of the archive's outbox.json, else of its actor.json (an
-    archive without its posts); None when there is neither."""
-    for wanted in (OUTBOX, ACTOR):
-        roots = [
-            name.removesuffix(wanted)
-            for name in names
-            if name == wanted or (name.endswith("/" + wanted) and name.count("/") == 1)
-        ]
-        if roots:
-            return min(roots)
-    return None
 
 
 class MastodonArchive(ArchiveZip):
@@ -103,7 +82,7 @@ class MastodonArchive(ArchiveZip):
     # Checks on opening ------------------------------------------------------------------------
 
     def _find_tweets(self):
-        root = _root(self.names) or ""
+        root = mastodon_root(self.names) or ""
         if root + OUTBOX not in self.names:
             raise ArchiveError(
                 _(
@@ -366,7 +345,7 @@ class _OrderedItems(JsonWindow):
                 self._expect(",", char)
                 self._skip_space()
             number += 1
-            self._where = _("activity number %(number)s") % {"number": number}
+            self._where = number  # put into words only for a message: it is every activity
             yield self._entry()
 
     def _expect(self, wanted, char):
@@ -388,11 +367,18 @@ class _OrderedItems(JsonWindow):
         if pending * 4 > self._max_entry and (
             len(self._text[self._at :].encode("utf-8", "surrogatepass")) > self._max_entry
         ):
-            where = f"{self._member}, {self._where}" if self._where else self._member
+            where = f"{self._member}, {_place(self._where)}" if self._where else self._member
             raise _too_large(where, self._max_entry)
 
     def _refused(self, problem):
         return ArchiveError(f"{self._member}: {problem}.")
+
+
+def _place(where):
+    """Where in outbox.json: a key's name, or the number of an activity."""
+    if isinstance(where, int):
+        return _("activity number %(number)s") % {"number": where}
+    return where
 
 
 def _invalid_activity(member, number, problem):
