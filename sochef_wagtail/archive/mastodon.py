@@ -5,16 +5,14 @@ An instance shows an account's public posts without a token. Every page is read 
 anything is stored, then stored in one transaction as the X fetch does (``fetch.py``): a fetch
 that stops half-way stores nothing and the next one starts from the same newest stored post.
 
-A status's content is HTML written by its author's server, any server of the fediverse: it is
-sanitised to an allowlist first, then read into plain text and entities; no HTML is stored.
+A status's content is HTML written by its author's server, any server of the fediverse:
+``mastodon_text`` sanitises it to an allowlist and reads it into plain text and entities.
 """
 
 import datetime
 import logging
 import re
-from html.parser import HTMLParser
 
-import nh3
 import requests
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
@@ -27,11 +25,10 @@ from mastodon.errors import (
 )
 
 from ..accounts import RelayAccount
-from ..choices import Platform
 from ..conf import app_settings
-from ..platforms import POST_ID_MAX_LENGTH, network
-from ..text import clean_text, replace_control_characters, safe_url
+from ..text import clean_text, safe_url
 from .fetch import FetchError, FetchResult, FetchStopped, Retry, retrying, store_fetched
+from .mastodon_text import cleaned, content_text, full_handle, mention_entity, status_uri
 from .models import MediaKind, Tweet, TweetSource
 from .normalize import (
     MAX_MEDIA,
@@ -54,170 +51,15 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 40  # the most Mastodon gives a page of statuses
 #: Who may read a status: the others (followers only, direct) are never stored.
 STORED_VISIBILITY = {"public", "unlisted"}
-#: What Mastodon writes in a status's content, and nothing else survives sanitising.
-ALLOWED_TAGS = {"p", "br", "a", "span"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "class", "rel"}, "span": {"class"}}
-REMOVED_WITH_CONTENT = {"script", "style"}
 MEDIA_KINDS = {
     "image": MediaKind.PHOTO,
     "gifv": MediaKind.GIF,
     "video": MediaKind.VIDEO,
     "audio": MediaKind.VIDEO,  # a <video> element plays sound too
 }
-ELLIPSIS = "…"
-MASTODON = network(Platform.MASTODON)
 #: A status id of the account's instance, the last part of its ActivityPub id (a boost's ends
 #: in /activity).
 _LOCAL_STATUS = re.compile(r"/statuses/(\d{1,25})(?:/activity)?\Z")
-_HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
-
-
-# Content -------------------------------------------------------------------------------------
-
-
-def sanitize(content):
-    """Mastodon's HTML ``content`` reduced to paragraphs, breaks, http(s) links and spans."""
-    return nh3.clean(
-        content,
-        tags=ALLOWED_TAGS,
-        clean_content_tags=REMOVED_WITH_CONTENT,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https"},
-        link_rel=None,  # nh3 cannot both keep the author's rel and write its own
-    )
-
-
-def content_text(content, mentions, instance):
-    """``(text, entities)`` of a status's HTML ``content``: plain text, paragraphs apart by a
-    blank line, and its links, mentions and hashtags with code-point offsets into the text.
-    ``mentions`` are the status's mentioned accounts; ``instance`` is the one fetched from,
-    which a local account's acct leaves out."""
-    parser = _ContentParser(_objs(mentions), instance)
-    parser.feed(sanitize(_str(content)))
-    parser.close()
-    return parser.text(), parser.entities()
-
-
-class _Link:
-    def __init__(self, start, href, classes):
-        self.start, self.href, self.classes = start, href, classes
-        self.visible = []
-
-
-class _ContentParser(HTMLParser):
-    """Sanitised status HTML to plain text and entities."""
-
-    def __init__(self, mentions, instance):
-        super().__init__(convert_charrefs=True)
-        self.mentions, self.instance = mentions, instance
-        self.parts, self.length = [], 0
-        self.paragraph_break = False
-        self.link = None
-        self.spans = []  # the classes of the open spans
-        self.found = {"urls": [], "mentions": [], "hashtags": []}
-
-    def text(self):
-        return "".join(self.parts)
-
-    def entities(self):
-        return {kind: items for kind, items in self.found.items() if items}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        classes = set((attrs.get("class") or "").split())
-        if tag == "p":
-            self.paragraph_break = self.length > 0
-        elif tag == "br":
-            self._write("\n")
-        elif tag == "span":
-            self.spans.append(classes)
-        elif tag == "a" and self.link is None:
-            self._break_paragraph()
-            self.link = _Link(self.length, attrs.get("href") or "", classes)
-
-    def handle_endtag(self, tag):
-        if tag == "p":
-            self.paragraph_break = self.length > 0
-        elif tag == "span" and self.spans:
-            if "ellipsis" in self.spans.pop() and self.link:
-                self.link.visible.append(ELLIPSIS)
-        elif tag == "a" and self.link:
-            self._end_link(self.link)
-            self.link = None
-
-    def handle_data(self, data):
-        data = _HTML_WHITESPACE.sub(" ", data)
-        if data == " " and (self.paragraph_break or not self.length):
-            return  # the layout between paragraphs, not text
-        data = replace_control_characters(data)
-        if self.link and not any("invisible" in classes for classes in self.spans):
-            self.link.visible.append(data)
-        self._write(data)
-
-    def _break_paragraph(self):
-        if self.paragraph_break:
-            self.paragraph_break = False
-            self.parts.append("\n\n")
-            self.length += 2
-
-    def _write(self, text):
-        self._break_paragraph()
-        self.parts.append(text)
-        self.length += len(text)
-
-    def _end_link(self, link):
-        written = self.text()[link.start :]
-        if not written.strip():
-            return
-        span = {"start": link.start, "end": self.length}
-        if "hashtag" in link.classes:
-            tag = written.removeprefix("#")
-            if tag:
-                self.found["hashtags"].append({**span, "tag": tag})
-            return
-        mentioned = "mention" in link.classes and self._mentioned(link.href, written)
-        if mentioned:
-            self.found["mentions"].append({**span, **mentioned})
-            return
-        href = safe_url(link.href)
-        if href:
-            shown = "".join(link.visible).strip() or written
-            entity = {"url": href, "expanded_url": href, "display_url": shown}
-            self.found["urls"].append({**span, **entity})
-
-    def _mentioned(self, href, written):
-        """The mention entity's handle and url of the account a mention link names; None when
-        the status does not list it (then it is shown as a link)."""
-        for mention in self.mentions:
-            if href and _str(mention.get("url")) == href:
-                return _mention(mention, self.instance)
-        username = written.removeprefix("@")
-        named = [m for m in self.mentions if _str(m.get("username")) == username]
-        return _mention(named[0], self.instance) if len(named) == 1 else None
-
-
-def _mention(account, instance):
-    """A mention entity's handle and url of ``account`` (a Mention or Account entity); None
-    when its acct is no Mastodon handle."""
-    handle = full_handle(account.get("acct"), instance)
-    if not handle:
-        return None
-    url = safe_url(_str(account.get("url")))
-    return {"handle": handle, "url": url} if url else {"handle": handle}
-
-
-def full_handle(acct, instance):
-    """An acct as a handle stored: user@instance, a local account's with the ``instance``
-    fetched from; "" when it is not a Mastodon handle."""
-    acct = cleaned(acct).removeprefix("@")
-    handle = acct if "@" in acct else f"{acct}@{instance}"
-    return handle if MASTODON.is_handle(handle) else ""
-
-
-def cleaned(value):
-    """A string from outside without the characters no output holds, for text no offsets
-    point into; "" for anything else."""
-    return clean_text(value) if isinstance(value, str) else ""
 
 
 # Statuses ------------------------------------------------------------------------------------
@@ -265,12 +107,6 @@ def normalize_status(status, account, *, parent=None):
     )
 
 
-def status_uri(value):
-    """A status's ActivityPub id, if it is an https:// URL the post id column holds."""
-    uri = safe_url(_str(value))
-    return uri if uri and uri.startswith("https://") and len(uri) <= POST_ID_MAX_LENGTH else ""
-
-
 def _created_at(value, uri):
     # Mastodon.py reads the time into a datetime; the API's JSON has it as ISO 8601 text.
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
@@ -280,7 +116,7 @@ def _created_at(value, uri):
 
 def _credited(author, instance, text, entities):
     """A boost's text credited to the boosted author (``normalize.credited``)."""
-    mention = _mention(author, instance)
+    mention = mention_entity(author, instance)
     if mention is None:
         return text, entities
     return credited(mention.pop("handle"), mention, text, entities)

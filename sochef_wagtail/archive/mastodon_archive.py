@@ -33,7 +33,7 @@ from .formats import (
     first_line,
     unpack_error,
 )
-from .mastodon import MASTODON, cleaned, content_text, full_handle, status_uri
+from .mastodon_text import MASTODON, cleaned, content_text, full_handle, status_uri
 from .models import MediaKind, TweetSource
 from .normalize import (
     MAX_MEDIA,
