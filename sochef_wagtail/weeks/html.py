@@ -26,6 +26,7 @@ from ..archive.html import templates_overridden
 from ..choices import Role, Sector, Side
 from ..guests import Guest
 from ..languages import content_language, lang_attribute
+from ..platforms import on_x_only
 from .models import GUEST_PHOTO_SPEC, GuestSlot, slots_queryset
 
 WEEK_TEMPLATE = "sochef_wagtail/includes/week_summary.html"
@@ -87,8 +88,10 @@ def guest_cards(slots):
     once is shown once, with both)."""
     cards = {}
     for slot in slots:
-        # The slots of several weeks (a guest's page) stay apart by week.
-        key = (getattr(slot, "page_id", None), slot.guest.slug, slot.account.side)
+        # The slots of several weeks (a guest's page) stay apart by week. A model's guest is
+        # known by its id without reading it; a listed row has no id but the guest's slug.
+        guest = getattr(slot, "guest_id", None) or slot.guest.slug
+        key = (getattr(slot, "page_id", None), guest, slot.account.side)
         card = cards.get(key)
         if card is None:
             cards[key] = slot
@@ -248,7 +251,10 @@ def week_summary_html(week, request=None, heading_level=None, strings=None):
     ]
     count = getattr(week, "tweet_count", None)
     if count is not None:
-        tweets = ngettext("%(tweets)s tweet", "%(tweets)s tweets", count) % {"tweets": count}
+        if on_x_only(slot.account for slot in slots):
+            tweets = ngettext("%(tweets)s tweet", "%(tweets)s tweets", count) % {"tweets": count}
+        else:
+            tweets = ngettext("%(posts)s post", "%(posts)s posts", count) % {"posts": count}
         parts.append(f'    <p class="sochef-week__tweets">\n      {tweets}\n    </p>\n')
     parts.append('  <div class="sochef-pair">\n')
     parts.extend(guest_card_html(slot, 4, strings) for slot in slots)
