@@ -29,6 +29,7 @@ from .archive.rendering import tweet_text_html
 from .archive.timeline import tweet_filter
 from .blog import FeedItem, get_blog_adapter
 from .caching import conditional_response
+from .choices import Platform
 from .conf import app_settings
 from .dates import current_week_start, start_of_day
 from .pages import public
@@ -80,9 +81,12 @@ def relay_feed_links(request=None, account=None):
     """The feeds of ``account``'s posts, or of both accounts' when None. No queries."""
     if account is None:
         return links_to(RELAY_FEED_LINKS, _("The relay accounts' tweets"), request)
+    title = (
+        _("Tweets of @%(handle)s") if account.platform == Platform.X else _("Posts of @%(handle)s")
+    )
     return links_to(
         [(f"{name}_account", mime_type, label) for name, mime_type, label in RELAY_FEED_LINKS],
-        _("Tweets of @%(handle)s") % {"handle": account.handle},
+        title % {"handle": account.handle},
         request,
         kwargs={"handle": account.handle},
     )

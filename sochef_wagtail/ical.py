@@ -13,6 +13,7 @@ from icalendar import Calendar, Event, vDuration
 from wagtail.models import Site
 
 from .caching import conditional_response
+from .choices import Platform
 from .text import clean_text
 
 PRODUCT_ID = "-//sochef_wagtail//SOchef guest weeks//EN"
@@ -37,7 +38,11 @@ def week_event(week, slot, url, hostname):
     event.add(
         "summary",
         clean_text(
-            _("%(guest)s (%(role)s) tweets as @%(handle)s")
+            (
+                _("%(guest)s (%(role)s) tweets as @%(handle)s")
+                if account.platform == Platform.X
+                else _("%(guest)s (%(role)s) posts as @%(handle)s")
+            )
             % {"guest": guest.name, "role": guest.role_label, "handle": account.handle}
         ),
     )

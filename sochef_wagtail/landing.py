@@ -17,6 +17,7 @@ from .caching import responses
 from .dates import current_week_start
 from .feeds import blog_feed_links
 from .pages import SochefPageMixin
+from .platforms import on_x_only
 from .press import PressMention
 from .weeks.html import for_summaries, with_listed_slots
 from .weeks.pages import GuestWeekIndexPage
@@ -126,8 +127,11 @@ class SochefLandingPage(SochefPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         settings = context["sochef_settings"]
         blog_category, blog_items = self.blog_items(request)
+        accounts = self.relay_accounts()
         context.update(
-            accounts=self.relay_accounts(),
+            accounts=accounts,
+            # Its guests "tweet" while the relay is on X alone, else they "post".
+            on_x_only=on_x_only(accounts),
             # While paused or closed no guest is announced: the closing text stands there.
             week=self.current_or_next_week() if settings.lists_upcoming else None,
             this_week=current_week_start(),

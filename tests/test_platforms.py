@@ -13,7 +13,15 @@ from sochef_wagtail.archive.rendering import Links, tweet_text_html
 from sochef_wagtail.archive.timeline import tweet_archive
 from sochef_wagtail.choices import Platform
 from sochef_wagtail.platforms import network
-from tests.factories import make_accounts, make_reply, make_tweet, post_id
+from tests.factories import (
+    make_accounts,
+    make_guest,
+    make_landing,
+    make_reply,
+    make_tweet,
+    make_week,
+    post_id,
+)
 
 DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
 AT_URI = f"at://{DID}/app.bsky.feed.post/3kq2xyz7abc2s"
@@ -191,3 +199,27 @@ def test_an_empty_column_and_archive_say_posts_unless_every_account_is_on_x(plat
     assert f'<p class="sochef-tweets__empty">{empty}</p>' in columns
     assert "Inga arkiverade tweets att visa." in nothing
     assert "Inga arkiverade inlägg att visa." in on_bluesky
+
+
+@pytest.mark.django_db
+def test_a_relay_on_bluesky_and_mastodon_posts_where_one_on_x_tweets(client, index_page):
+    """The readers' words of the landing page, the week listings, a guest's page, the feeds
+    and the calendar follow the accounts' platforms."""
+    employer, worker = make_accounts(Platform.BLUESKY)
+    *_, on_mastodon = make_accounts(Platform.MASTODON)
+    karin = make_guest("Karin Berg")
+    monday = datetime.date(2012, 9, 3)
+    make_week(index_page, monday, [(worker, karin), (on_mastodon, karin)])
+    make_tweet(worker, "Från Bluesky")
+    landing = make_landing(guest_index=index_page)
+    html = client.get(landing.url).content.decode()
+    assert "Se vilka som har postat och vad" in html and "har twittrat" not in html
+    assert "Följ kontona:" in html  # three accounts, not "both"
+    listing = client.get(index_page.url).content.decode()
+    assert "1 inlägg" in listing and "1 tweet" not in listing
+    guest_page = client.get(f"{index_page.url}gaster/{karin.slug}/").content.decode()
+    assert "Postade från" in guest_page
+    assert "Inlägg från @skyddsombud.bsky.social" in guest_page  # its feed's link
+    calendar = client.get(f"{index_page.url}calendar/").content.decode()
+    assert "Karin Berg" in calendar and "postar som @skyddsombud.bsky.social" in calendar
+    assert employer.platform == Platform.BLUESKY

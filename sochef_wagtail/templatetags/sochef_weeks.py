@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..platforms import on_x_only
 from ..weeks.html import Strings, guest_card, guest_cards, week_summary_html
 
 register = template.Library()
@@ -26,6 +27,12 @@ def sochef_guest_card(context, slot, heading_level=None, show_bio=False):
 
 
 register.filter("guest_cards", guest_cards)
+
+
+@register.filter
+def accounts_on_x_only(slots):
+    """Whether the accounts of ``slots`` are all X's: their posts are then "tweets"."""
+    return on_x_only(account for slot in slots for account in slot.accounts)
 
 
 @register.simple_tag(takes_context=True)

@@ -306,6 +306,10 @@ class GuestContent:
         accounts = {slot.account.pk: slot.account for slot in self.slots}.values()
         return sorted(accounts, key=lambda account: (account.side, account.handle.lower()))
 
+    @property
+    def on_x_only(self):
+        return on_x_only(self.accounts)
+
     @cached_property
     def archives(self):
         """Per slot of a week that has begun: its accounts' tweets that week, as a TweetArchive.
