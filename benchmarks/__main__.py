@@ -1,7 +1,7 @@
 """``python -m benchmarks`` (what ``./run bench`` runs): measure, print a table, write results.md.
 
 Each measurement is a function ``measure(bench)`` in its own module, listed in ``run()``,
-that returns a Section, or a list of them (the import: one per database); one whose code is not
+that returns a Section, or a list of them (the imports: one per database); one whose code is not
 on this branch returns a Section saying so.
 """
 
@@ -33,7 +33,7 @@ def parse_args(argv):
     parser.add_argument(
         "--only",
         action="append",
-        choices=["queries", "throughput", "page-weight", "import", "search"],
+        choices=["queries", "throughput", "page-weight", "import", "import-mastodon", "search"],
         help="run only these measurements (results.md is then left alone unless --output)",
     )
     parser.add_argument("--output", type=Path, help=f"where to write the results ({RESULTS})")
@@ -114,7 +114,7 @@ def run(args):
 
     from tests.conftest import CHROMIUM
 
-    from . import import_bench, page_weight, queries, search_bench, throughput
+    from . import import_bench, mastodon_import, page_weight, queries, search_bench, throughput
     from .load import generator_name
     from .machine import chromium_version, describe, load_average
     from .report import as_text, write_results
@@ -124,6 +124,7 @@ def run(args):
         "throughput": throughput.measure,
         "page-weight": page_weight.measure,
         "import": import_bench.measure,
+        "import-mastodon": mastodon_import.measure,
         "search": search_bench.measure,
     }
     machine = describe(generator_name(), chromium_version(CHROMIUM))

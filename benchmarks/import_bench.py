@@ -575,9 +575,10 @@ def _created_at(value):
     )  # fmt: skip
 
 
-def timed_floor(path, account):
-    """json.loads of the archive's tweet members and one executemany / COPY of the columns."""
-    from django.db import connection, transaction
+def floor_values(account, floor_fields):
+    """The tweet table's columns and, per column, how the floor reads its value from one post
+    of the archive (``floor_fields``; the rest: the account's constants and the defaults)."""
+    from django.db import connection
     from django.utils import timezone
 
     from sochef_wagtail.archive.models import Tweet, TweetSource
@@ -590,19 +591,42 @@ def timed_floor(path, account):
     }
     values = []
     for field in fields:
-        if field.name in _FLOOR_FIELDS:
-            values.append(_FLOOR_FIELDS[field.name])
+        if field.name in floor_fields:
+            values.append(floor_fields[field.name])
         else:
             value = constants.get(field.name, field.get_default())
-            values.append(lambda tweet, value=value: value)
-    sqlite = connection.vendor == "sqlite"
-    if sqlite:  # Django's SQLite backend stores datetimes as naive UTC text
+            values.append(lambda post, value=value: value)
+    if connection.vendor == "sqlite":  # Django's SQLite backend stores datetimes as naive UTC
         values = [
-            (lambda tweet, v=v: str(v(tweet).replace(tzinfo=None)))
+            (lambda post, v=v: str(v(post).replace(tzinfo=None)))
             if field.get_internal_type() == "DateTimeField"
             else v
             for field, v in zip(fields, values, strict=True)
         ]
+    return fields, values
+
+
+def write_floor(fields, rows):
+    """One executemany (SQLite) or COPY (PostgreSQL) of ``rows`` in one transaction."""
+    from django.db import connection, transaction
+
+    from sochef_wagtail.archive.models import Tweet
+
+    table = Tweet._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            marks = ", ".join(["?"] * len(fields))
+            cursor.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        else:
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+
+def timed_floor(path, account):
+    """json.loads of the archive's tweet members and one executemany / COPY of the columns."""
+    fields, values = floor_values(account, _FLOOR_FIELDS)
     reset_peak()
     started = time.perf_counter()
     rows = []
@@ -613,16 +637,7 @@ def timed_floor(path, account):
                 for item in json.loads(content[content.index(b"=") + 1 :]):
                     tweet = item["tweet"]
                     rows.append(tuple([value(tweet) for value in values]))
-    table = Tweet._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if sqlite:
-            marks = ", ".join(["?"] * len(fields))
-            cursor.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-        else:
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+    write_floor(fields, rows)
     return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "written": len(rows)}
 
 
