@@ -160,13 +160,27 @@ class RelayAccount(index.Indexed, ClusterableModel):
                 errors[field] = error
         posts_platform = None if "platform" in errors else self.platform_of_stored_posts()
         if posts_platform is not None:
-            errors["platform"] = ValidationError(
-                _("The account has posts stored from %(platform)s: its platform stays."),
-                params={"platform": Platform(posts_platform).label},
-                code="platform_with_posts",
-            )
+            errors["platform"] = self.platform_stays(posts_platform)
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # A form says so in clean(); code that saves an account is held to the same rule, as
+        # the posts would otherwise be read as the other platform's.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "platform" in update_fields:
+            posts_platform = self.platform_of_stored_posts()
+            if posts_platform is not None:
+                raise ValidationError({"platform": self.platform_stays(posts_platform)})
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def platform_stays(platform):
+        return ValidationError(
+            _("The account has posts stored from %(platform)s: its platform stays."),
+            params={"platform": Platform(platform).label},
+            code="platform_with_posts",
+        )
 
     def platform_of_stored_posts(self):
         """The platform this saved account had, when it is given another one while it has

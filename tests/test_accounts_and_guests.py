@@ -258,3 +258,9 @@ def test_an_account_with_stored_posts_keeps_its_platform():
     assert error.value.message_dict == {
         "platform": ["Kontot har sparade inlägg från X: dess plattform kan inte ändras."]
     }
+    with pytest.raises(ValidationError):  # saved by code, not through a form
+        account.save()
+    account.refresh_from_db()
+    assert account.platform == "x"
+    account.display_name = "Nytt namn"
+    account.save(update_fields=["display_name"])
