@@ -9,7 +9,8 @@ import pytest
 import respx
 from django.utils import translation
 
-from sochef_wagtail.archive.bluesky import facets_as_entities, fetch_bluesky_account
+from sochef_wagtail.archive.bluesky import fetch_bluesky_account
+from sochef_wagtail.archive.bluesky_records import facets_as_entities
 from sochef_wagtail.archive.fetch import FetchError, FetchStopped
 from sochef_wagtail.archive.html import tweet_html
 from sochef_wagtail.archive.models import Tweet

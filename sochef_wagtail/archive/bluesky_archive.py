@@ -37,7 +37,7 @@ from ..choices import Platform
 from ..conf import app_settings
 from ..handles import PLATFORM_ID_MAX_LENGTH
 from ..platforms import BLUESKY_DID, POST_ID_MAX_LENGTH, network
-from .bluesky import POST, normalize_post, post_time, post_uri
+from .bluesky_records import POST, normalize_post, post_time, post_uri
 from .formats import UNPACK_ERRORS, ArchiveAccount, ArchiveError, first_line
 from .models import TweetSource
 from .normalize import InvalidTweet, TweetRow, _obj
