@@ -4,9 +4,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from sochef_wagtail.choices import Platform
+from sochef_wagtail.handover.mail import handover_message
 from sochef_wagtail.handover.models import GuestHandover
 from tests.factories import (
     grant_page_permission,
+    make_accounts,
     make_guest,
     make_nomination,
     make_user,
@@ -171,3 +174,15 @@ def test_address_is_the_guests_and_the_mail_in_their_language(editor, coming_wee
     editor.post(url(coming_week), {f"email_{slot.pk}": "bo@example.org", f"send_{slot.pk}": "on"})
     (message,) = mail.outbox
     assert "Your SOchef week" in message.subject and "anything but propaganda" in message.body
+
+
+@pytest.mark.django_db
+def test_a_guest_on_mastodon_is_told_to_post_not_to_tweet(index_page):
+    _, worker = make_accounts(Platform.MASTODON)
+    week = make_week(index_page, monday(1), [(worker, make_guest("Bo Eriksson"))])
+    sender = make_user("redaktor")
+    message = handover_message(week, week.slots.get(), "bo@example.com", sender)
+    html = message.alternatives[0][0]
+    for text in (message.body, html):
+        assert "Den enda regeln: posta om allt utom propaganda." in text
+        assert "ditt första inlägg" in text and "twittra" not in text

@@ -8,9 +8,16 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from sochef_wagtail.choices import Platform
 from sochef_wagtail.nominations.models import Nomination, merge_key, record_nomination
 from sochef_wagtail.nominations.pages import NominationPage
-from tests.factories import make_nomination_page, nomination_post, set_project, started_token
+from tests.factories import (
+    make_accounts,
+    make_nomination_page,
+    nomination_post,
+    set_project,
+    started_token,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -443,3 +450,12 @@ def test_demo_has_a_nomination_page_and_a_survey(client):
     call_command("sochef_demo", "--running", verbosity=0)  # the history is closed: no form
     assert "Föreslå gärna gäst-twittrare" in client.get("/foresla/").content.decode()
     assert client.get("/utvardering/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_form_asks_what_a_guest_would_post_when_the_relay_is_not_on_x_only(client):
+    make_accounts(Platform.BLUESKY)
+    page = make_nomination_page()
+    html = client.get(page.url).content.decode()
+    assert "Från vilket konto skulle personen posta?" in html
+    assert "Vad skulle personen posta om?" in html and "twittra" not in html

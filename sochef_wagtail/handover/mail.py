@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import Platform
 from ..project import ProjectSettings
 from ..text import clean_text, single_line
 from .models import GuestHandover
@@ -30,6 +31,8 @@ def guest_mail_context(week, slot, project, sender, **extra):
         "week": week,
         "slot": slot,
         "partners": [other for other in week.slots.all() if other.pk != slot.pk],
+        # The guest "tweets" on X, and "posts" elsewhere.
+        "on_x": slot.account.platform == Platform.X,
         "organiser": organiser_signature(project, sender),
         "organiser_email": sender.email if sender else "",
         "start": date_format(week.week_start, "l j F Y"),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
 from ..accounts import RelayAccount
-from ..choices import Role, Sector
+from ..choices import Platform, Role, Sector
 from ..dates import WEEK, current_week_start
 from ..public_forms.forms import ProtectedFormMixin
 from ..weeks.models import booked_slots, booking_message, first_free_week
@@ -16,17 +16,20 @@ from .models import Nomination, NominationStatus, NomineeSide
 
 def side_choices():
     """The sides, each named with its active relay accounts ("Worker side (@Skyddsombud)"),
-    and "Don't know": one query."""
-    handles = {}
-    for side, handle in RelayAccount.objects.filter(active=True).values_list("side", "handle"):
+    and "Don't know"; and whether those accounts are all X's (a guest "tweets" there, else
+    "posts"). One query."""
+    handles, platforms = {}, set()
+    accounts = RelayAccount.objects.filter(active=True).values_list("side", "handle", "platform")
+    for side, handle, platform in accounts:
         handles.setdefault(side, []).append(f"@{handle}")
+        platforms.add(platform)
 
     def label(side):
         if side not in handles:
             return side.label
         return format_lazy("{} ({})", side.label, ", ".join(handles[side]))
 
-    return [(side, label(side)) for side in NomineeSide]
+    return [(side, label(side)) for side in NomineeSide], platforms <= {Platform.X}
 
 
 class NominationForm(ProtectedFormMixin, forms.ModelForm):
@@ -81,7 +84,15 @@ class NominationForm(ProtectedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("why", "nominator_name", "nominator_email"):
             self.fields[name].required = True
-        self.fields["side"].choices = side_choices()
+        self.fields["side"].choices, on_x_only = side_choices()
+        if not on_x_only:
+            # On their bound fields too: ProtectedFormMixin made those already.
+            self.fields["side"].label = self["side"].label = _(
+                "Which account would they post from?"
+            )
+            self.fields["why"].help_text = self["why"].help_text = _(
+                "What would they post about? At most 2,000 characters."
+            )
         self.fields["role"].choices = [("", _("Choose a role")), *Role.choices]
         self.fields["nominee_name"].widget.attrs["autocomplete"] = "off"
         self.fields["nominator_name"].widget.attrs["autocomplete"] = "name"
