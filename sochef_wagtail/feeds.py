@@ -33,6 +33,7 @@ from .choices import Platform
 from .conf import app_settings
 from .dates import current_week_start, start_of_day
 from .pages import public
+from .platforms import on_x_only
 from .text import clean_values, plain_text
 from .weeks.models import with_slots
 from .weeks.pages import GuestWeekPage, attach_week_pages
@@ -333,10 +334,18 @@ class RelayFeedSource:
         return tweets
 
     def label(self):
+        return f" {_('and')} ".join(f"@{account.handle}" for account in self.accounts)
+
+    @cached_property
+    def accounts(self):
+        """The account of the feed, or every relay account."""
         if self.account is not None:
-            return f"@{self.account.handle}"
-        handles = RelayAccount.objects.order_by("side", "handle").values_list("handle", flat=True)
-        return f" {_('and')} ".join(f"@{handle}" for handle in handles)
+            return [self.account]
+        return list(RelayAccount.objects.order_by("side", "handle").only("handle", "platform"))
+
+    @property
+    def on_x_only(self):
+        return on_x_only(self.accounts)
 
 
 class RelayPostsFeed(SochefFeed):
@@ -347,7 +356,12 @@ class RelayPostsFeed(SochefFeed):
         return source or RelayFeedSource(request)
 
     def title(self, source):
-        return _("Tweets of %(accounts)s – %(site)s") % {
+        title = (
+            _("Tweets of %(accounts)s – %(site)s")
+            if source.on_x_only
+            else _("Posts of %(accounts)s – %(site)s")
+        )
+        return title % {
             "accounts": source.label(),
             "site": source.site.site_name or source.site.hostname,
         }
@@ -360,7 +374,9 @@ class RelayPostsFeed(SochefFeed):
         return source.site.root_url + source.request.path
 
     def description(self, source):
-        return _("What the guests of the relay tweeted, newest first.")
+        if source.on_x_only:
+            return _("What the guests of the relay tweeted, newest first.")
+        return _("What the guests of the relay posted, newest first.")
 
     def items(self, source):
         return source.items()

@@ -104,6 +104,8 @@ def test_an_account_of_another_platform_has_its_feed_at_its_handle(client, platf
     make_tweet(account, "Hej från " + platform, stockholm(2013, 4, 1, 9))
     feed = fetch(client, account_feed(account, "atom"))
     assert [entry.title for entry in feed.entries] == [f"@{handle}: Hej från {platform}"]
+    assert feed.feed.title.startswith(f"Inlägg från @{handle} – ")
+    assert feed.feed.subtitle == "Vad stafettens gäster har postat, det senaste först."
 
 
 def test_an_unknown_account_is_not_found(client, relay):
