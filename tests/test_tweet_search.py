@@ -8,7 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from wagtail.test.utils import WagtailPageTestCase
 
+from sochef_wagtail.choices import Platform
 from tests.factories import (
+    make_accounts,
     make_guest,
     make_index,
     make_tweet,
@@ -244,3 +246,12 @@ def test_search_finds_an_edited_tweet_once_as_its_latest_version(client, archive
     call_command("update_index", verbosity=0)
     response = search(client, archive, "skyddsronden")
     assert found_texts(response) == ["Skyddsronden flyttas till fredag"]
+
+
+@pytest.mark.django_db
+def test_a_search_over_posts_of_other_platforms_says_posts(client, archive):
+    bluesky = make_accounts(Platform.BLUESKY)[1]
+    make_tweet(bluesky, "Buller på Bluesky", created_at=stockholm(2013, 3, 5, 9))
+    html = search(client, archive, "buller").content.decode()
+    assert "Sök bland inlägg och gäster" in html and "1 inlägg matchar ”buller”." in html
+    assert 'href="https://bsky.app/profile/did:plc:' in html

@@ -20,7 +20,7 @@ from ..accounts import RelayAccount
 from ..archive.html import TWEET_TEMPLATE, templates_overridden
 from ..blocks import BodyBlock
 from ..caching import responses
-from ..choices import Side
+from ..choices import Platform, Side
 from ..conf import app_settings
 from ..dates import current_week_start, local_date, week_start_of
 from ..guests import Guest
@@ -182,6 +182,8 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
             if tweets.number == 1:
                 guests = self.search_guests(query, weeks, request)
         context.update(
+            # The page says "tweets" while every relay account is on X, else "posts".
+            on_x_only=not RelayAccount.objects.exclude(platform=Platform.X).exists(),
             search_form=form,
             query=query,
             tweets=tweets,
