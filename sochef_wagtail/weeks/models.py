@@ -36,7 +36,7 @@ def slots_queryset():
                 "guest__photo__renditions", queryset=renditions, to_attr="prefetched_renditions"
             )
         )
-        .order_by("account__side", "sort_order")
+        .order_by("account__side", "sort_order", "pk")
     )
 
 

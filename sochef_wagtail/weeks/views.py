@@ -291,7 +291,7 @@ class GuestContent:
         slots = (
             GuestSlot.objects.filter(guest=self.guest, page__in=index.weeks())
             .select_related("page", "account")
-            .order_by("page__week_start", "page_id", "account__side")
+            .order_by("page__week_start", "page_id", "account__side", "sort_order", "pk")
         )
         # A week the guest posted from two accounts of a side (two platforms) is shown once.
         self.slots = guest_cards(slots)
