@@ -671,6 +671,20 @@ def child(step, path):
     import django
 
     django.setup()
+    measured_step(
+        step,
+        path,
+        os.environ["SOCHEF_BENCH_HANDLE"],
+        timed_floor,
+        timed_command,
+        delete_tweets_after,
+    )
+
+
+def measured_step(step, path, handle, floor, import_once, delete_after):
+    """In a child process with Django set up: the floor, or an import, a re-import and the
+    indexing task they queued, of ``path`` into the account ``handle``; printed as JSON, and
+    the rows written deleted again by ``delete_after(last primary key before)``."""
     from django.db import connection
     from django.db.models import Max
 
@@ -678,19 +692,19 @@ def child(step, path):
     from sochef_wagtail.archive import store
     from sochef_wagtail.archive.models import Tweet
 
-    account = RelayAccount.objects.get(handle=os.environ["SOCHEF_BENCH_HANDLE"])
+    account = RelayAccount.objects.get(handle=handle)
     last_pk = Tweet.objects.aggregate(last=Max("pk"))["last"] or 0
     if step == "floor":
-        runs = {"floor": timed_floor(path, account)}
+        runs = {"floor": floor(path, account)}
     else:
         queued = []
         store.async_task = lambda func, *args: queued.append((func, args))
-        runs = {"import": timed_command(path, account)}
-        runs["reimport"] = timed_command(path, account)
+        runs = {"import": import_once(path, account)}
+        runs["reimport"] = import_once(path, account)
         runs["index"] = timed_indexing(queued)
         runs["database"] = f"{connection.vendor} ({connection.settings_dict['NAME']})"
     runs["vendor"] = connection.vendor
-    delete_tweets_after(last_pk)
+    delete_after(last_pk)
     print(json.dumps(runs))
 
 

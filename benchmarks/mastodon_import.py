@@ -42,9 +42,9 @@ from .import_bench import (
     _met,
     delete_tweets_after,
     floor_values,
+    measured_step,
     peak_mb,
     reset_peak,
-    timed_indexing,
     write_floor,
 )
 from .mastodon_archive import HANDLE, write_mastodon_archive
@@ -359,27 +359,7 @@ def child(step, path):
     import django
 
     django.setup()
-    from django.db import connection
-    from django.db.models import Max
-
-    from sochef_wagtail.accounts import RelayAccount
-    from sochef_wagtail.archive import store
-    from sochef_wagtail.archive.models import Tweet
-
-    account = RelayAccount.objects.get(handle=HANDLE)
-    last_pk = Tweet.objects.aggregate(last=Max("pk"))["last"] or 0
-    if step == "floor":
-        runs = {"floor": timed_floor(path, account)}
-    else:
-        queued = []
-        store.async_task = lambda func, *args: queued.append((func, args))
-        runs = {"import": timed_import(path, account)}
-        runs["reimport"] = timed_import(path, account)
-        runs["index"] = timed_indexing(queued)
-        runs["database"] = f"{connection.vendor} ({connection.settings_dict['NAME']})"
-    runs["vendor"] = connection.vendor
-    delete_posts_after(last_pk)
-    print(json.dumps(runs))
+    measured_step(step, path, HANDLE, timed_floor, timed_import, delete_posts_after)
 
 
 # Alone: python -m benchmarks.mastodon_import --------------------------------------------------
