@@ -18,7 +18,15 @@ from django.utils.translation import gettext as _
 from ..accounts import RelayAccount
 from ..conf import app_settings
 from .bluesky_records import did_of, normalize_post, post_time, post_uri
-from .fetch import FetchError, FetchResult, FetchStopped, Retry, retrying, store_fetched
+from .fetch import (
+    FetchError,
+    FetchResult,
+    FetchStopped,
+    Retry,
+    reset_time,
+    retrying,
+    store_fetched,
+)
 from .models import Tweet
 from .normalize import InvalidTweet, _obj, _str, credited
 
@@ -160,7 +168,7 @@ class _AppView:
             "stored; it resets at %(reset)s."
         ) % {
             "handle": self.account.handle,
-            "reset": retry_at.strftime("%Y-%m-%d %H:%M UTC") if retry_at else _("an unknown time"),
+            "reset": reset_time(retry_at),
         }
         return FetchStopped(message, retry_at=retry_at)
 

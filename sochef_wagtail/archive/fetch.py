@@ -271,6 +271,11 @@ def _rows(response, account):
     return rows
 
 
+def reset_time(retry_at):
+    """When a rate limit resets, as the messages of every platform's fetch say it."""
+    return retry_at.strftime("%Y-%m-%d %H:%M UTC") if retry_at else _("an unknown time")
+
+
 class Retry(Exception):  # noqa: N818 (not an error: a request worth sending again)
     """Raised by an attempt of :func:`retrying` whose failure may pass: 5xx, time-out."""
 
@@ -350,7 +355,7 @@ class _Api:
             "it resets at %(reset)s."
         ) % {
             "handle": self.account.handle,
-            "reset": retry_at.strftime("%Y-%m-%d %H:%M UTC") if retry_at else _("an unknown time"),
+            "reset": reset_time(retry_at),
         }
         logger.warning(message)
         return FetchStopped(message, retry_at=retry_at)

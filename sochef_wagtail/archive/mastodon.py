@@ -27,7 +27,15 @@ from mastodon.errors import (
 from ..accounts import RelayAccount
 from ..conf import app_settings
 from ..text import clean_text, safe_url
-from .fetch import FetchError, FetchResult, FetchStopped, Retry, retrying, store_fetched
+from .fetch import (
+    FetchError,
+    FetchResult,
+    FetchStopped,
+    Retry,
+    reset_time,
+    retrying,
+    store_fetched,
+)
 from .mastodon_text import cleaned, content_text, full_handle, mention_entity, status_uri
 from .models import MediaKind, Tweet, TweetSource
 from .normalize import (
@@ -359,7 +367,7 @@ class _Instance:
         ) % {
             "instance": self.instance,
             "handle": self.account.handle,
-            "reset": retry_at.strftime("%Y-%m-%d %H:%M UTC") if retry_at else _("an unknown time"),
+            "reset": reset_time(retry_at),
         }
         logger.warning(message)
         return FetchStopped(message, retry_at=retry_at)
