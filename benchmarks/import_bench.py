@@ -126,12 +126,13 @@ def measure_import(
     ]
 
 
-def prepare_database(url):
+def prepare_database(url, module="benchmarks.import_bench"):
     """Make the database ``url`` afresh (dropped and created, or a new SQLite file), migrate
-    it and add the relay accounts, in a child process (Django is set up for one database);
-    returns the handle of the account whose archive is imported."""
+    it and add the relay accounts, in a child process (Django is set up for one database) of
+    ``module``'s ``--child-prepare``; returns the handle of the account whose archive is
+    imported."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.import_bench", "--child-prepare", url],
+        [sys.executable, "-m", module, "--child-prepare", url],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", "DATABASE_URL": url},
         capture_output=True,

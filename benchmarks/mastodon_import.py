@@ -47,6 +47,7 @@ from .import_bench import (
     reset_peak,
     write_floor,
 )
+from .import_bench import prepare_database as import_bench_prepare
 from .mastodon_archive import HANDLE, write_mastodon_archive
 from .report import Section
 
@@ -105,17 +106,8 @@ def measure_import(count=COUNT, rounds=ROUNDS, databases=()):
 
 
 def prepare_database(url):
-    """Make the database ``url`` afresh (dropped and created, or a new SQLite file), migrate it
-    and add the relay account of the archive, in a child process."""
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.mastodon_import", "--child-prepare", url],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise RuntimeError(f"preparing {url} failed:\n{done.stderr}")
+    """``import_bench.prepare_database`` for the Mastodon account of the archive."""
+    return import_bench_prepare(url, "benchmarks.mastodon_import")
 
 
 def child_prepare(url):
@@ -125,12 +117,13 @@ def child_prepare(url):
     from sochef_wagtail.accounts import RelayAccount
     from sochef_wagtail.choices import Platform, Side
 
-    RelayAccount.objects.create(
+    account = RelayAccount.objects.create(
         platform=Platform.MASTODON,
         handle=HANDLE,
         display_name="Skyddsombudet",
         side=Side.WORKER,
     )
+    print(account.handle)
 
 
 def _child_step(step, archive, database, media):
