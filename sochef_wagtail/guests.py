@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from .choices import Role, Sector
 from .handles import HandleField
+from .platforms import own_account_url
 
 SLUG_BASE_LENGTH = 70
 SLUG_ATTEMPTS = 20
@@ -59,9 +60,12 @@ class Guest(index.Indexed, models.Model):
         related_name="+",
     )
     handle = HandleField(
-        _("own X handle"),
+        _("own account"),
         blank=True,
-        help_text=_("The guest's own account, without @ (optional)."),
+        help_text=_(
+            "The guest's own account: a handle on X (Skyddsombud), Bluesky "
+            "(name.bsky.social) or Mastodon (name@mastodon.social), or its address (optional)."
+        ),
     )
     slug = models.SlugField(
         _("slug"),
@@ -150,3 +154,7 @@ class Guest(index.Indexed, models.Model):
     @property
     def role_label(self):
         return self.role_other if self.role == Role.OTHER else self.get_role_display()
+
+    @property
+    def own_account_url(self):
+        return own_account_url(self.handle)

@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Platform
-from .handles import HANDLE_PATTERNS, PLATFORM_ID_PATTERNS
+from .handles import HANDLE_PATTERNS, PLATFORM_ID_PATTERNS, platform_of_handle
 from .text import safe_url
 
 #: Room for a Mastodon status id: https:// + a domain of 253 + /users/<user of 64>/statuses/<id>.
@@ -201,6 +201,13 @@ def on_x_only(accounts):
 def network(platform):
     """The :class:`Network` of ``platform`` (X for an unknown value)."""
     return NETWORKS.get(platform, NETWORKS[Platform.X])
+
+
+def own_account_url(handle):
+    """The profile address of a person's own account (a guest's, the organiser's), whatever its
+    platform, told by the handle's form; "" for a blank or unknown handle."""
+    platform = platform_of_handle(handle or "")
+    return network(platform).profile_url(handle) if platform else ""
 
 
 def post_id_of(reference):

@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
 from .handles import HandleField
+from .platforms import own_account_url
 
 
 class ProjectStatus(models.TextChoices):
@@ -70,7 +71,12 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
         help_text=_("E.g. “freelance writer at NyArbetsmiljo.se”."),
     )
     organiser_handle = HandleField(
-        _("organiser's X handle"), blank=True, help_text=_("Without @ (optional).")
+        _("organiser's own account"),
+        blank=True,
+        help_text=_(
+            "A handle on X, Bluesky (name.bsky.social) or Mastodon (name@mastodon.social), "
+            "or its address (optional)."
+        ),
     )
     follow_both_text = models.TextField(
         _("“follow both accounts” text"),
@@ -137,7 +143,7 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
 
     @property
     def organiser_url(self):
-        return f"https://x.com/{self.organiser_handle}" if self.organiser_handle else ""
+        return own_account_url(self.organiser_handle)
 
     @property
     def notify_email_list(self):

@@ -29,13 +29,13 @@ from tests.xss_corpus import ALL, injected_markup
 MONDAY = datetime.date(2012, 9, 3)
 
 
-def listed_weeks(nasty="<b>&</b>"):
+def listed_weeks(nasty="<b>&</b>", handle="a"):
     """A pair week with photos, a week of one guest with a role of its own; as listed."""
     employer, worker = make_accounts()
     index = make_index()
     photo = make_image()
     pair = [
-        (employer, make_guest(nasty, Role.MANAGER, organisation=nasty, photo=photo, handle="a")),
+        (employer, make_guest(nasty, Role.MANAGER, organisation=nasty, photo=photo, handle=handle)),
         (worker, make_guest("Karin", Role.OTHER, role_other=nasty)),
     ]
     make_week(index, MONDAY, pair, title=nasty)
@@ -88,8 +88,8 @@ def rendered_card(slot, heading_level, show_bio):
     return render_to_string("sochef_wagtail/includes/guest_card.html", context)
 
 
-def cards_are_the_templates_markup(nasty, show_bio=True):
-    weeks = listed_weeks(nasty)
+def cards_are_the_templates_markup(nasty, show_bio=True, handle="a"):
+    weeks = listed_weeks(nasty, handle)
     # Rich text as Wagtail's editor stores it: the text escaped, the link its own.
     bio = f'<p>{escape(nasty)} <a href="https://example.com/?a=1&amp;b=2">länk</a></p>'
     weeks[0].slots.all()[0].guest.bio = bio
@@ -106,6 +106,12 @@ def cards_are_the_templates_markup(nasty, show_bio=True):
 def test_a_guest_card_with_its_bio_is_the_templates_markup(language, show_bio):
     with translation.override(language):
         cards_are_the_templates_markup("<b>&</b>", show_bio)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("handle", ["annal", "anna.bsky.social", "anna@mastodon.social"])
+def test_a_guest_cards_own_account_on_any_platform_is_the_templates_markup(handle):
+    cards_are_the_templates_markup("Anna", handle=handle)
 
 
 @pytest.mark.django_db

@@ -58,7 +58,7 @@ class NominationForm(ProtectedFormMixin, forms.ModelForm):
         ]
         labels = {
             "nominee_name": _("Name of the person you nominate"),
-            "nominee_handle": _("Their X handle (optional)"),
+            "nominee_handle": _("Their own account (optional)"),
             "side": _("Which account would they tweet from?"),
             "role": _("Their role"),
             "role_other": _("Describe the role (if “Other”)"),
@@ -70,7 +70,10 @@ class NominationForm(ProtectedFormMixin, forms.ModelForm):
             "nominator_email": _("Your e-mail address"),
         }
         help_texts = {
-            "nominee_handle": _("1–15 letters A–Z, digits or underscores, with or without @."),
+            "nominee_handle": _(
+                "A handle on X (Skyddsombud), Bluesky (name.bsky.social) or Mastodon "
+                "(name@mastodon.social), or the profile's address."
+            ),
             "why": _("What would they tweet about? At most 2,000 characters."),
             "nominee_contact": _("An e-mail address or phone number, if you have one."),
             "nominator_email": _("Only the editors see it, to ask you about the nomination."),

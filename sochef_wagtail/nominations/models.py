@@ -53,7 +53,7 @@ class Nomination(PublicSubmission):
         related_name="nominations",
     )
     nominee_name = models.CharField(_("nominee's name"), max_length=120)
-    nominee_handle = HandleField(_("nominee's X handle"), blank=True)
+    nominee_handle = HandleField(_("nominee's own account"), blank=True)
     side = models.CharField(
         _("side"), max_length=10, choices=NomineeSide.choices, default=NomineeSide.UNKNOWN
     )

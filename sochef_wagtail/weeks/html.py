@@ -161,6 +161,8 @@ class ListedGuest:
         self.sector, self.handle, self.slug = values[4:]
         self.photo = photo
 
+    own_account_url = Guest.own_account_url
+
 
 class ListedSlot:
     """A week's guest on a relay account, as a listing shows them."""
@@ -315,10 +317,10 @@ def guest_card_html(slot, heading_level, strings, show_bio=False):
             f"{richtext(guest.bio)}</div>\n"
         )
     if guest.handle:
-        own = escape(guest.handle)
         parts.append(
             f'    <p class="sochef-guest__own">{strings.own_account} '
-            f'<a href="https://x.com/{own}" rel="noopener">@{own}</a></p>\n'
+            f'<a href="{escape(guest.own_account_url)}" rel="noopener">'
+            f"@{escape(guest.handle)}</a></p>\n"
         )
     parts.append("</article>\n")
     return "".join(parts)
