@@ -246,3 +246,9 @@ def relay_account_named(handle):
 def relay_account_handles():
     """The relay accounts' handles for a message: "@A, @B", or "–" when there is none."""
     return ", ".join(f"@{h}" for h in RelayAccount.objects.values_list("handle", flat=True)) or "–"
+
+
+def relay_on_x_only():
+    """Whether every relay account is on X: readers then read "tweets", else "posts". One
+    query."""
+    return not RelayAccount.objects.exclude(platform=Platform.X).exists()

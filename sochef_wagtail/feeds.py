@@ -81,7 +81,7 @@ def blog_feed_links(request=None):
 def relay_feed_links(request=None, account=None):
     """The feeds of ``account``'s posts, or of both accounts' when None. No queries."""
     if account is None:
-        return links_to(RELAY_FEED_LINKS, _("The relay accounts' tweets"), request)
+        return links_to(RELAY_FEED_LINKS, _("The relay accounts' posts"), request)
     title = (
         _("Tweets of @%(handle)s") if account.platform == Platform.X else _("Posts of @%(handle)s")
     )

@@ -94,8 +94,8 @@ class SochefPageMixin:
                 or self.search_description
                 or self.get_meta_description(request)
                 or _(
-                    "SOchef: managers and safety representatives take turns tweeting about "
-                    "the work environment, a week at a time."
+                    "SOchef: managers and safety representatives take turns on two relay "
+                    "accounts, a week at a time, writing about the work environment."
                 ),
                 DESCRIPTION_LENGTH,
                 rich=True,

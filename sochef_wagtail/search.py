@@ -23,6 +23,11 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
 
+    def __init__(self, *args, on_x_only=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not on_x_only:
+            self.fields["q"].label = _("Search posts and guests")
+
     def full_clean(self):
         super().full_clean()
         if "q" in self.errors:

@@ -286,9 +286,9 @@ def test_sochef_pages_announce_the_feeds_once(client, blog):
         '<link rel="alternate" type="application/atom+xml" title="SOchef (Atom)" '
         'href="http://testserver/feeds/sochef/blog/atom/">',
         # The relay's posts (tests/test_relay_feeds.py).
-        '<link rel="alternate" type="application/rss+xml" title="Stafettkontonas tweets (RSS)" '
+        '<link rel="alternate" type="application/rss+xml" title="Stafettkontonas inlägg (RSS)" '
         'href="http://testserver/feeds/sochef/relay/rss/">',
-        '<link rel="alternate" type="application/atom+xml" title="Stafettkontonas tweets (Atom)" '
+        '<link rel="alternate" type="application/atom+xml" title="Stafettkontonas inlägg (Atom)" '
         'href="http://testserver/feeds/sochef/relay/atom/">',
     ]
 

@@ -202,6 +202,14 @@ def test_an_empty_column_and_archive_say_posts_unless_every_account_is_on_x(plat
 
 
 @pytest.mark.django_db
+def test_a_relay_on_x_alone_still_tweets_on_the_guest_index(client, index_page):
+    make_accounts(Platform.X)
+    listing = client.get(index_page.url).content.decode()
+    assert 'aria-label="Sök bland tweets och gäster"' in listing
+    assert "Följ tweetsen i din flödesläsare:" in listing
+
+
+@pytest.mark.django_db
 def test_a_relay_on_bluesky_and_mastodon_posts_where_one_on_x_tweets(client, index_page):
     """The readers' words of the landing page, the week listings, a guest's page, the feeds
     and the calendar follow the accounts' platforms."""
@@ -217,6 +225,14 @@ def test_a_relay_on_bluesky_and_mastodon_posts_where_one_on_x_tweets(client, ind
     assert "Följ kontona:" in html  # three accounts, not "both"
     listing = client.get(index_page.url).content.decode()
     assert "1 inlägg" in listing and "1 tweet" not in listing
+    assert 'aria-label="Sök bland inlägg och gäster"' in listing
+    assert 'for="id_q">Sök bland inlägg och gäster' in listing
+    assert "Följ inläggen i din flödesläsare:" in listing
+    assert 'title="Stafettkontonas inlägg (RSS)"' in listing
+    assert "tweets och" not in listing and "tweetsen" not in listing
+    search = client.get(f"{index_page.url}sok/?q=Bluesky").content.decode()
+    assert "Sök bland inlägg och gäster –" in search
+    assert "Sök bland inlägg och gäster i" in search
     guest_page = client.get(f"{index_page.url}gaster/{karin.slug}/").content.decode()
     assert "Postade från" in guest_page
     assert "Inlägg från @skyddsombud.bsky.social" in guest_page  # its feed's link

@@ -187,7 +187,7 @@ def test_pages_announce_the_relay_feeds(client, relay, settings):
     settings.SOCHEF_BLOG = {}
     html = client.get(relay.url).content.decode()
     assert (
-        '<link rel="alternate" type="application/rss+xml" title="Stafettkontonas tweets (RSS)" '
+        '<link rel="alternate" type="application/rss+xml" title="Stafettkontonas inlägg (RSS)" '
         'href="http://testserver/feeds/sochef/relay/rss/">'
     ) in html
     assert 'href="http://testserver/feeds/sochef/relay/atom/"' in html

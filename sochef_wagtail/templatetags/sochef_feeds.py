@@ -6,6 +6,7 @@ accounts."""
 from django import template
 
 from ..feeds import feed_links, relay_feed_links
+from ..platforms import on_x_only
 
 register = template.Library()
 
@@ -30,10 +31,12 @@ def sochef_account_feed_links(context, accounts):
 
 
 @register.inclusion_tag("sochef_wagtail/includes/relay_feeds.html", takes_context=True)
-def sochef_relay_feeds(context, accounts=()):
-    """Visible links to the relay's posts: both accounts, then each of ``accounts``. No
-    queries; nothing when the app's URLs are not included."""
+def sochef_relay_feeds(context, accounts=(), x_only=None):
+    """Visible links to the relay's posts: both accounts, then each of ``accounts``, worded for
+    X when ``x_only`` (by default: when ``accounts`` are all on X). No queries; nothing when the
+    app's URLs are not included."""
     request = context.get("request")
     both = relay_feed_links(request)
     singles = [(account, relay_feed_links(request, account)) for account in accounts]
-    return {"both": both, "singles": singles if both else []}
+    x_only = on_x_only(accounts) if x_only is None else x_only
+    return {"both": both, "singles": singles if both else [], "on_x_only": x_only}

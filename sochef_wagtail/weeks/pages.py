@@ -16,11 +16,11 @@ from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 from wagtail.search import index
 
-from ..accounts import RelayAccount
+from ..accounts import RelayAccount, relay_on_x_only
 from ..archive.html import TWEET_TEMPLATE, templates_overridden
 from ..blocks import BodyBlock
 from ..caching import responses
-from ..choices import Platform, Side
+from ..choices import Side
 from ..conf import app_settings
 from ..dates import current_week_start, local_date, week_start_of
 from ..guests import Guest
@@ -107,7 +107,11 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         listing = WeekListing(self, request.GET, context["sochef_settings"])
-        context.update(listing=listing, search_form=SearchForm())
+        # Its words say "tweets" while every relay account is on X, else "posts".
+        on_x_only = relay_on_x_only()
+        context.update(
+            listing=listing, on_x_only=on_x_only, search_form=SearchForm(on_x_only=on_x_only)
+        )
         # Only the queries the index links to, spelled as it spells them: one copy of each.
         responses.allow(
             request,
@@ -161,14 +165,21 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     def search_view(self, request):
         """Tweets and guests found by words; tweets paginated, the guests on the first page."""
         context = super().get_context(request)
+        # The page says "tweets" while every relay account is on X, else "posts".
+        on_x_only = relay_on_x_only()
+        form = SearchForm(request.GET or None, on_x_only=on_x_only)
+        description = (
+            _("Search the tweets and guests of %(title)s.")
+            if on_x_only
+            else _("Search the posts and guests of %(title)s.")
+        )
         # One description for every query, and none of them in search engines' indexes.
         context["sochef_meta"] = self.lazy_meta(
             request,
-            title=_("Search tweets and guests") + f" – {self.title}",
-            description=_("Search the tweets and guests of %(title)s.") % {"title": self.title},
+            title=f"{form.fields['q'].label} – {self.title}",
+            description=description % {"title": self.title},
             noindex=True,
         )
-        form = SearchForm(request.GET or None)
         query = form.query
         tweets, guests = None, []
         if query:
@@ -182,8 +193,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
             if tweets.number == 1:
                 guests = self.search_guests(query, weeks, request)
         context.update(
-            # The page says "tweets" while every relay account is on X, else "posts".
-            on_x_only=not RelayAccount.objects.exclude(platform=Platform.X).exists(),
+            on_x_only=on_x_only,
             search_form=form,
             query=query,
             tweets=tweets,
