@@ -27,6 +27,7 @@ INSTANCE = "mastodon.social"
 API = f"https://{INSTANCE}/api/v1"
 STATUSES_URL = f"{API}/accounts/2/statuses"
 LOOKUP_URL = f"{API}/accounts/lookup"
+ACCOUNT_URL = f"{API}/accounts/2"
 #: Mastodon's ids are snowflakes: the time of their making in their high bits.
 FIRST_ID = 113_520_000_000_000_000
 START = datetime.datetime(2024, 11, 18, 8, 0, tzinfo=datetime.UTC)
@@ -221,8 +222,14 @@ def add_page(api, statuses, **params):
     )
 
 
+def add_account(api, account=None, **answer):
+    """The worker's account, which a fetch asks first when it knows the account's id."""
+    api.get(ACCOUNT_URL, **(answer or {"json": account or WORKER}))
+
+
 def add_statuses(api, statuses, **params):
-    """The worker's ``statuses`` on one page, then the empty page after it."""
+    """The worker's account, its ``statuses`` on one page, then the empty page after it."""
+    add_account(api)
     add_page(api, statuses, **params)
     if statuses:
         add_page(api, [], max_id=statuses[-1]["id"])
@@ -381,7 +388,7 @@ def test_a_self_reply_thread_names_its_parents_without_asking_the_instance(api, 
     assert [t.in_reply_to_tweet_id for t in thread] == ["", first["uri"], second["uri"]]
     assert [t.in_reply_to_handle for t in thread] == ["", *["skyddsombud@mastodon.social"] * 2]
     assert thread[1].in_reply_to_user_id == "2"
-    assert len(api.calls) == 2  # the two pages
+    assert len(api.calls) == 3  # the account, then the two pages
 
 
 def test_a_reply_to_a_local_account_is_named_by_its_instance_id(api, worker):
@@ -432,6 +439,29 @@ def test_a_quote_names_the_quoted_status(api, worker):
     status = status_json(1, "<p>Viktigt!</p>", quote={"state": "accepted", "quoted_status": quoted})
     [tweet] = fetched(api, worker, [status])
     assert (tweet.is_quote, tweet.quoted_tweet_id) == (True, quoted["uri"])
+
+
+RE_LINE = (
+    '<p class="quote-inline">RE: <a href="https://fedi.example/@bo/555">'
+    "https://fedi.example/@bo/555</a></p>"
+)
+
+
+def test_a_quotes_re_line_is_left_out_when_the_quote_is_shown(api, worker):
+    """Mastodon 4.4 names the quoted post in the text for apps that show no quotes."""
+    quoted = status_json(40, account=REMOTE, uri="https://fedi.example/users/bo/statuses/555")
+    content = f"<p>Viktigt!</p>{RE_LINE}<p>Läs hela.</p>"
+    status = status_json(1, content, quote={"state": "accepted", "quoted_status": quoted})
+    [tweet] = fetched(api, worker, [status])
+    assert tweet.text == "Viktigt!\n\nLäs hela."
+    assert "urls" not in tweet.entities
+
+
+def test_a_quotes_re_line_stays_when_the_quoted_post_is_not_shown(api, worker):
+    status = status_json(1, f"<p>Viktigt!</p>{RE_LINE}", quote={"state": "pending"})
+    [tweet] = fetched(api, worker, [status])
+    assert (tweet.is_quote, tweet.text) == (False, "Viktigt!\n\nRE: https://fedi.example/@bo/555")
+    assert tweet.entities["urls"][0]["expanded_url"] == "https://fedi.example/@bo/555"
 
 
 def test_private_and_direct_statuses_are_skipped_and_counted(api, worker):
@@ -550,6 +580,7 @@ def test_a_rate_limit_stops_the_fetch_until_it_resets_and_stores_nothing(api, wo
         microsecond=0
     )
     first = [status_json(2)]
+    add_account(api)
     add_page(api, first)
     api.get(
         STATUSES_URL,
@@ -578,18 +609,20 @@ def test_server_errors_are_tried_again(api, worker):
 
 
 def test_time_outs_are_tried_again_then_stop_the_fetch(api, worker):
+    add_account(api)
     for _try in range(3):
         api.get(STATUSES_URL, body=requests.exceptions.ConnectTimeout("connect timed out"))
     with pytest.raises(FetchStopped) as stopped:
         fetch_mastodon_account(worker)
     message = str(stopped.value)
     assert "3 times (time-out)" in message and "skyddsombud@mastodon.social" in message
-    assert len(api.calls) == 3
+    assert len(api.calls) == 1 + 3
     assert stopped.value.retry_at is None
 
 
 def test_a_time_out_half_way_stores_nothing(api, worker):
     first = [status_json(2)]
+    add_account(api)
     add_page(api, first)
     for _try in range(3):
         api.get(STATUSES_URL, body=requests.exceptions.ReadTimeout("read timed out"))
@@ -622,13 +655,22 @@ def test_a_moved_account_is_an_error_naming_where_it_went(api, worker):
     assert worker.platform_id == ""
 
 
+def test_an_account_moved_since_the_last_fetch_is_an_error_and_nothing_is_fetched(api, worker):
+    add_account(api, {**WORKER, "moved": account_json("skyddsombud", "5", domain="fedi.example")})
+    with pytest.raises(FetchError) as error:
+        fetch_mastodon_account(worker)
+    assert "@skyddsombud@mastodon.social has moved to @skyddsombud@fedi.example" in str(error.value)
+    assert len(api.calls) == 1 and not Tweet.objects.exists()
+
+
 def test_an_account_gone_since_the_last_fetch_is_an_error(api, worker):
-    api.get(STATUSES_URL, status=410, json={"error": "This account is suspended"})
+    add_account(api, status=410, json={"error": "This account is suspended"})
     with pytest.raises(FetchError, match=r"knows no account @skyddsombud@mastodon\.social \(410\)"):
         fetch_mastodon_account(worker)
 
 
 def test_another_refusal_is_an_error_with_its_status(api, worker):
+    add_account(api)
     api.get(STATUSES_URL, status=403, json={"error": "This action is not allowed"})
     with pytest.raises(FetchError) as error:
         fetch_mastodon_account(worker)

@@ -21,7 +21,9 @@ from tests.factories import make_accounts, make_user
 pytestmark = pytest.mark.django_db
 
 FEED_URL = "https://public.api.bsky.app/xrpc/app.bsky.feed.getAuthorFeed"
-STATUSES_URL = "https://mastodon.social/api/v1/accounts/2/statuses"
+ACCOUNT_URL = "https://mastodon.social/api/v1/accounts/2"
+STATUSES_URL = f"{ACCOUNT_URL}/statuses"
+MASTODON_ACCOUNT = {"id": "2", "username": "skyddsombud", "acct": "skyddsombud"}
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +53,7 @@ def mastodon_status(text):
         "created_at": "2024-11-18T08:00:00.000Z",
         "visibility": "public",
         "content": f"<p>{text}</p>",
-        "account": {"id": "2", "username": "skyddsombud", "acct": "skyddsombud"},
+        "account": MASTODON_ACCOUNT,
         "mentions": [],
         "media_attachments": [],
         "reblog": None,
@@ -72,6 +74,7 @@ def test_an_account_that_fails_is_recorded_and_the_others_are_fetched(workers):
                 400, json={"error": "InvalidRequest", "message": "Profile not found"}
             )
         )
+        instance.get(ACCOUNT_URL, json=MASTODON_ACCOUNT)
         instance.get(STATUSES_URL, json=[mastodon_status("Hej från Mastodon")])
         with pytest.raises(CommandError) as raised:
             fetch()
@@ -92,6 +95,7 @@ def test_a_rate_limit_is_raised_before_an_error_for_its_reset_time(workers):
         respx.get(FEED_URL).mock(
             return_value=httpx.Response(400, json={"error": "X", "message": "Gone"})
         )
+        instance.get(ACCOUNT_URL, json=MASTODON_ACCOUNT)
         instance.get(
             STATUSES_URL, status=429, headers={"X-RateLimit-Reset": "2030-01-02T03:04:00.000Z"}
         )
@@ -106,6 +110,7 @@ def test_an_x_account_without_a_token_is_recorded_and_the_others_fetched(workers
     employer.save()
     with respx.mock, responses.RequestsMock() as instance:
         respx.get(FEED_URL).mock(return_value=httpx.Response(200, json={"feed": []}))
+        instance.get(ACCOUNT_URL, json=MASTODON_ACCOUNT)
         instance.get(STATUSES_URL, json=[])
         with pytest.raises(CommandError) as raised:
             fetch()

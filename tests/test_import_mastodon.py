@@ -234,6 +234,13 @@ def test_a_quote_names_the_quoted_post(relay, archive_path):
     assert (only_tweet().is_quote, only_tweet().quoted_tweet_id) == (True, quoted)
 
 
+def test_a_quotes_re_line_is_left_out_of_the_text(relay, archive_path):
+    quoted = note_uri(5, user="bo", instance="fedi.example")
+    fallback = f'<p class="quote-inline">RE: <a href="{quoted}">{quoted}</a></p>'
+    run_import(archive_path([post(1, f"<p>Se här</p>{fallback}", quote=quoted)]))
+    assert (only_tweet().text, only_tweet().entities) == ("Se här", {})
+
+
 def test_a_post_with_only_a_picture_has_empty_text(relay, archive_path):
     run_import(archive_path([post(1, "", attachment=[attachment(1)])]))
     assert only_tweet().text == ""

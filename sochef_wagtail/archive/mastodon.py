@@ -87,11 +87,13 @@ def normalize_status(status, account, *, parent=None):
         raise InvalidTweet(f"status {_key(status.get('id'))[:30]!r} has no https:// uri")
     boosted = _obj(status.get("reblog"))
     shown = boosted or status
-    text, entities = content_text(shown.get("content"), shown.get("mentions"), instance)
+    quoted = "" if boosted else _quoted_uri(status)
+    text, entities = content_text(
+        shown.get("content"), shown.get("mentions"), instance, quoted=bool(quoted)
+    )
     if boosted:
         text, entities = _credited(_obj(boosted.get("account")), instance, text, entities)
     warning = cleaned(shown.get("spoiler_text")).strip()
-    quoted = "" if boosted else _quoted_uri(status)
     reply_to, reply_handle, reply_user = _reply(status, account, instance, parent)
     return TweetRow(
         tweet_id=uri,
@@ -212,6 +214,9 @@ def fetch_mastodon_account(account, client=None):
     if not account.platform_id:
         account.platform_id = api.account_id()
         RelayAccount.objects.filter(pk=account.pk).update(platform_id=account.platform_id)
+    else:
+        # A moved account's statuses still answer, with nothing new: asked on every fetch.
+        api.check_not_moved(account.platform_id)
     statuses, pages = api.statuses(account.platform_id, since_id=newest_local_id(account))
     rows = [row for row in (_usable_row(s, account, api) for s in statuses) if row]
     stored = store_fetched(account, rows)
@@ -264,7 +269,24 @@ class _Instance:
             found = self.call(self.client.account_lookup, user)
         except MastodonAPIError as error:
             raise self._refused(error) from None
-        moved = _obj(found.get("moved"))
+        self._refuse_moved(found)
+        account_id = _key(found.get("id"))
+        if not is_id(account_id):
+            raise FetchError(
+                _("%(instance)s gave @%(handle)s an id that is not a Mastodon account id.")
+                % {"instance": self.instance, "handle": self.account.handle}
+            )
+        return account_id
+
+    def check_not_moved(self, account_id):
+        """FetchError when the account ``account_id`` is gone or has moved away."""
+        try:
+            self._refuse_moved(self.call(self.client.account, account_id))
+        except MastodonAPIError as error:
+            raise self._refused(error) from None
+
+    def _refuse_moved(self, found):
+        moved = _obj(_obj(found).get("moved"))
         if moved:
             raise FetchError(
                 _(
@@ -276,13 +298,6 @@ class _Instance:
                     "new": full_handle(moved.get("acct"), self.instance),
                 }
             )
-        account_id = _key(found.get("id"))
-        if not is_id(account_id):
-            raise FetchError(
-                _("%(instance)s gave @%(handle)s an id that is not a Mastodon account id.")
-                % {"instance": self.instance, "handle": self.account.handle}
-            )
-        return account_id
 
     def statuses(self, account_id, since_id):
         """Every status of the account newer than ``since_id`` (all without it), and how many

@@ -189,10 +189,12 @@ class MastodonArchive(ArchiveZip):
                 % {"value": _shown(published)},
             ) from None
         instance = self.actor.instance if self.actor else urlsplit(post_id).hostname or ""
-        text, entities = content_text(raw.get("content"), _mentions(raw.get("tag")), instance)
+        quoted = next(filter(None, (_post_uri(raw.get(key)) for key in _QUOTE_KEYS)), "")
+        text, entities = content_text(
+            raw.get("content"), _mentions(raw.get("tag")), instance, quoted=bool(quoted)
+        )
         warning = cleaned(raw.get("summary")).strip()
         reply_to = _post_uri(raw.get("inReplyTo"))
-        quoted = next(filter(None, (_post_uri(raw.get(key)) for key in _QUOTE_KEYS)), "")
         return TweetRow(
             tweet_id=post_id,
             created_at=created_at,

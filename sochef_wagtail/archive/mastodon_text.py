@@ -16,7 +16,10 @@ from .normalize import _objs, _str
 
 #: What Mastodon writes in a status's content, and nothing else survives sanitising.
 ALLOWED_TAGS = {"p", "br", "a", "span"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "class", "rel"}, "span": {"class"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "class", "rel"}, "span": {"class"}, "p": {"class"}}
+#: The paragraph by which Mastodon 4.4 names a quoted post for apps that do not show quotes
+#: ("RE: <link>"); left out when the quote is shown.
+QUOTE_FALLBACK = "quote-inline"
 REMOVED_WITH_CONTENT = {"script", "style"}
 ELLIPSIS = "…"
 MASTODON = network(Platform.MASTODON)
@@ -35,12 +38,13 @@ def sanitize(content):
     )
 
 
-def content_text(content, mentions, instance):
+def content_text(content, mentions, instance, quoted=False):
     """``(text, entities)`` of a status's HTML ``content``: plain text, paragraphs apart by a
     blank line, and its links, mentions and hashtags with code-point offsets into the text.
     ``mentions`` are the status's mentioned accounts; ``instance`` is the one fetched from,
-    which a local account's acct leaves out."""
-    parser = _ContentParser(_objs(mentions), instance)
+    which a local account's acct leaves out. A ``quoted`` post's quote is shown on its own:
+    the paragraph naming it in the text (``QUOTE_FALLBACK``) is left out."""
+    parser = _ContentParser(_objs(mentions), instance, skipped=QUOTE_FALLBACK if quoted else None)
     parser.feed(sanitize(_str(content)))
     parser.close()
     return parser.text(), parser.entities()
@@ -55,9 +59,11 @@ class _Link:
 class _ContentParser(HTMLParser):
     """Sanitised status HTML to plain text and entities."""
 
-    def __init__(self, mentions, instance):
+    def __init__(self, mentions, instance, skipped=None):
         super().__init__(convert_charrefs=True)
         self.mentions, self.instance = mentions, instance
+        #: The class of the paragraphs left out, and whether one is open now.
+        self.skipped, self.skipping = skipped, False
         self.parts, self.length = [], 0
         self.paragraph_break = False
         self.link = None
@@ -74,6 +80,10 @@ class _ContentParser(HTMLParser):
         attrs = dict(attrs)
         classes = set((attrs.get("class") or "").split())
         if tag == "p":
+            self.skipping = self.skipped in classes
+        if self.skipping:
+            return
+        if tag == "p":
             self.paragraph_break = self.length > 0
         elif tag == "br":
             self._write("\n")
@@ -84,6 +94,9 @@ class _ContentParser(HTMLParser):
             self.link = _Link(self.length, attrs.get("href") or "", classes)
 
     def handle_endtag(self, tag):
+        if self.skipping:
+            self.skipping = tag != "p"
+            return
         if tag == "p":
             self.paragraph_break = self.length > 0
         elif tag == "span" and self.spans:
@@ -94,6 +107,8 @@ class _ContentParser(HTMLParser):
             self.link = None
 
     def handle_data(self, data):
+        if self.skipping:
+            return
         data = _HTML_WHITESPACE.sub(" ", data)
         if data == " " and (self.paragraph_break or not self.length):
             return  # the layout between paragraphs, not text
