@@ -246,6 +246,25 @@ def test_the_migration_keeps_each_x_accounts_user_id_as_its_platform_id():
 
 
 @pytest.mark.django_db
+def test_code_that_updates_around_save_cannot_change_the_platform_of_an_account_with_posts():
+    """The database holds the rule for .update() and raw SQL (migration 0025)."""
+    account = make_account("Skyddsombud")
+    change = RelayAccount.objects.filter(pk=account.pk)
+    # No posts yet: the platform may change; then it may change back.
+    change.update(platform=BLUESKY, handle="skyddsombud.bsky.social")
+    change.update(platform=Platform.X, handle="Skyddsombud")
+    make_tweets(account, 1, datetime.datetime(2013, 4, 1, 9, tzinfo=datetime.UTC))
+    with pytest.raises(IntegrityError, match="its platform stays"), transaction.atomic():
+        change.update(platform=BLUESKY, handle="skyddsombud.bsky.social")
+    change.update(platform=Platform.X, display_name="Nytt namn")  # the same platform: allowed
+    assert change.values_list("platform", "handle", "display_name").get() == (
+        "x",
+        "Skyddsombud",
+        "Nytt namn",
+    )
+
+
+@pytest.mark.django_db
 def test_an_account_with_stored_posts_keeps_its_platform():
     account = make_account("Skyddsombud")
     account.platform, account.handle = BLUESKY, "skyddsombud.bsky.social"
