@@ -43,6 +43,11 @@ DEFAULTS = {
     "FETCH_BACKOFF_SECONDS": 2,
     # Seconds before a request to the X API times out.
     "FETCH_TIMEOUT_SECONDS": 30,
+    # The pictures and videos of stored posts that only have their address (fetched posts, and
+    # archive media missing from the archive) are downloaded after each fetch, at most this
+    # many per fetch (the rest the next time), each refused above MEDIA_MAX_BYTES.
+    "MEDIA_DOWNLOADS_PER_FETCH": 100,
+    "MEDIA_MAX_BYTES": 50 * 1024**2,
     # Largest size (bytes, uncompressed) of one member of an archive ZIP: above it the archive is
     # refused as a possible zip bomb. A 100,000-tweet tweets.js is about 300 MB.
     "ARCHIVE_MAX_MEMBER_SIZE": 2 * 1024**3,

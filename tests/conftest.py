@@ -1,5 +1,7 @@
 import datetime
+import ipaddress
 import os
+import socket
 
 import pytest
 
@@ -108,6 +110,32 @@ def refuse_a_parameter_named_page(item):
             f"{item.nodeid}: a parametrized argument named 'page' is taken for pytest-playwright's "
             "fixture and moves the browser tests; give it another name"
         )
+
+
+LOCAL_NAMES = {"localhost", "testserver"}
+
+
+@pytest.fixture(autouse=True)
+def no_name_lookups_off_this_machine(monkeypatch):
+    """No test reaches the network: looking up the name of a host off this machine fails, as
+    it would here (the media downloads look a host up before asking it; HTTP itself is mocked
+    with responses and respx)."""
+    lookup = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        if host in LOCAL_NAMES or _is_address(host):
+            return lookup(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, f"{host}: no network in the tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
+
+
+def _is_address(host):
+    try:
+        ipaddress.ip_address(host if isinstance(host, str) else host.decode())
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.fixture(autouse=True)

@@ -234,6 +234,10 @@ def test_images_are_stored_with_their_alt_text_and_counted_not_archived(worker, 
     assert media[0].media_key.startswith("bafkrei")
     assert (media[0].width, media[0].height) == (1200, 800)
     assert "Media not archived: 2" in output
+    # Fetched later, by the downloads after a fetch, from Bluesky's CDN (media_download.py).
+    assert media[0].original_url == (
+        f"https://cdn.bsky.app/img/feed_fullsize/plain/{worker.platform_id}/{media[0].media_key}@jpeg"
+    )
 
 
 def test_likes_follows_and_the_profile_are_left_alone_and_not_counted(worker, car_path):

@@ -7,8 +7,9 @@ the stored entities count code points, as Python indexes ``text``.
 """
 
 import datetime
+import re
 
-from ..platforms import BLUESKY_POST, POST_ID_MAX_LENGTH
+from ..platforms import BLUESKY_DID, BLUESKY_POST, POST_ID_MAX_LENGTH
 from .models import MediaKind, TweetSource
 from .normalize import (
     MAX_COUNT,
@@ -24,6 +25,8 @@ from .normalize import (
 )
 
 POST = "app.bsky.feed.post"
+#: A blob's CID as a record names it: CIDv1 in base32 ("bafkrei…").
+BLOB_CID = re.compile(r"^b[a-z2-7]{8,100}\Z")
 #: Labels, the author's own or a moderation service's, that hide a post behind a warning.
 EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 LATEST = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
@@ -65,7 +68,7 @@ def normalize_post(uri, record, *, view=None, reply_handle=""):
         like_count=_count(view.get("likeCount"), uri),
         retweet_count=_count(view.get("repostCount"), uri),
         possibly_sensitive=bool(labels & SENSITIVE_LABELS),
-        media=_media(embed, _obj(view.get("embed"))),
+        media=_media(embed, _obj(view.get("embed")), did_of(uri)),
     )
 
 
@@ -177,34 +180,40 @@ def post_time(record, view, uri):
     raise InvalidTweet(f"post {str(uri)[:80]} has no date")
 
 
-def _media(embed, embed_view):
-    """The images or video of a post, from its record (ids, alt texts) and, when fetched, its
-    view (addresses). ``recordWithMedia`` is a quote with media: the media are the post's."""
+def _media(embed, embed_view, did):
+    """The images or video of a post of the repository ``did``, from its record (ids, alt
+    texts) and, when fetched, its view (addresses; else, for an image, its address on Bluesky's
+    CDN). ``recordWithMedia`` is a quote with media: the media are the post's."""
     if _str(embed.get("$type")) == "app.bsky.embed.recordWithMedia":
         embed, embed_view = _obj(embed.get("media")), _obj(embed_view.get("media"))
     embed_type = _str(embed.get("$type"))
     if embed_type == "app.bsky.embed.images":
         views = _objs(embed_view.get("images"))
         return [
-            _media_row(image, "image", MediaKind.PHOTO, n, views[n] if n < len(views) else {})
+            _media_row(image, "image", MediaKind.PHOTO, n, views[n] if n < len(views) else {}, did)
             for n, image in enumerate(_objs(embed.get("images"))[:MAX_MEDIA])
         ]
     if embed_type == "app.bsky.embed.video":
-        return [_media_row(embed, "video", MediaKind.VIDEO, 0, embed_view)]
+        return [_media_row(embed, "video", MediaKind.VIDEO, 0, embed_view, did)]
     return []
 
 
-def _media_row(item, blob_key, kind, position, view):
+def _media_row(item, blob_key, kind, position, view, did):
     blob = _obj(item.get(blob_key))
     ratio = _obj(item.get("aspectRatio"))
+    cid = _str(_obj(blob.get("ref")).get("$link"))
+    address = _str(view.get("fullsize") or view.get("playlist"))
+    if not address and kind == MediaKind.PHOTO and BLUESKY_DID.match(did) and BLOB_CID.match(cid):
+        # A repository's export holds no blobs: the AppView's CDN serves the image by its CID.
+        address = f"https://cdn.bsky.app/img/feed_fullsize/plain/{did}/{cid}@jpeg"
     return MediaRow(
-        media_key=_str(_obj(blob.get("ref")).get("$link"))[:100] or str(position),
+        media_key=cid[:100] or str(position),
         kind=kind,
         position=position,
         alt_text=_str(item.get("alt")),
         width=_dimension(ratio.get("width")),
         height=_dimension(ratio.get("height")),
-        original_url=_str(view.get("fullsize") or view.get("playlist"))[:500],
+        original_url=address[:500],
     )
 
 

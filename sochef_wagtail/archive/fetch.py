@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ..accounts import RelayAccount, relay_account_handles, relay_account_named
 from ..choices import Platform
 from ..conf import app_settings
+from .media_download import download_media
 from .models import Tweet
 from .normalize import InvalidTweet, TweetFormat, normalize_tweet
 from .store import store_tweets
@@ -134,7 +135,8 @@ def make_client():
 
 
 def fetch_tweets(handle="", on_result=None):
-    """Fetch every active account (or the one named) from its platform.
+    """Fetch every active account (or the one named) from its platform, then the media files
+    of stored posts that only have their address (``media_download``).
 
     An account that cannot be fetched does not keep the others from being fetched: what went
     wrong is recorded on it, for the editors, as is each summary. Then the first such error is
@@ -161,6 +163,11 @@ def fetch_tweets(handle="", on_result=None):
         results.append(result)
         if on_result:
             on_result(result)
+    downloads = download_media()
+    if downloads.tried:
+        results.append(downloads)
+        if on_result:
+            on_result(downloads)
     if failures:
         raise min(failures, key=_urgency)
     return results

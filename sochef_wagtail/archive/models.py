@@ -162,6 +162,14 @@ class TweetMedia(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     original_url = models.URLField(_("original URL"), max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    download_failed = models.CharField(
+        _("download failed"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Why the file could not be downloaded from its original URL; then never again."),
+    )
 
     class Meta:
         verbose_name = _("tweet media")
