@@ -110,6 +110,14 @@ def test_a_passing_failure_is_tried_again_by_the_next_fetch(resolved, http, post
     assert download_media().stored == 1
 
 
+def test_a_host_failing_once_is_not_asked_again_in_the_same_run(resolved, http, post):
+    for n in range(3):
+        remote_media(post, f"{CDN}/{n}.png", key=f"nere-{n}")
+    http.get(f"{CDN}/0.png", body=requests.exceptions.ConnectTimeout("timed out"))
+    result = download_media()
+    assert (result.postponed, len(http.calls)) == (3, 1)
+
+
 @pytest.mark.parametrize("address", ["10.0.0.5", "127.0.0.1", "169.254.169.254", "::1", "fd00::1"])
 def test_a_host_on_a_private_network_is_never_asked(resolved, http, post, address):
     resolved["cdn.example.social"] = address

@@ -78,9 +78,16 @@ def download_media(limit=None, session=None):
     of ``media_to_download()``; a ``DownloadResult``."""
     limit = app_settings.MEDIA_DOWNLOADS_PER_FETCH if limit is None else limit
     result = DownloadResult()
+    # A host that failed once this run is not asked again until the next: a run with the
+    # network down costs one time-out per host, not one per file.
+    failing_hosts = set()
     with session or requests.Session() as http:
         http.headers["User-Agent"] = USER_AGENT
         for media in media_to_download()[:limit]:
+            host = urlsplit(media.original_url).hostname
+            if host in failing_hosts:
+                result.postponed += 1
+                continue
             try:
                 _store(media, http)
             except Unavailable as reason:
@@ -88,6 +95,7 @@ def download_media(limit=None, session=None):
                 result.unavailable += 1
             except NotNow as reason:
                 logger.info("Media %s of post %s: %s", media.pk, media.tweet_id, reason)
+                failing_hosts.add(host)
                 result.postponed += 1
             else:
                 result.stored += 1
