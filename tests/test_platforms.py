@@ -239,3 +239,28 @@ def test_a_relay_on_bluesky_and_mastodon_posts_where_one_on_x_tweets(client, ind
     calendar = client.get(f"{index_page.url}calendar/").content.decode()
     assert "Karin Berg" in calendar and "postar som @skyddsombud.bsky.social" in calendar
     assert employer.platform == Platform.BLUESKY
+
+
+@pytest.mark.django_db
+def test_the_two_sides_answering_each_other_across_platforms_form_one_dialogue(client, index_page):
+    """A worker on Mastodon answering the employer's Bluesky post (through a bridge that names
+    the post by its at:// URI), and the employer answering back: one dialogue of the week."""
+    employer, _worker = make_accounts(Platform.BLUESKY)
+    _employer, worker = make_accounts(Platform.MASTODON)
+    week = make_week(
+        index_page,
+        datetime.date(2012, 9, 3),
+        [(employer, make_guest("Anna")), (worker, make_guest("Karin"))],
+    )
+    question = make_tweet(employer, "Hur gör ni skyddsronden?")
+    answer = make_reply(question, worker, "Tillsammans, varje kvartal.")
+    make_reply(answer, employer, "Bra, vi gör likadant.", minutes=10)
+    day = datetime.date(2012, 9, 3)
+    (thread,) = tweet_archive(accounts=[employer, worker], first_day=day, last_day=day).threads
+    assert thread.is_dialogue and len(thread.tweets) == 3
+    html = client.get(week.url).content.decode()
+    dialogue = html[html.index('class="sochef-dialogue"') :]
+    dialogue = dialogue[: dialogue.index("</ol>")]
+    assert dialogue.count('class="sochef-tweet__platform"') == 3
+    assert dialogue.index("Hur gör ni") < dialogue.index("Tillsammans") < dialogue.index("Bra, vi")
+    assert "Bluesky" in dialogue and "Mastodon" in dialogue
