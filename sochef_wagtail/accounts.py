@@ -56,7 +56,7 @@ class RelayAccount(index.Indexed, ClusterableModel):
         _("side"),
         max_length=20,
         choices=Side.choices,
-        help_text=_("Whose perspective the guests on this account tweet from."),
+        help_text=_("Whose perspective the guests on this account post from."),
     )
     description = models.TextField(_("description"), blank=True)
     platform_id = models.CharField(

@@ -164,8 +164,8 @@ def test_statistics_page_shows_every_chart_with_its_table(client, relay_data):
     assert response.status_code == 200
     html = response.content.decode()
     for caption in [
-        "Tweets per vecka och sida",
-        "Tweets per sida",
+        "Inlägg per vecka och sida",
+        "Inlägg per sida",
         "Inlägg per plattform och sida",
         "Svar mellan stafettkontona",
         "Följare över tid",

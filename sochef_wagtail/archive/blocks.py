@@ -132,14 +132,14 @@ class TweetArchiveBlock(blocks.StructBlock):
         label=_("Include replies to other accounts"), required=False, default=True
     )
     include_retweets = blocks.BooleanBlock(
-        label=_("Include retweets"), required=False, default=False
+        label=_("Include reposts (retweets, boosts)"), required=False, default=False
     )
     order = blocks.ChoiceBlock(label=_("Order"), choices=Order.choices, default=Order.OLDEST_FIRST)
     layout = blocks.ChoiceBlock(label=_("Layout"), choices=Layout.choices, default=Layout.COLUMNS)
 
     class Meta:
         icon = "list-ul"
-        label = _("Tweets from the archive")
+        label = _("Posts from the archive")
         template = "sochef_wagtail/blocks/tweet_archive_block.html"
         value_class = TweetArchiveValue
 

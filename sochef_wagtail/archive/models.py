@@ -65,14 +65,14 @@ class Tweet(index.Indexed, models.Model):
     in_reply_to_user_id = models.CharField(
         _("in reply to account id"), max_length=PLATFORM_ID_MAX_LENGTH, blank=True
     )
-    is_retweet = models.BooleanField(_("retweet"), default=False)
-    is_quote = models.BooleanField(_("quote tweet"), default=False)
+    is_retweet = models.BooleanField(_("repost"), default=False)
+    is_quote = models.BooleanField(_("quote"), default=False)
     quoted_tweet_id = models.CharField(
         _("quoted post id"), max_length=POST_ID_MAX_LENGTH, blank=True
     )
     lang = models.CharField(_("language"), max_length=12, blank=True)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
-    retweet_count = models.PositiveIntegerField(_("retweets"), default=0)
+    retweet_count = models.PositiveIntegerField(_("reposts"), default=0)
     source = models.CharField(_("source"), max_length=10, choices=TweetSource.choices)
     client = models.CharField(
         _("client"), max_length=100, blank=True, help_text=_("The app it was posted with.")
@@ -101,8 +101,8 @@ class Tweet(index.Indexed, models.Model):
     ]
 
     class Meta:
-        verbose_name = _("tweet")
-        verbose_name_plural = _("tweets")
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["created_at"]
         indexes = [models.Index(fields=["account", "created_at"], name="sochef_tweet_account_time")]
 
@@ -172,8 +172,8 @@ class TweetMedia(models.Model):
     )
 
     class Meta:
-        verbose_name = _("tweet media")
-        verbose_name_plural = _("tweet media")
+        verbose_name = _("post media")
+        verbose_name_plural = _("post media")
         ordering = ["tweet", "position"]
         constraints = [
             models.UniqueConstraint(fields=["tweet", "media_key"], name="sochef_tweetmedia_unique")
@@ -268,7 +268,7 @@ class ArchiveImport(models.Model):
         verbose_name_plural = _("archive imports")
         ordering = ["-created_at"]
         default_permissions = ()
-        permissions = [("import_archive", _("Can import tweet archives"))]
+        permissions = [("import_archive", _("Can import archives of posts"))]
 
     def __str__(self):
         return self.file_name

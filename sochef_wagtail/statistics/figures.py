@@ -101,7 +101,7 @@ def statistics_charts():
     side_labels = dict(Side.choices)
     tweets_chart = LineChart(
         "tweets-per-week",
-        _("Tweets per week and side"),
+        _("Posts per week and side"),
         [
             Series(side_labels[side], [(monday, sides[side]) for monday, sides in weekly.items()])
             for side in Side.values
@@ -111,9 +111,9 @@ def statistics_charts():
     )
     totals_chart = BarChart(
         "tweets-per-side",
-        _("Tweets per side"),
+        _("Posts per side"),
         [side_labels[side] for side in Side.values],
-        [Series(_("Tweets"), [sum(s[side] for s in weekly.values()) for side in Side.values])],
+        [Series(_("Posts"), [sum(s[side] for s in weekly.values()) for side in Side.values])],
         category_label=_("Side"),
     )
     per_platform = posts_per_platform_and_side(accounts)

@@ -254,7 +254,7 @@ class GuestWeekPage(SochefPageMixin, Page):
             max_num=2,
             heading=_("Guests"),
             label=_("Guest on an account"),
-            help_text=_("One guest per relay account; a pair tweets from both accounts."),
+            help_text=_("One guest per relay account; a pair posts from both accounts."),
         ),
         FieldPanel("intro"),
         FieldPanel("body"),

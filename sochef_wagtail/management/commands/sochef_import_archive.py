@@ -57,7 +57,7 @@ class ProgressReport:
     def __call__(self, phase, done, total):
         if self.verbosity < 1:
             return
-        label = _("Reading the archive") if phase == READING else _("Saving new tweets")
+        label = _("Reading the archive") if phase == READING else _("Saving new posts")
         percent = min(100 * done // total, 100) if total else 100
         if self.tty:
             if self.shown == (phase, percent):
