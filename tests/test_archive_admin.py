@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -126,3 +128,18 @@ def test_import_page_lists_recent_imports_with_their_result(importer_client, acc
     response = importer_client.get(reverse(IMPORT_URL))
     assert response.status_code == 200
     assert "gammalt.zip" in response.text and "data/tweets.js: fel" in response.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_import_permission_of_an_existing_site_gets_its_new_name():
+    """Django never renames a permission it created: migration 0027 does."""
+    before = [("sochef_wagtail", "0026_tweet_media_download_failed")]
+    after = MigrationExecutor(connection).loader.graph.leaf_nodes("sochef_wagtail")
+    permission = Permission.objects.get(codename="import_archive")
+    try:
+        MigrationExecutor(connection).migrate(before)
+        Permission.objects.filter(pk=permission.pk).update(name="Can import tweet archives")
+        MigrationExecutor(connection).migrate(after)
+    finally:
+        MigrationExecutor(connection).migrate(after)
+    assert Permission.objects.get(pk=permission.pk).name == "Can import archives of posts"
