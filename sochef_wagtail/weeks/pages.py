@@ -107,11 +107,7 @@ class GuestWeekIndexPage(RoutablePageMixin, SochefPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         listing = WeekListing(self, request.GET, context["sochef_settings"])
-        # Its words say "tweets" while every relay account is on X, else "posts".
-        on_x_only = relay_on_x_only()
-        context.update(
-            listing=listing, on_x_only=on_x_only, search_form=SearchForm(on_x_only=on_x_only)
-        )
+        context["listing"] = listing
         # Only the queries the index links to, spelled as it spells them: one copy of each.
         responses.allow(
             request,

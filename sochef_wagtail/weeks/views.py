@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
 
+from ..accounts import relay_on_x_only
 from ..archive.models import Tweet
 from ..archive.timeline import TweetArchive, threads_of, tweet_filter, tweets_to_show
 from ..caching.tweets import ARCHIVE_TEMPLATE, cached_tweets_html, tweet_archive_html
@@ -18,6 +19,7 @@ from ..dates import app_time_zone, current_week_start, local_date
 from ..guests import Guest
 from ..pages import WindowCountPaginator
 from ..platforms import on_x_only
+from ..search import SearchForm
 from .forms import WeekFilterForm
 from .html import for_summaries, guest_cards, slots_of, with_listed_slots
 from .models import GuestSlot, slots_queryset
@@ -81,6 +83,15 @@ class WeekListing:
     @cached_property
     def all_weeks(self):
         return self.index.weeks()
+
+    @cached_property
+    def on_x_only(self):
+        """Whether the index says "tweets" (every relay account is on X) or "posts"."""
+        return relay_on_x_only()
+
+    @cached_property
+    def search_form(self):
+        return SearchForm(on_x_only=self.on_x_only)
 
     @cached_property
     def begun_weeks(self):
