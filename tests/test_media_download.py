@@ -175,6 +175,17 @@ def test_a_media_stored_meanwhile_keeps_its_file(resolved, http, post, monkeypat
     assert not storage.exists("sochef/tweet_media/hinner-inte.png")
 
 
+@pytest.mark.parametrize("key", ["..", "../../etc/passwd", "<script>", "   ", "å" * 200])
+def test_a_hostile_media_id_gives_a_safe_file_name(resolved, http, post, key):
+    media = remote_media(post, f"{CDN}/bild.png", key=key)
+    http.get(f"{CDN}/bild.png", body=TINY_PNG)
+    assert download_media().stored == 1
+    media.refresh_from_db()
+    directory, _slash, name = media.file.name.rpartition("/")
+    assert directory == "sochef/tweet_media" and name.endswith(".png")
+    assert ".." not in name and "<" not in name and " " not in name
+
+
 def test_a_video_is_stored_only_as_a_video(resolved, http, post):
     film = remote_media(post, f"{CDN}/film.mp4", kind=MediaKind.VIDEO)
     http.get(f"{CDN}/film.mp4", body=b"\x00\x00\x00\x18ftypmp42" + bytes(100))

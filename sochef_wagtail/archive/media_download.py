@@ -14,6 +14,7 @@ refused, after each redirect too.
 
 import ipaddress
 import logging
+import re
 import socket
 import tempfile
 from dataclasses import dataclass
@@ -21,7 +22,6 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.core.files import File
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -35,6 +35,7 @@ MEDIA_FILE = TweetMedia._meta.get_field("file")
 CHUNK_SIZE = 64 * 1024
 MAX_REDIRECTS = 3
 USER_AGENT = "sochef_wagtail (archiving the media of a relay account's posts)"
+_UNSAFE_IN_NAMES = re.compile(r"[^A-Za-z0-9_-]")
 
 
 class Unavailable(Exception):
@@ -110,13 +111,17 @@ def _store(media, http):
             raise Unavailable(
                 _("not of the kind its post names (%(kind)s)") % {"kind": media.get_kind_display()}
             )
-        name = MEDIA_FILE.generate_filename(
-            None, f"{get_valid_filename(media.media_key) or media.pk}.{kind.extension}"
-        )
+        name = MEDIA_FILE.generate_filename(None, f"{file_stem(media)}.{kind.extension}")
         name = MEDIA_FILE.storage.save(name, File(content), max_length=MEDIA_FILE.max_length)
     # Another download of the same media may have stored its file first: that one stays.
     if not TweetMedia.objects.filter(pk=media.pk, file="").update(file=name):
         MEDIA_FILE.storage.delete(name)
+
+
+def file_stem(media):
+    """The file's name without extension: the platform's id of the media, in the characters
+    a file name may hold (a platform may send anything), else the row's primary key."""
+    return _UNSAFE_IN_NAMES.sub("", media.media_key)[:60] or str(media.pk)
 
 
 def _download(url, http, into):
