@@ -137,6 +137,17 @@ def test_a_redirect_to_a_private_host_is_not_followed(resolved, http, post):
     assert media.download_failed == "internal.example.social är inte en publik värd"
 
 
+@pytest.mark.parametrize(
+    "location", ["http://cdn.example.social/bild.png", "https://cdn.example.social:99999/x"]
+)
+def test_a_redirect_to_no_https_address_is_not_followed(resolved, http, post, location):
+    media = remote_media(post, f"{CDN}/bild.png")
+    http.get(f"{CDN}/bild.png", status=302, headers={"Location": location})
+    assert download_media().unavailable == 1
+    media.refresh_from_db()
+    assert media.download_failed == "inte en https://-adress"
+
+
 def test_a_redirect_to_a_public_host_is_followed(resolved, http, post):
     media = remote_media(post, f"{CDN}/bild.png")
     http.get(f"{CDN}/bild.png", status=301, headers={"Location": "/ny/bild.png"})

@@ -164,10 +164,14 @@ def _copy(response, into):
 
 def _refuse_private(url):
     parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
+    try:
+        port = parts.port or 443
+    except ValueError:  # a port that is no number, or out of range
+        port = None
+    if parts.scheme != "https" or not parts.hostname or port is None:
         raise Unavailable(_("not an https:// address"))
     try:
-        addresses = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+        addresses = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise NotNow(f"{parts.hostname} not found") from None
     for *_rest, sockaddr in addresses:
