@@ -22,7 +22,8 @@ from sochef_wagtail.weeks.html import (
     week_summary_html,
     with_listed_slots,
 )
-from sochef_wagtail.weeks.models import with_slots
+from sochef_wagtail.meta import SHARE_IMAGE_SPEC
+from sochef_wagtail.weeks.models import slots_queryset, week_slots, with_slots
 from tests.factories import make_accounts, make_guest, make_image, make_index, make_week
 from tests.xss_corpus import ALL, injected_markup
 
@@ -213,6 +214,62 @@ def test_listed_slots_are_the_orms_slots_in_one_query(django_assert_num_queries)
         listed = list_slots(list(expected))
     assert {pk: [slot_values(slot) for slot in slots] for pk, slots in listed.items()} == expected
     assert list_slots([]) == {}
+
+
+def model_values(instance):
+    """Every stored field of a model, as the ORM gives it."""
+    if instance is None:
+        return None
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def week_slot_values(slot):
+    photo = slot.guest.photo
+    renditions = sorted(
+        (model_values(rendition) for rendition in getattr(photo, "prefetched_renditions", [])),
+        key=lambda values: values["id"],
+    )
+    return (
+        model_values(slot),
+        model_values(slot.account),
+        model_values(slot.guest),
+        model_values(photo),
+        renditions,
+    )
+
+
+@pytest.mark.django_db
+def test_a_weeks_slots_are_the_orms_models_in_one_query(django_assert_num_queries):
+    """week_slots() (the week page's) gives what slots_queryset() gives, field for field: a
+    pair with a photo shared by both guests, its renditions of both specs and of another, the
+    same guest on two accounts, a guest without a photo, times and nasty text."""
+    employer, worker = make_accounts()
+    *_, mastodon = make_accounts(Platform.MASTODON)
+    RelayAccount.objects.filter(pk=employer.pk).update(
+        fetched_at=datetime.datetime(2024, 11, 18, 8, 0, 0, 123456, tzinfo=datetime.UTC),
+        fetch_report="<b>&</b> 😀",
+    )
+    photo = make_image("Delad")
+    for spec in (PHOTO_FILTER.spec, SHARE_IMAGE_SPEC, "fill-192x192"):
+        photo.get_rendition(spec)
+    nasty = "<script>'&\"</script> Åsa"
+    anna = make_guest(nasty, photo=photo, bio=f"<p>{escape(nasty)}</p>", handle="a.bsky.social")
+    index = make_index()
+    pair = make_week(index, MONDAY, [(employer, anna), (worker, make_guest("Bo", photo=photo))])
+    both = make_week(index, MONDAY + datetime.timedelta(weeks=1), [(worker, anna), (mastodon, anna)])
+    alone = make_week(index, MONDAY + datetime.timedelta(weeks=2), [(worker, make_guest("Per"))])
+    for week in (pair, both, alone):
+        expected = [week_slot_values(slot) for slot in slots_queryset().filter(page=week)]
+        with django_assert_num_queries(1):
+            made = week_slots(week.pk)
+        assert [week_slot_values(slot) for slot in made] == expected
+    slots = week_slots(pair.pk)
+    with django_assert_num_queries(0):  # the photo's renditions come with it, image and all
+        assert [slot.guest.photo.prefetched_renditions[0].image.title for slot in slots] == [
+            "Delad",
+            "Delad",
+        ]
+    assert week_slots(0) == []
 
 
 @pytest.mark.django_db

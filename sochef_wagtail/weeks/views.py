@@ -22,7 +22,7 @@ from ..platforms import on_x_only
 from ..search import SearchForm
 from .forms import WeekFilterForm
 from .html import for_summaries, guest_cards, slots_of, with_listed_slots
-from .models import GuestSlot, slots_queryset
+from .models import GuestSlot, week_slots
 
 GUEST_PAGE_PHOTO_SPEC = "fill-192x192"
 
@@ -160,7 +160,7 @@ class WeekContent:
         # A preview shows the unsaved slots held in memory by the page.
         if getattr(self.request, "is_preview", False):
             return list(self.page.slots.all())
-        slots = list(slots_queryset().filter(page=self.page))
+        slots = week_slots(self.page.pk)
         index_url = self.index.get_url(self.request)
         for slot in slots:
             slot.guest_url = guest_url(index_url, slot.guest)
