@@ -81,7 +81,7 @@ def test_import_killed_while_writing_then_run_again_stores_each_tweet_and_file_o
     archive = write_archive_with_photos(tmp_path / "big.zip", IMPORT_SIZE, PHOTO_EVERY)
     env = site_env(settings.MEDIA_ROOT)
     with translation.override(django_settings.LANGUAGE_CODE):
-        label = gettext("Saving new tweets")
+        label = gettext("Saving new posts")
 
     killed = manage(
         "sochef_import_archive", str(archive), "--verbosity", "2",
