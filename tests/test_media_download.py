@@ -186,7 +186,7 @@ def test_a_media_stored_meanwhile_keeps_its_file(resolved, http, post, monkeypat
     assert not storage.exists("sochef/tweet_media/hinner-inte.png")
 
 
-@pytest.mark.parametrize("key", ["..", "../../etc/passwd", "<script>", "   ", "å" * 200])
+@pytest.mark.parametrize("key", ["..", "../../etc/passwd", "<script>", "   ", "å" * 100])
 def test_a_hostile_media_id_gives_a_safe_file_name(resolved, http, post, key):
     media = remote_media(post, f"{CDN}/bild.png", key=key)
     http.get(f"{CDN}/bild.png", body=TINY_PNG)
