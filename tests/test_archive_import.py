@@ -1,6 +1,7 @@
 """sochef_import_archive: both layouts of X's archive ZIP, imported safely and idempotently."""
 
 import datetime
+import gc
 import io
 import threading
 import zipfile
@@ -604,3 +605,15 @@ def test_a_dry_run_stores_no_media_file(accounts, tmp_path, settings, archive_pa
     assert "would import 1, already present 0, media 1" in out
     assert not TweetMedia.objects.exists()
     assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*.*"))
+
+
+def test_the_garbage_collector_is_left_as_it_was_after_an_import_and_a_refused_one(
+    accounts, archive_path
+):
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    run_import(archive_path(current_archive([archive_tweet(1)])))
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    broken = current_archive([archive_tweet(2)])
+    broken["data/tweets-part1.js"] = b"window.YTD.tweets.part1 = [{"
+    import_error(archive_path(broken, "broken.zip"))
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
