@@ -50,6 +50,7 @@ class StoreResult:
     media_not_archived: int = 0  # media rows without a file: none given, or not a media file
 
     def add(self, other):
+        """Add the counts of the ``StoreResult`` ``other`` to these."""
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
