@@ -283,7 +283,7 @@ def _read(archive, members, store, writer, progress):
             archive.normalize(*entry) for key, entry in entries.items() if key not in stored_already
         ]
         span = scan.members[member]
-        stored.append((span, len(new), writer.submit(store.add, new)))
+        stored.append((span, len(new), writer.submit(store.add, new, checked=True)))
         times = [row.created_at for row in new] + present.times
         scan.extend(times)
         span.extend(times)

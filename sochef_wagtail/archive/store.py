@@ -174,6 +174,7 @@ class TweetStore:
         self.result = StoreResult()
         self._writer = TweetWriter(connections[router.db_for_write(Tweet)], account)
         self._stored = _PkRanges()  # of the tweets stored here
+        self._last_batch = set()  # the ids of the tweets the last ``add`` stored
         self._times = []  # the earliest and latest new tweet
         self._saved_files = []
 
@@ -190,19 +191,29 @@ class TweetStore:
             times = [span["first"], span["last"]]
         return Present(before, again, times)
 
-    def add(self, rows):
+    def add(self, rows, *, checked=False):
         """Store ``rows`` (a batch of ``TweetRow``s, at most ``BATCH_SIZE``) but those stored
-        already; returns what it did, a ``StoreResult``, and adds it to ``result``."""
+        already; returns what it did, a ``StoreResult``, and adds it to ``result``.
+
+        ``checked``: the rows are those ``present`` did not find, asked before the last ``add``
+        (as the importer does, a batch ahead); only copies of that batch's tweets are looked
+        for then, in memory, not in the database.
+        """
         done = StoreResult()
         unique = list({row.tweet_id: row for row in reversed(rows)}.values())[::-1]
         done.duplicates = len(rows) - len(unique)
-        present = self.present([row.tweet_id for row in unique])
+        if checked:
+            again = {row.tweet_id for row in unique if row.tweet_id in self._last_batch}
+            present = Present(set(), again, [])
+        else:
+            present = self.present([row.tweet_id for row in unique])
         found = present.ids | present.again
         done.duplicates += len(present.again)
         done.present = len(present.ids)
         new = [row for row in unique if row.tweet_id not in found]
         pks = self._writer.insert(new)
         self._stored.extend(pks)
+        self._last_batch = {row.tweet_id for row in new}
         media = [
             _media_row(pk, row, item, self._saved_files)
             for pk, row in zip(pks, new, strict=True)

@@ -31,7 +31,9 @@ class Writer:
         self._jobs = queue.Queue(maxsize=DEPTH)
         self._error = None
         self._dropping = False
-        self._thread = threading.Thread(target=self._run, name="sochef-archive-writer")
+        # A daemon: should the caller be stopped before it hands over the end (a second
+        # Ctrl-C), the thread waiting for it does not keep the process from exiting.
+        self._thread = threading.Thread(target=self._run, name="sochef-archive-writer", daemon=True)
 
     def __enter__(self):
         self._connection.inc_thread_sharing()
@@ -44,10 +46,11 @@ class Writer:
         self._thread.join()
         self._connection.dec_thread_sharing()
 
-    def submit(self, function, *args):
-        """Queue ``function(*args)``; returns its ``Future``. Waits while ``DEPTH`` jobs do."""
+    def submit(self, function, *args, **kwargs):
+        """Queue ``function(*args, **kwargs)``; returns its ``Future``. Waits while ``DEPTH``
+        jobs do."""
         future = Future()
-        self._jobs.put((future, function, args))
+        self._jobs.put((future, function, args, kwargs))
         return future
 
     def _run(self):
@@ -55,7 +58,7 @@ class Writer:
         connections[alias] = self._connection
         try:
             while (job := self._jobs.get()) is not None:
-                future, function, args = job
+                future, function, args, kwargs = job
                 if self._dropping:
                     future.cancel()
                     continue
@@ -64,7 +67,7 @@ class Writer:
                     future.set_exception(self._error)
                     continue
                 try:
-                    future.set_result(function(*args))
+                    future.set_result(function(*args, **kwargs))
                 except BaseException as error:
                     self._error = error
                     future.set_exception(error)
