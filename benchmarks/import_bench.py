@@ -269,11 +269,11 @@ def section(runs, peer_rounds, big, count, size_mb):
             if sqlite
             else " (twitter-to-sqlite writes SQLite only: it is compared in the SQLite table)."
         ),
-        "The import reads the whole archive before writing, normalises the tweets not stored "
-        "yet (entities placed in the unescaped text, long posts, edits, media), writes them in "
-        "one transaction and queues their search indexing as a django-q2 task, timed here in "
-        "the process. The floor parses and inserts the raw values (text left escaped, "
-        "entities as X wrote them).",
+        "The import reads the archive batch by batch, normalises the tweets not stored yet "
+        "(entities placed in the unescaped text, long posts, edits, media) while a writer "
+        "thread stores the batch before, all in one transaction, and queues their search "
+        "indexing as a django-q2 task, timed here in the process. The floor parses and inserts "
+        "the raw values (text left escaped, entities as X wrote them).",
         "Peak RSS: the measured process's high-water mark (VmHWM, reset before each run; for "
         "the peers their process's maximum resident set); the highest of the rounds.",
     ]

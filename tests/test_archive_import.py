@@ -1,19 +1,21 @@
 """sochef_import_archive: both layouts of X's archive ZIP, imported safely and idempotently."""
 
 import datetime
+import gc
 import io
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.utils import translation
 from wagtail.search.backends import get_search_backend
 
 from sochef_wagtail.accounts import RelayAccount
-from sochef_wagtail.archive import formats
+from sochef_wagtail.archive import formats, importer, store
 from sochef_wagtail.archive.models import ImportedMember, Tweet, TweetMedia, TweetSource
 from sochef_wagtail.archive.store import pk_ranges
 from sochef_wagtail.archive.tasks import index_tweets
@@ -534,3 +536,84 @@ def test_a_broker_that_cannot_queue_the_indexing_leaves_the_import_done(
         run_import(archive_path(current_archive([archive_tweet(1), archive_tweet(2)])))
     assert Tweet.objects.count() == 2
     assert "Could not queue the search indexing of 2 new tweets" in caplog.text
+
+
+# Stored while read: the writer thread ------------------------------------------------------
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of two tweets: a few tweets make several batches, stored while others are read."""
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+
+
+def writer_threads():
+    return [thread for thread in threading.enumerate() if thread.name == "sochef-archive-writer"]
+
+
+def test_a_database_error_while_storing_rolls_back_every_batch_and_ends_the_writer(
+    accounts, archive_path, small_batches, monkeypatch
+):
+    real_insert = store.TweetWriter.insert
+    inserts = []
+
+    def fails_the_third_time(self, rows):
+        inserts.append(rows)
+        if len(inserts) == 3:
+            raise DatabaseError("disk full")
+        return real_insert(self, rows)
+
+    monkeypatch.setattr(store.TweetWriter, "insert", fails_the_third_time)
+    path = archive_path(current_archive([archive_tweet(n) for n in range(1, 9)]))
+    with pytest.raises(DatabaseError, match="disk full"):
+        run_import(path)
+    assert len(inserts) == 3  # the batches after it were not tried
+    assert not Tweet.objects.exists() and not ImportedMember.objects.exists()
+    assert writer_threads() == []
+
+
+def test_a_broken_tweet_after_stored_batches_writes_nothing_and_ends_the_writer(
+    accounts, archive_path, small_batches, assert_refused
+):
+    broken = archive_tweet(7)
+    del broken["created_at"]
+    tweets = [archive_tweet(n) for n in range(1, 7)] + [broken]
+    assert_refused(archive_path(current_archive(tweets)), "tweet number 7", "created_at")
+    assert not ImportedMember.objects.exists()
+    assert writer_threads() == []
+
+
+def test_copies_of_a_tweet_in_later_batches_are_stored_once_and_counted_once(
+    accounts, archive_path, small_batches
+):
+    # Batches [1, 2], [3, 1], [4, 1]: the writer checks each batch before it stores the one
+    # before, so the second copy is found by the storing, the third by the check.
+    path = archive_path(current_archive([archive_tweet(n) for n in (1, 2, 3, 1, 4, 1)]))
+    out = run_import(path, "--dry-run")
+    assert "would import 4, already present 0" in out
+    assert not Tweet.objects.exists()
+    assert "Imported 4, already present 0" in run_import(path)
+    assert sorted(Tweet.objects.values_list("tweet_id", flat=True)) == ["1", "2", "3", "4"]
+    assert ImportedMember.objects.get().tweets == 4
+    assert writer_threads() == []
+
+
+def test_a_dry_run_stores_no_media_file(accounts, tmp_path, settings, archive_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    tweet = archive_tweet(1, "Bild https://t.co/pic", extended_entities={"media": [photo(1, 71)]})
+    out = run_import(archive_path(current_archive([tweet], media={"1-71.png": PNG})), "--dry-run")
+    assert "would import 1, already present 0, media 1" in out
+    assert not TweetMedia.objects.exists()
+    assert not Path(settings.MEDIA_ROOT).exists() or not any(Path(settings.MEDIA_ROOT).rglob("*.*"))
+
+
+def test_the_garbage_collector_is_left_as_it_was_after_an_import_and_a_refused_one(
+    accounts, archive_path
+):
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    run_import(archive_path(current_archive([archive_tweet(1)])))
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    broken = current_archive([archive_tweet(2)])
+    broken["data/tweets-part1.js"] = b"window.YTD.tweets.part1 = [{"
+    import_error(archive_path(broken, "broken.zip"))
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -1,27 +1,24 @@
 """Importing an archive (X's ZIP, Mastodon's export, Bluesky's repository: ``opening``): the one
 function behind the command, the admin view and the task.
 
-Two passes: the first reads every tweet of the archive, without writing, and checks and spools
-the new ones to a temporary file; the second, only when there is something new, stores them from
-there in one transaction. A broken archive is therefore refused before anything is written.
+One pass, in one transaction: each batch of tweets read is checked, and its new tweets
+normalised and stored by a writer thread (``writer``) while the next batch is read, so that the
+database writes while Python normalises. Whatever fails (a broken archive, the database) rolls
+back everything; a dry run is an import rolled back, its counts the import's.
 Each tweet member read is recorded (``ImportedMember``) with the import: importing the same
 member again counts its tweets as present without parsing it, so importing an archive a second
 time unpacks it once and writes nothing.
 """
 
-import array
 import contextlib
 import datetime
 import gc
-import pickle
 import posixpath
 import shutil
 import tempfile
-from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import connections, router, transaction
-from django.db.models import Max, Min
+from django.db import router, transaction
 from django.utils.translation import gettext as _
 
 from ..accounts import RelayAccount, relay_account_handles, relay_account_named
@@ -30,17 +27,15 @@ from ..dates import local_date
 from .formats import UNPACK_ERRORS, ArchiveError, unpack_error
 from .models import ImportedMember, Tweet
 from .opening import open_archive
-from .store import (
-    BATCH_SIZE,
-    TweetWriter,
-    batched,
-    existing_tweet_ids,
-    store_tweets,
-    unlogged_queries,
-)
+from .store import BATCH_SIZE, batched, tweet_store, unlogged_queries
+from .writer import Writer
 
 # Media files up to this size are unpacked in memory, larger ones to a temporary file.
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
+
+#: New objects between two collections of the youngest generation during an import: about
+#: a batch's.
+YOUNG_OBJECTS = 50_000
 
 #: Phases told to ``progress(phase, done, total)``: bytes of tweets read, then tweets stored.
 READING, SAVING = "reading", "saving"
@@ -107,68 +102,65 @@ def import_archive(file, *, handle="", dry_run=False, progress=None):
     archive cannot be imported. ``progress(phase, done, total)`` is told how far it got.
     """
     progress = progress or (lambda phase, done, total: None)
-    with (
-        _frozen_heap(),
-        unlogged_queries(),
-        open_archive(file) as archive,
-        tempfile.TemporaryFile() as spool,
-    ):
+    using = router.db_for_write(Tweet)
+    with _frozen_heap(), unlogged_queries(), open_archive(file) as archive:
         account, archive_user_id = _relay_account(archive, handle)
-        scan = _scan(archive, account, spool, progress)
-        result = ImportResult(
+        known = _known_members(archive, account)
+        members = [member for member in archive.tweet_members if member not in known]
+        # A dry run stores no media file: its rows are rolled back, files would stay.
+        opener = None if dry_run else _MediaOpener(archive)
+        with transaction.atomic(using=using):
+            with tweet_store(account, open_media=opener) as store:
+                with Writer(using) as writer:
+                    scan = _read(archive, members, store, writer, progress)
+                if dry_run:
+                    transaction.set_rollback(True, using=using)
+            if not dry_run:
+                ImportedMember.objects.bulk_create(
+                    _imported_members(archive, account, scan), ignore_conflicts=True
+                )
+                if archive_user_id and not account.platform_id:
+                    RelayAccount.objects.filter(pk=account.pk, platform_id="").update(
+                        platform_id=archive_user_id
+                    )
+        for record in known.values():
+            scan.present += record.tweets
+            scan.extend([record.first, record.last])
+        stored = store.result
+        return ImportResult(
             handle=account.handle,
-            imported=scan.new,
-            present=scan.present,
-            duplicates=scan.duplicates,
-            media=scan.media,
+            imported=stored.created,
+            present=scan.present + stored.present,
+            duplicates=scan.duplicates + stored.duplicates,
+            media=stored.media,
+            media_not_archived=stored.media_not_archived,
             first=scan.first,
             last=scan.last,
             dry_run=dry_run,
             skipped=archive.skipped,
         )
-        if dry_run:
-            return result
-        imported_members = _imported_members(archive, account, scan)
-        if not scan.new:
-            ImportedMember.objects.bulk_create(imported_members, ignore_conflicts=True)
-            return result
-        opener = _MediaOpener(archive)
-        saved = 0
-
-        def on_stored(count):
-            nonlocal saved
-            saved += count
-            progress(SAVING, saved, scan.new)
-
-        progress(SAVING, 0, scan.new)
-        spool.seek(0)
-        with transaction.atomic(using=router.db_for_write(Tweet)):
-            # Recorded first: a failure to store rolls it back with the tweets.
-            ImportedMember.objects.bulk_create(imported_members, ignore_conflicts=True)
-            stored = store_tweets(account, _unspool(spool), open_media=opener, on_stored=on_stored)
-        if archive_user_id and not account.platform_id:
-            RelayAccount.objects.filter(pk=account.pk, platform_id="").update(
-                platform_id=archive_user_id
-            )
-        result.imported, result.media = stored.created, stored.media
-        result.media_not_archived = stored.media_not_archived
-        result.present += stored.present
-        return result
 
 
 @contextlib.contextmanager
 def _frozen_heap():
     """Keep the objects that exist before the import out of the garbage collector's full
-    collections while it runs.
+    collections while it runs, and collect the young ones once a batch rather than every 700
+    new objects.
 
     Each batch's tweets live long enough to reach the oldest generation, which then fills
     often enough for dozens of full collections over 100,000 tweets, each going through every
-    object of Django, Wagtail and the site: a tenth of the import's time.
+    object of Django, Wagtail and the site: a tenth of the import's time. A batch is some
+    50,000 new objects (its tweets as read and as normalised), hardly any of them in a cycle:
+    collected at the default threshold each went through several collections, a sixth of the
+    time of an import on SQLite.
     """
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(YOUNG_OBJECTS, *thresholds[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
@@ -249,21 +241,17 @@ class _Scan(_Span):
     new: int = 0
     present: int = 0
     duplicates: int = 0
-    media: int = 0
     #: ``{member: _Span}`` of the members read: their tweets (new or present).
     members: dict = field(default_factory=dict)
 
 
-def _scan(archive, account, spool, progress):
-    """Read and check every tweet, and spool the new ones (pickled, batch by batch) to ``spool``.
+def _read(archive, members, store, writer, progress):
+    """Read and check every tweet of ``members``; ``writer`` stores the new ones (``store``)
+    while the next batch is read and normalised.
 
-    A member imported whole before (``ImportedMember``: the same content) is not read: its
-    tweets are present. Of the others a tweet's id is read first: only tweets that are not
-    stored yet are normalised. Memory holds one batch and the ids met, 8 bytes each
-    (``_IdSet``). The second pass reads the spool, not the archive.
+    Only tweets that are not stored yet are normalised: the writer is asked which are, a batch
+    ahead, so that neither waits for the other. Memory holds a few batches.
     """
-    known = _known_members(archive, account)
-    members = [member for member in archive.tweet_members if member not in known]
     total = sum(archive.member_signature(member)[0] for member in members)
     done, reported = 0, 0
     step = max(total // 200, 1)
@@ -275,20 +263,55 @@ def _scan(archive, account, spool, progress):
             reported = done
             progress(READING, done, total)
 
-    writer = TweetWriter(connections[router.db_for_write(Tweet)], account)
     progress(READING, 0, total)
-    scan, ids = _read(archive, members, spool, on_read, writer, repeated=None)
-    repeated = ids.repeated()
-    if repeated:
-        # A tweet twice in the archive (X's never are): read again, keeping its first copy.
-        spool.seek(0)
-        spool.truncate()
-        scan, _ids = _read(archive, members, spool, lambda count: None, writer, repeated)
-    for record in known.values():
-        scan.present += record.tweets
-        scan.extend([record.first, record.last])
+    scan = _Scan(members={member: _Span() for member in members})
+    batches = (
+        (member, batch)
+        for member in members
+        for batch in batched(archive.iter_entries(on_read, [member]), BATCH_SIZE)
+    )
+    stored = []  # (span, new tweets, Future of their StoreResult) of each batch
+    following = _checked(archive, store, writer, next(batches, None))
+    while following:
+        member, entries, copies, present = following
+        # The next batch's ids go to the writer before this batch's tweets: it checks them
+        # while this batch is normalised.
+        following = _checked(archive, store, writer, next(batches, None))
+        present = present.result()
+        stored_already = present.ids | present.again
+        new = [
+            archive.normalize(*entry) for key, entry in entries.items() if key not in stored_already
+        ]
+        span = scan.members[member]
+        stored.append((span, len(new), writer.submit(store.add, new, checked=True)))
+        times = [row.created_at for row in new] + present.times
+        scan.extend(times)
+        span.extend(times)
+        span.tweets += len(entries) - len(present.again)
+        scan.present += len(present.ids)
+        scan.duplicates += copies + len(present.again)
+        scan.new += len(new)
     progress(READING, total, total)
+    saved = 0
+    for span, count, future in stored:
+        # Copies of a tweet of the batch before, which the writer had not stored yet when it
+        # checked this batch: it counts them.
+        span.tweets -= future.result().duplicates
+        saved += count
+        progress(SAVING, saved, scan.new)
     return scan
+
+
+def _checked(archive, store, writer, item):
+    """``(member, {tweet id: entry}, copies, Future of store.present)`` of ``item``, a batch of
+    the entries of ``member``, keeping the first copy of a tweet met twice; None for None."""
+    if item is None:
+        return None
+    member, batch = item
+    entries = {}
+    for _member, number, raw in batch:
+        entries.setdefault(archive.tweet_id(member, number, raw), (member, number, raw))
+    return member, entries, len(batch) - len(entries), writer.submit(store.present, list(entries))
 
 
 def _known_members(archive, account):
@@ -329,86 +352,8 @@ def _imported_members(archive, account, scan):
     return records
 
 
-def _read(archive, members, spool, on_read, writer, repeated):
-    """One reading of ``members`` for ``_scan``; ``repeated`` is None or the set of ids met
-    more than once, whose copies after the first are skipped."""
-    scan, ids, met = _Scan(), _IdSet(), set()
-    for member in members:
-        scan.members[member] = span = _Span()
-        for batch in batched(archive.iter_entries(on_read, [member]), BATCH_SIZE):
-            entries = {}
-            for _member, number, raw in batch:
-                tweet_id = archive.tweet_id(member, number, raw)
-                if repeated is not None and tweet_id in repeated:
-                    if tweet_id in met:
-                        scan.duplicates += 1
-                        continue
-                    met.add(tweet_id)
-                ids.add(tweet_id)
-                entries[tweet_id] = (member, number, raw)
-            present = existing_tweet_ids(list(entries))
-            new = [archive.normalize(*item) for key, item in entries.items() if key not in present]
-            times = [row.created_at for row in new]
-            if present:
-                times += [
-                    moment
-                    for moment in Tweet.objects.filter(tweet_id__in=present)
-                    .aggregate(first=Min("created_at"), last=Max("created_at"))
-                    .values()
-                    if moment is not None
-                ]
-            scan.extend(times)
-            span.extend(times)
-            span.tweets += len(entries)
-            scan.present += len(present)
-            scan.new += len(new)
-            scan.media += sum(len(row.media) for row in new)
-            if new:
-                pickle.dump([writer.prepare(row) for row in new], spool, pickle.HIGHEST_PROTOCOL)
-    return scan, ids
-
-
-class _IdSet:
-    """Tweet ids, 8 bytes each: ``repeated()`` finds those added more than once.
-
-    A set of 1,000,000 ids as strings would take 100 MB; X's ids are integers below 2**63,
-    kept in arrays split by their last bits so that each is sorted in little memory. An id
-    written otherwise (a leading zero, too long, another platform's) is kept as it is.
-    """
-
-    BUCKETS = 64
-
-    def __init__(self):
-        self.buckets = [array.array("q") for _ in range(self.BUCKETS)]
-        self.others = []
-
-    def add(self, tweet_id):
-        # Only an X id is a number: Bluesky's and Mastodon's are addresses.
-        if len(tweet_id) < 19 and tweet_id.isascii() and tweet_id.isdigit() and tweet_id[0] != "0":
-            number = int(tweet_id)
-            self.buckets[number % self.BUCKETS].append(number)
-        else:
-            self.others.append(tweet_id)
-
-    def repeated(self):
-        found = set()
-        for bucket in self.buckets:
-            ordered = sorted(bucket)
-            found.update(str(a) for a, b in zip(ordered, ordered[1:], strict=False) if a == b)
-        found.update(key for key, count in Counter(self.others).items() if count > 1)
-        return found
-
-
-def _unspool(spool):
-    while True:
-        try:
-            yield from pickle.load(spool)
-        except EOFError:
-            return
-
-
 class _MediaOpener:
-    """Hands ``store_tweets`` the archive's file of each media."""
+    """Hands the ``TweetStore`` the archive's file of each media."""
 
     def __init__(self, archive):
         self.archive = archive

@@ -135,7 +135,7 @@ def fail_unqueued_import(job, error):
 
 def index_tweets(pk_ranges):
     """Index the tweets whose primary keys lie in ``pk_ranges`` (inclusive ``(first, last)``
-    pairs) for Wagtail search: queued by ``store_tweets`` after it stored them.
+    pairs) for Wagtail search: queued by ``tweet_store`` after it stored them.
 
     Each batch is chosen by a range of keys (not a list of thousands). The app's backend
     indexes that queryset in SQL (``add_tweets``: SQLite writes the entries in one statement,

@@ -8,7 +8,7 @@ replaces the token of its account's week, so the next request renders afresh; no
 find and delete the old entries, which simply expire.
 
 - Saving or deleting a ``Tweet`` or ``TweetMedia``, saving a ``RelayAccount`` and the
-  archive's ``tweets_stored`` signal (sent by ``store_tweets``) replace the tokens (receivers
+  archive's ``tweets_stored`` signal (sent by ``tweet_store``) replace the tokens (receivers
   in ``signal_handlers.py``).
 - Other writes that send no signals (``bulk_create``, ``update()``) must call
   :func:`invalidate_week_cache` for the accounts and days they wrote.
