@@ -66,8 +66,8 @@ IMPORT_SIZE = 20_000
 PHOTO_EVERY = 10
 
 
-def saving_percent(line, label):
-    """The percentage of a progress line of the saving phase, or None."""
+def phase_percent(line, label):
+    """The percentage of a progress line of the phase ``label``, or None."""
     match = re.fullmatch(rf"{re.escape(label)}: (\d+) %", line.strip())
     return int(match[1]) if match else None
 
@@ -81,14 +81,16 @@ def test_import_killed_while_writing_then_run_again_stores_each_tweet_and_file_o
     archive = write_archive_with_photos(tmp_path / "big.zip", IMPORT_SIZE, PHOTO_EVERY)
     env = site_env(settings.MEDIA_ROOT)
     with translation.override(django_settings.LANGUAGE_CODE):
-        label = gettext("Saving new posts")
+        # Batches are stored while the next ones are read: half-way through the reading, the
+        # first half is being written.
+        label = gettext("Reading the archive")
 
     killed = manage(
         "sochef_import_archive", str(archive), "--verbosity", "2",
         env=env, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     for line in killed.stdout:
-        if (saving_percent(line, label) or 0) >= 10:
+        if (phase_percent(line, label) or 0) >= 50:
             killed.send_signal(signal.SIGKILL)
             break
     killed.wait()
