@@ -20,11 +20,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.db_independent, pytest.mark.xdist_gr
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if built.returncode:
+        pytest.fail(
+            f"python -m build failed ({built.returncode}):\n{built.stdout[-3000:]}{built.stderr[-3000:]}"
+        )
     return out
 
 
