@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -15,20 +16,34 @@ ROOT = Path(__file__).resolve().parent.parent
 # The wheel and the new site (its own SQLite database) are the same whatever the suite's database;
 # both tests share one build, so they go to one pytest-xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.db_independent, pytest.mark.xdist_group("packaging")]
+#: What a checkout holds besides its sources: environments, caches, builds.
+NOT_SOURCES = (
+    ".git",
+    ".venv*",
+    "node_modules",
+    ".venvs",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+)
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory):
+    """The wheel and sdist, built from a copy of the sources: the build writes its staging
+    directory and egg-info into the tree it builds, and two builds of one tree (two passes or
+    workers at once) take each other's files away."""
+    source = tmp_path_factory.mktemp("source") / "sochef_wagtail"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCES))
     out = tmp_path_factory.mktemp("dist")
     built = subprocess.run(
-        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--outdir", str(out), str(source)],
         capture_output=True,
         text=True,
     )
     if built.returncode:
-        pytest.fail(
-            f"python -m build failed ({built.returncode}):\n{built.stdout[-3000:]}{built.stderr[-3000:]}"
-        )
+        pytest.fail(f"python -m build failed ({built.returncode}):\n{built.stderr[-3000:]}")
     return out
 
 
