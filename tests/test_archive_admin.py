@@ -3,9 +3,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sochef_wagtail.archive.models import ArchiveImport, ArchiveImportStatus, Tweet

@@ -73,8 +73,14 @@ def test_a_picture_is_downloaded_and_stored_as_what_it_holds(resolved, http, pos
     [
         ({"status": 404}, "404 från servern"),
         ({"status": 403}, "403 från servern"),
-        ({"body": b"<html><script>alert(1)</script></html>"}, "inte av det slag inlägget anger (Foto)"),
-        ({"body": b"\x00\x00\x00\x18ftypmp42" + bytes(100)}, "inte av det slag inlägget anger (Foto)"),
+        (
+            {"body": b"<html><script>alert(1)</script></html>"},
+            "inte av det slag inlägget anger (Foto)",
+        ),
+        (
+            {"body": b"\x00\x00\x00\x18ftypmp42" + bytes(100)},
+            "inte av det slag inlägget anger (Foto)",
+        ),
     ],
 )
 def test_what_cannot_be_had_is_recorded_and_not_asked_again(resolved, http, post, answer, reason):

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from sochef_wagtail.accounts import RelayAccount
 from sochef_wagtail.choices import Platform, Role, Side
+from sochef_wagtail.meta import SHARE_IMAGE_SPEC
 from sochef_wagtail.models import GuestWeekPage
 from sochef_wagtail.weeks.html import (
     PHOTO_FILTER,
@@ -22,7 +23,6 @@ from sochef_wagtail.weeks.html import (
     week_summary_html,
     with_listed_slots,
 )
-from sochef_wagtail.meta import SHARE_IMAGE_SPEC
 from sochef_wagtail.weeks.models import slots_queryset, week_slots, with_slots
 from tests.factories import make_accounts, make_guest, make_image, make_index, make_week
 from tests.xss_corpus import ALL, injected_markup
@@ -220,7 +220,9 @@ def model_values(instance):
     """Every stored field of a model, as the ORM gives it."""
     if instance is None:
         return None
-    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+    return {
+        field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields
+    }
 
 
 def week_slot_values(slot):
@@ -256,7 +258,9 @@ def test_a_weeks_slots_are_the_orms_models_in_one_query(django_assert_num_querie
     anna = make_guest(nasty, photo=photo, bio=f"<p>{escape(nasty)}</p>", handle="a.bsky.social")
     index = make_index()
     pair = make_week(index, MONDAY, [(employer, anna), (worker, make_guest("Bo", photo=photo))])
-    both = make_week(index, MONDAY + datetime.timedelta(weeks=1), [(worker, anna), (mastodon, anna)])
+    both = make_week(
+        index, MONDAY + datetime.timedelta(weeks=1), [(worker, anna), (mastodon, anna)]
+    )
     alone = make_week(index, MONDAY + datetime.timedelta(weeks=2), [(worker, make_guest("Per"))])
     for week in (pair, both, alone):
         expected = [week_slot_values(slot) for slot in slots_queryset().filter(page=week)]

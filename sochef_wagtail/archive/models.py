@@ -168,7 +168,9 @@ class TweetMedia(models.Model):
         blank=True,
         default="",
         db_default="",
-        help_text=_("Why the file could not be downloaded from its original URL; then never again."),
+        help_text=_(
+            "Why the file could not be downloaded from its original URL; then never again."
+        ),
     )
 
     class Meta:
