@@ -12,7 +12,14 @@ from django.utils import translation
 
 from sochef_wagtail.archive.html import archive_html, tweet_html
 from sochef_wagtail.archive.models import MediaKind, Tweet
-from sochef_wagtail.archive.timeline import Layout, tweet_archive
+from sochef_wagtail.archive.timeline import (
+    Layout,
+    TweetRow,
+    account_tweet_rows,
+    tweet_archive,
+    tweet_filter,
+    tweet_rows,
+)
 from sochef_wagtail.choices import Platform
 from tests.factories import make_accounts, make_media, make_reply, make_tweet, post_id, stockholm
 from tests.xss_corpus import ALL, injected_markup
@@ -117,6 +124,48 @@ def test_tweet_rows_show_what_the_tweets_show(language, by):
         assert rows.count == tweets.count == 6
         same_html(archive_html(rows), rendered_archive(tweets))
         same_html(rendered_archive(rows), rendered_archive(tweets))
+
+
+def row_values(rows):
+    """What a TweetRow holds, its media's columns included, per tweet."""
+    return sorted(
+        (
+            tuple(getattr(row, name) for name in TweetRow.FIELDS),
+            row.account.pk,
+            [
+                (m.pk, m.media_key, m.kind, m.file.name, m.alt_text, m.width, m.height, m.position)
+                for m in row.media
+            ],
+        )
+        for row in rows
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("include_retweets", [False, True])
+def test_the_weeks_written_out_statement_reads_what_the_orm_reads(include_retweets):
+    """account_tweet_rows() (a cold week page's) gives what tweet_rows(tweet_filter(…)) gives:
+    the tweets of the days' bounds in Stockholm time (00:00 Monday in, 00:00 the Monday after
+    out), not an earlier version of an edited tweet, not another account's, with their media
+    in order; with and without retweets; on SQLite (dates as text) and PostgreSQL."""
+    employer, worker = make_accounts()
+    *_, other = make_accounts(Platform.MASTODON)
+    every_kind_of_tweet(employer, worker)
+    make_tweet(employer, "Första minuten", created_at=stockholm(2012, 9, 3, 0, 0))
+    make_tweet(employer, "Veckan efter", created_at=stockholm(2012, 9, 10, 0, 0))
+    make_tweet(employer, "Veckan före", created_at=stockholm(2012, 9, 2, 23, 59))
+    make_tweet(other, "Ett annat konto")
+    edited = make_tweet(worker, "Före redigeringen", created_at=stockholm(2012, 9, 4, 12, 0))
+    edited.latest_version_id = post_id(worker, 999)
+    edited.save()
+    accounts = [employer, worker]
+    for days in [(MONDAY, SUNDAY), (MONDAY, None), (None, SUNDAY), (None, None)]:
+        condition = tweet_filter(accounts, *days, include_retweets=include_retweets)
+        expected = row_values(tweet_rows(condition, accounts))
+        assert expected
+        made = account_tweet_rows(accounts, *days, include_retweets=include_retweets)
+        assert row_values(made) == expected
+    assert account_tweet_rows([]) == []
 
 
 @pytest.mark.django_db

@@ -2,9 +2,8 @@
 week per account and day."""
 
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.db.models import Prefetch
-from django.db.models.expressions import Col
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -16,6 +15,7 @@ from ..accounts import RelayAccount
 from ..dates import WEEK, current_week_start
 from ..guests import Guest
 from ..meta import SHARE_IMAGE_SPEC
+from ..sql import quoted, written_out_rows
 
 GUEST_PHOTO_SPEC = "fill-96x96"
 
@@ -62,35 +62,29 @@ def week_slots(page_pk):
     image_model = get_image_model()
     rendition_model = image_model.get_rendition_model()
     joined = [
-        ("s", GuestSlot),
-        ("a", RelayAccount),
-        ("g", Guest),
-        ("i", image_model),
-        ("r", rendition_model),
+        ("s", GuestSlot, None),
+        ("a", RelayAccount, None),
+        ("g", Guest, None),
+        ("i", image_model, None),
+        ("r", rendition_model, None),
     ]
-    connection = connections[GuestSlot.objects.db]
-    fields = [(alias, model._meta.concrete_fields) for alias, model in joined]
-    columns = [Col(alias, field) for alias, each in fields for field in each]
-    quote = connection.ops.quote_name
-    sql = WEEK_SLOTS_SQL.format(
-        columns=", ".join(f"{col.alias}.{quote(col.target.column)}" for col in columns),
-        slot=quote(GuestSlot._meta.db_table),
-        account=quote(RelayAccount._meta.db_table),
-        guest=quote(Guest._meta.db_table),
-        image=quote(image_model._meta.db_table),
-        rendition=quote(rendition_model._meta.db_table),
-        slot_account=GuestSlot._meta.get_field("account").column,
-        slot_guest=GuestSlot._meta.get_field("guest").column,
-        slot_page=GuestSlot._meta.get_field("page").column,
-        guest_photo=Guest._meta.get_field("photo").column,
-        rendition_image=rendition_model._meta.get_field("image").column,
+    rows = written_out_rows(
+        GuestSlot,
+        joined,
+        WEEK_SLOTS_SQL,
+        [GUEST_PHOTO_SPEC, SHARE_IMAGE_SPEC, page_pk],
+        slot=quoted(GuestSlot),
+        account=quoted(RelayAccount),
+        guest=quoted(Guest),
+        image=quoted(image_model),
+        rendition=quoted(rendition_model),
+        slot_account=quoted(GuestSlot, "account"),
+        slot_guest=quoted(GuestSlot, "guest"),
+        slot_page=quoted(GuestSlot, "page"),
+        guest_photo=quoted(Guest, "photo"),
+        rendition_image=quoted(rendition_model, "image"),
     )
-    # The ORM's own conversions of what the database gives (SQLite's dates are text).
-    compiler = GuestSlot.objects.none().query.get_compiler(connection=connection)
-    converters = compiler.get_converters(columns)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [GUEST_PHOTO_SPEC, SHARE_IMAGE_SPEC, page_pk])
-        rows = list(compiler.apply_converters(cursor.fetchall(), converters))
+    database = GuestSlot.objects.db
     slots, built = {}, {}
 
     def model_of(alias, model, values):
@@ -100,13 +94,10 @@ def week_slots(page_pk):
         key = (alias, values[0])
         if key not in built:
             names = [field.attname for field in model._meta.concrete_fields]
-            built[key] = model.from_db(connection.alias, names, values)
+            built[key] = model.from_db(database, names, values)
         return built[key]
 
-    for row in rows:
-        values, start = {}, 0
-        for alias, each in fields:
-            values[alias], start = row[start : start + len(each)], start + len(each)
+    for values in rows:
         slot = model_of("s", GuestSlot, values["s"])
         if slot.pk not in slots:
             slot.account = model_of("a", RelayAccount, values["a"])
