@@ -16,6 +16,8 @@ from wagtail.search.backends import get_search_backend
 
 from example_site.blog.models import BlogIndexPage, BlogPage
 from sochef_wagtail.archive.models import MediaKind, Tweet, TweetMedia, TweetSource
+from sochef_wagtail.archive.store import pk_ranges
+from sochef_wagtail.archive.tasks import render_posts
 from sochef_wagtail.caching.tweets import invalidate_week_cache
 from sochef_wagtail.choices import Role
 from sochef_wagtail.dates import current_week_start
@@ -163,6 +165,8 @@ def add_week_tweets(accounts, monday, count, photo_every=0):
     tweets = Tweet.objects.bulk_create(tweets)
     for account in accounts:  # bulk_create sends no signal: tell the tweet cache
         invalidate_week_cache(account, monday, monday + datetime.timedelta(days=6))
+    # What the app's task does after an import stored tweets in bulk: store their HTML.
+    render_posts(pk_ranges([tweet.pk for tweet in tweets]))
     if photo_every:
         TweetMedia.objects.bulk_create(
             TweetMedia(

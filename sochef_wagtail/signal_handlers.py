@@ -15,6 +15,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from .accounts import RelayAccount
 from .archive.models import ImportedMember, Tweet, TweetMedia
 from .archive.signals import tweets_stored
+from .archive.store import queue_account_rendering
 from .caching import cache_enabled, pages
 from .caching.tweets import invalidate_week_cache
 from .guests import Guest
@@ -97,8 +98,10 @@ def media_changed(sender, instance, **kwargs):
         invalidate_week_cache(tweet["account_id"], tweet["created_at"], tweet["created_at"])
 
 
-def account_saved(sender, instance, **kwargs):
+def account_saved(sender, instance, raw=False, **kwargs):
     invalidate_week_cache(instance)
+    if not raw:
+        queue_account_rendering(instance)
 
 
 def tweets_written(sender, account, first, last, **kwargs):

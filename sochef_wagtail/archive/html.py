@@ -14,6 +14,8 @@ rendered instead, as before.
 """
 
 import functools
+import hashlib
+import re
 from html import escape
 from pathlib import Path
 
@@ -75,10 +77,11 @@ class Strings:
         self.no_archived = escape(gettext("No archived tweets to show."))
         self.no_archived_posts = escape(gettext("No archived posts to show."))
         # The "F" of the "j F Y H:i" the template's time is written in.
-        self.months = {number: str(name) for number, name in MONTHS.items()}
-        self.time_zone = app_time_zone()
+        self.months = {number: escape(str(name)) for number, name in MONTHS.items()}
         self.accounts = {}
         self.networks = {}
+        self.keys = {}
+        self.words = {}
 
     def account(self, account):
         """(side, side's name, handle, profile URL), escaped, per account."""
@@ -91,6 +94,30 @@ class Strings:
                 escape(account.profile_url),
             )
         return parts
+
+    def html_key(self, account):
+        """``html_key(account)``, once per account."""
+        key = self.keys.get(account.pk)
+        if key is None:
+            key = self.keys[account.pk] = html_key(account)
+        return key
+
+    def tweet_words(self, account):
+        """The words ``filled_html`` puts in a post of ``account``, escaped, per account."""
+        words = self.words.get(account.pk)
+        if words is None:
+            label, repost, sensitive, quoted, _no_posts = self.network(account.network)
+            side_name = self.account(account)[1]
+            words = self.words[account.pk] = {
+                "label": label,
+                "repost": repost,
+                "sensitive": sensitive,
+                "quoted": quoted,
+                "in_reply_to": self.in_reply_to,
+                "edited": self.edited,
+                "side": f'    <span class="sochef-side">{side_name}</span>\n',
+            }
+        return words
 
     def network(self, network):
         """(label, repost, sensitive, quoted, no posts): a platform's words, escaped, per
@@ -111,67 +138,136 @@ class Strings:
 
 
 def tweet_html(tweet, show_context=False, show_side=False, strings=None):
-    """What ``tweet.html`` renders for ``tweet`` (account and media loaded)."""
+    """What ``tweet.html`` renders for ``tweet`` (account and media loaded): its stored HTML
+    (``Tweet.html``) when that is current for its account, else made now, filled in."""
     strings = strings or Strings()
-    side, side_name, handle, profile_url = strings.account(tweet.account)
-    platform = tweet.network
-    label, repost, sensitive, quoted, _no_posts = strings.network(platform)
+    if tweet.html and tweet.html_key == strings.html_key(tweet.account):
+        html = tweet.html
+    else:
+        html = stored_html(tweet)
+    return SafeString(filled_html(html, tweet, show_context, show_side, strings))
+
+
+#: Raise when stored_html() writes other markup, so that the stored HTML of every post is
+#: made again (``html_key`` no longer matches; ``manage.py sochef_render_posts``).
+STORED_HTML_VERSION = 1
+
+
+def html_key(account):
+    """What a post's stored HTML holds besides the post: this code's version, the time zone
+    its time is written in and its account's platform, handle and side."""
+    # str(): an account made in code may hold its choices as enum members.
+    identity = (
+        STORED_HTML_VERSION,
+        str(app_time_zone()),
+        str(account.platform),
+        account.handle,
+        str(account.side),
+    )
+    return hashlib.sha256(repr(identity).encode()).hexdigest()[:32]
+
+
+def stored_html(tweet):
+    """``tweet.html``'s markup for ``tweet`` (account loaded), made once when it is stored:
+    all of it but what changes from one showing to the next, which ``filled_html`` puts in
+    at the markers (``<sochef-…>``, which escaped text cannot contain): the words of the
+    active language, the side's name and the reply's context (shown at the head of a thread
+    or dialogue only) and the media (their files' URLs are the storage's of the day)."""
+    account = tweet.account
+    side = escape(str(account.side))
     parts = [
         f'<article class="sochef-tweet sochef-tweet--{side}'
         f'{" sochef-tweet--retweet" if tweet.is_retweet else ""}">\n'
-        '  <header class="sochef-tweet__header">\n'
+        '  <header class="sochef-tweet__header">\n<sochef-side>'
+        f'    <a class="sochef-tweet__author" href="{escape(account.profile_url)}" '
+        f'rel="noopener">@{escape(account.handle)}</a>\n'
     ]
-    if show_side:
-        parts.append(f'    <span class="sochef-side">{side_name}</span>\n')
-    parts.append(
-        f'    <a class="sochef-tweet__author" href="{profile_url}" rel="noopener">@{handle}</a>\n'
-    )
     if tweet.is_retweet:
-        parts.append(f'    <span class="sochef-tweet__kind">{repost}</span>\n')
-    parts.append(f'    <span class="sochef-tweet__platform">{label}</span>\n')
+        parts.append('    <span class="sochef-tweet__kind"><sochef-w:repost></span>\n')
+    parts.append('    <span class="sochef-tweet__platform"><sochef-w:label></span>\n')
     parts.append("  </header>\n")
-    if show_context and tweet.in_reply_to_handle:
+    if tweet.in_reply_to_handle:
         answered = f"@{escape(tweet.in_reply_to_handle)}"
         url = tweet.reply_url
         if url:
             answered = f'<a href="{escape(url)}" rel="noopener">{answered}</a>'
         parts.append(
-            '  <p class="sochef-tweet__context">\n'
-            f"    {strings.in_reply_to}\n    {answered}\n  </p>\n"
+            '<sochef-context>  <p class="sochef-tweet__context">\n'
+            f"    <sochef-w:in_reply_to>\n    {answered}\n  </p>\n</sochef-context>"
         )
     if tweet.possibly_sensitive:
-        warning = escape(tweet.content_warning) if tweet.content_warning else sensitive
+        if tweet.content_warning:
+            warning = escape(tweet.content_warning)
+        else:
+            warning = "<sochef-w:sensitive>"
         parts.append(f'  <details class="sochef-tweet__sensitive"><summary>{warning}</summary>\n')
+    # lang="…" only when the text's language is not the page's.
+    language = f"<sochef-lang:{tweet.language}>" if tweet.language else ""
     parts.append(
-        f'  <p class="sochef-tweet__text"{lang_attribute(tweet.language)}>'
-        f"{tweet_text_html(tweet.text, tweet.entities, tweet.links)}</p>\n"
+        f'  <p class="sochef-tweet__text"{language}>'
+        f"{tweet_text_html(tweet.text, tweet.entities, tweet.links)}</p>\n<sochef-media>"
     )
-    media = tweet.media.all()
-    if media:
-        parts.append('  <div class="sochef-tweet__media">\n')
-        for item in media:
-            parts.append(media_html(item, strings))
-        parts.append("  </div>\n")
     if tweet.possibly_sensitive:
         parts.append("  </details>\n")
     quoted_url = tweet.is_quote and tweet.quoted_tweet_id and tweet.quoted_url
     if quoted_url:
         parts.append(
             f'  <p class="sochef-tweet__quote"><a href="{escape(quoted_url)}" rel="noopener">'
-            f"{quoted}</a></p>\n"
+            "<sochef-w:quoted></a></p>\n"
         )
-    parts.append('  <footer class="sochef-tweet__footer">\n    ')
-    parts.append(time_html(tweet, strings))
-    parts.append("\n")
+    moment = timezone.localtime(tweet.created_at, app_time_zone())
+    parts.append(
+        '  <footer class="sochef-tweet__footer">\n    '
+        f'<a class="sochef-tweet__permalink" href="{escape(tweet.permalink)}" rel="noopener">'
+        f'<time datetime="{moment.isoformat()}">{moment.day} <sochef-m:{moment.month}> '
+        f"{moment.year} {moment:%H:%M}</time></a>\n"
+    )
     if tweet.edited:
-        parts.append(f'    <span class="sochef-tweet__edited">{strings.edited}</span>\n')
+        parts.append('    <span class="sochef-tweet__edited"><sochef-w:edited></span>\n')
     if tweet.client:
-        via = strings.via % {"client": escape(tweet.client)}
-        parts.append(f'    <span class="sochef-tweet__client">{via}</span>\n')
+        parts.append(
+            f'    <span class="sochef-tweet__client"><sochef-via>{escape(tweet.client)}'
+            "</sochef-via></span>\n"
+        )
     if tweet.place_name:
         parts.append(f'    <span class="sochef-tweet__place">{escape(tweet.place_name)}</span>\n')
     parts.append("  </footer>\n</article>")
-    return SafeString("".join(parts))
+    return "".join(parts)
+
+
+MARKER = re.compile(
+    r"<sochef-(?:w:(?P<word>\w+)|m:(?P<month>\d+)|lang:(?P<language>[\w-]+)|(?P<side>side)"
+    r"|(?P<media>media)"
+    r"|context>(?P<context>.*?)</sochef-context|via>(?P<client>.*?)</sochef-via)>",
+    re.DOTALL,
+)
+
+
+def filled_html(html, tweet, show_context, show_side, strings):
+    """The stored HTML ``html`` of ``tweet`` with its markers filled in (``stored_html``)."""
+    words = strings.tweet_words(tweet.account)
+
+    def fill(match):
+        kind = match.lastgroup
+        if kind == "word":
+            return words[match["word"]]
+        if kind == "month":
+            return strings.months[int(match["month"])]
+        if kind == "language":
+            return lang_attribute(match["language"])
+        if kind == "side":
+            return words["side"] if show_side else ""
+        if kind == "context":  # holds a word
+            return MARKER.sub(fill, match["context"]) if show_context else ""
+        if kind == "client":
+            return strings.via % {"client": match["client"]}
+        media = tweet.media.all()
+        if not media:
+            return ""
+        items = "".join(media_html(item, strings) for item in media)
+        return f'  <div class="sochef-tweet__media">\n{items}  </div>\n'
+
+    return MARKER.sub(fill, html)
 
 
 def media_html(item, strings):
@@ -187,16 +283,6 @@ def media_html(item, strings):
     loop = " loop muted playsinline" if item.kind == "animated_gif" else ""
     label = f' aria-label="{escape(item.alt_text)}"' if item.alt_text else ""
     return f'      <video src="{url}" controls preload="metadata"{loop}{label}></video>\n'
-
-
-def time_html(tweet, strings):
-    """``{% tweet_time tweet %}``: the permalink around the time in SOCHEF_TIME_ZONE."""
-    moment = timezone.localtime(tweet.created_at, strings.time_zone)
-    shown = f"{moment.day} {strings.months[moment.month]} {moment.year} {moment:%H:%M}"
-    return (
-        f'<a class="sochef-tweet__permalink" href="{escape(tweet.permalink)}" rel="noopener">'
-        f'<time datetime="{moment.isoformat()}">{escape(shown)}</time></a>'
-    )
 
 
 def thread_html(thread, strings):

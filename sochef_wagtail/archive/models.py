@@ -10,6 +10,7 @@ from wagtail.search import index
 from ..accounts import RelayAccount
 from ..handles import ACCOUNT_HANDLE_MAX_LENGTH, PLATFORM_ID_MAX_LENGTH
 from ..platforms import POST_ID_MAX_LENGTH
+from .html import html_key, stored_html
 from .media_types import EXTENSIONS
 from .rendering import Links, tweet_language
 
@@ -92,6 +93,13 @@ class Tweet(index.Indexed, models.Model):
         _("edited"), default=False, help_text=_("The latest version of a tweet edited on X.")
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    # The post as the pages show it, made once (archive/html.py): rendering fifty posts on
+    # every cold page cost more than the rest of the page. Current while ``html_key`` is its
+    # account's; a post stored in bulk gets it from a task (archive/tasks.py).
+    html = models.TextField(_("HTML"), blank=True, default="", db_default="", editable=False)
+    html_key = models.CharField(
+        _("HTML key"), max_length=32, blank=True, default="", db_default="", editable=False
+    )
 
     search_fields = [
         index.SearchField("text"),
@@ -108,6 +116,12 @@ class Tweet(index.Indexed, models.Model):
 
     def __str__(self):
         return f"@{self.account.handle} {self.created_at:%Y-%m-%d %H:%M}: {self.text[:50]}"
+
+    def save(self, *args, **kwargs):
+        self.html, self.html_key = stored_html(self), html_key(self.account)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "html", "html_key"}
+        super().save(*args, **kwargs)
 
     @property
     def network(self):

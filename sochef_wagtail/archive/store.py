@@ -22,6 +22,7 @@ from django.utils.text import get_valid_filename
 from django_q.tasks import async_task
 
 from ..accounts import RelayAccount
+from .html import html_key
 from .media_types import media_type
 from .models import MediaKind, Tweet, TweetMedia
 from .normalize import TweetRow
@@ -29,6 +30,8 @@ from .signals import tweets_stored
 
 BATCH_SIZE = 2000
 INDEX_TASK = "sochef_wagtail.archive.tasks.index_tweets"
+RENDER_TASK = "sochef_wagtail.archive.tasks.render_posts"
+RENDER_ACCOUNT_TASK = "sochef_wagtail.archive.tasks.render_account_posts"
 MEDIA_FILE = TweetMedia._meta.get_field("file")
 
 logger = logging.getLogger(__name__)
@@ -233,6 +236,7 @@ class TweetStore:
         show."""
         if self._stored.ranges:
             _queue_indexing(self._stored.ranges)
+            _queue_rendering(self._stored.ranges)
         if self._times:
             # bulk_create sends no model signals.
             first, last = self._times
@@ -380,7 +384,8 @@ def _link_earlier_versions(rows):
             )
             earlier_times = list(earlier.values_list("created_at", flat=True))
             if earlier_times:
-                earlier.update(latest_version_id=row.tweet_id, edited=False)
+                # Their stored HTML says "edited": made again when shown.
+                earlier.update(latest_version_id=row.tweet_id, edited=False, html_key="")
                 times += earlier_times
     return times
 
@@ -451,19 +456,49 @@ def _queue_indexing(ranges):
     Bulk inserts send no signals, and indexing costs more than storing (the database backend
     builds a search vector per row): done here it would double an import's time.
     """
-    ranges = [tuple(r) for r in ranges]
-    count = sum(last - first + 1 for first, last in ranges)
+    _queue_after_commit(
+        INDEX_TASK,
+        [tuple(r) for r in ranges],
+        f"Could not queue the search indexing of {_count(ranges)} new tweets (broker down?); "
+        "run `manage.py update_index` to find them by search",
+    )
 
+
+def _queue_rendering(ranges):
+    """Have the HTML of the new tweets made and stored by a django-q2 task once they are
+    committed, as the search indexing is, rather than lengthen the import. Until then the pages
+    make it when they show them."""
+    _queue_after_commit(
+        RENDER_TASK,
+        [tuple(r) for r in ranges],
+        f"Could not queue the rendering of {_count(ranges)} new tweets (broker down?); the "
+        "pages make their HTML until `manage.py sochef_render_posts` stores it",
+    )
+
+
+def queue_account_rendering(account):
+    """After ``account`` is saved: have its posts' HTML made again if what it holds of the
+    account (its handle, side, platform) changed; one query to know."""
+    if Tweet.objects.filter(account=account).exclude(html_key=html_key(account)).exists():
+        _queue_after_commit(
+            RENDER_ACCOUNT_TASK,
+            account.pk,
+            f"Could not queue the rendering of the posts of {account} (broker down?); the "
+            "pages make their HTML until `manage.py sochef_render_posts` stores it",
+        )
+
+
+def _count(ranges):
+    return sum(last - first + 1 for first, last in ranges)
+
+
+def _queue_after_commit(task, argument, failure):
     def queue():
         try:
-            async_task(INDEX_TASK, ranges)
+            async_task(task, argument)
         except Exception:
-            # The tweets are stored; only the search misses them until the index is rebuilt.
-            logger.exception(
-                "Could not queue the search indexing of %s new tweets (broker down?); "
-                "run `manage.py update_index` to find them by search",
-                count,
-            )
+            # What is stored stays; only what the task adds is missing.
+            logger.exception(failure)
 
     transaction.on_commit(queue)
 

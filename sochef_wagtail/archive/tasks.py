@@ -5,6 +5,7 @@ import logging
 import threading
 
 from django.db import DatabaseError, connections
+from django.db.models import Max, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from ..choices import Platform
 from ..conf import app_settings
 from .fetch import FetchError, FetchStopped, bearer_token, fetch_tweets
 from .formats import ArchiveError
+from .html import html_key, stored_html
 from .importer import import_archive
 from .models import ArchiveImport, ArchiveImportStatus, Tweet
 
@@ -27,6 +29,8 @@ PROGRESS_INTERVAL = 1.0
 # Tweets indexed for Wagtail search at once: each call of the database backend scans its whole
 # index once, so fewer, larger calls are much faster.
 INDEX_BATCH_SIZE = 10_000
+# Posts whose HTML is made and stored at once (one read, one executemany of updates).
+RENDER_BATCH_SIZE = 2_000
 
 
 def run_archive_import(import_id):
@@ -159,6 +163,53 @@ def index_tweets(pk_ranges):
                     index.add_items(Tweet, tweets)
             indexed += batch.count()
     return f"{indexed} tweets indexed for search"
+
+
+def store_html(tweets):
+    """Make and store the HTML (``Tweet.html``, archive/html.py) of those of ``tweets`` (a
+    queryset) whose stored HTML is not current; returns how many."""
+    keys = {}
+    updates = []
+    for tweet in tweets.select_related("account").order_by():
+        key = keys.get(tweet.account_id)
+        if key is None:
+            key = keys[tweet.account_id] = html_key(tweet.account)
+        if tweet.html_key != key or not tweet.html:
+            updates.append((stored_html(tweet), key, tweet.pk))
+    if updates:
+        table = connections[Tweet.objects.db].ops.quote_name(Tweet._meta.db_table)
+        with connections[Tweet.objects.db].cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET html = %s, html_key = %s WHERE id = %s", updates
+            )
+    return len(updates)
+
+
+def render_posts(pk_ranges, progress=None, tweets=None):
+    """Store the HTML of the posts (of ``tweets``, by default all) whose primary keys lie in
+    ``pk_ranges`` (inclusive ``(first, last)`` pairs) where it is not current: queued by
+    ``tweet_store`` after it stored them in bulk, which sends no signal for ``Tweet.save()``
+    to make it. ``progress(done, total)`` is told after each batch."""
+    tweets = Tweet.objects.all() if tweets is None else tweets
+    total = sum(last - first + 1 for first, last in pk_ranges)
+    done = rendered = 0
+    for first, last in pk_ranges:
+        for start in range(first, last + 1, RENDER_BATCH_SIZE):
+            end = min(start + RENDER_BATCH_SIZE - 1, last)
+            rendered += store_html(tweets.filter(pk__range=(start, end)))
+            done += end - start + 1
+            if progress:
+                progress(done, total)
+    return f"{rendered} posts rendered"
+
+
+def render_account_posts(account_pk):
+    """Store the HTML of ``account_pk``'s posts again: its handle, side or platform changed."""
+    tweets = Tweet.objects.filter(account_id=account_pk)
+    found = tweets.aggregate(first=Min("pk"), last=Max("pk"))
+    if found["first"] is None:
+        return "0 posts rendered"
+    return render_posts([(found["first"], found["last"])], tweets=tweets)
 
 
 class _Heartbeat:

@@ -3,9 +3,11 @@
 ``tweet_archive()`` is the one entry point: the tweet block, the guest week page and the
 search results all show tweets through it and the ``sochef_wagtail/includes/tweet*.html``
 templates. It runs the same two queries (tweets with their accounts, then their media)
-however many tweets there are; with ``rows=True`` the tweets are :class:`TweetRow` objects
-instead of models, with their media in the same query (and the accounts, when not given, in a
-second one).
+however many tweets there are; with ``rows=True``, for the app's own rendering in Python
+(``archive/html.py``) and not the templates, the tweets are :class:`TweetRow` objects instead
+of models, with their media in the same query (and the accounts, when not given, in a second
+one; those of given accounts and days with their stored HTML and not their text, when it is
+current, see ``account_tweet_rows``).
 """
 
 import datetime
@@ -20,6 +22,7 @@ from ..accounts import RelayAccount
 from ..dates import start_of_day
 from ..platforms import on_x_only
 from ..sql import quoted, written_out_rows
+from .html import html_key
 from .models import Tweet, TweetMedia, latest_versions
 
 
@@ -109,6 +112,8 @@ class TweetRow:
         "content_warning",
         "place_name",
         "edited",
+        "html",
+        "html_key",
     )
     __slots__ = (*FIELDS, "account", "media")
 
@@ -123,6 +128,15 @@ class TweetRow:
         for name, value in zip(self.FIELDS, values, strict=True):
             setattr(self, name, value)
         self.media = MediaList()
+
+
+class StoredTweetRow(TweetRow):
+    """A tweet with what a thread and its stored HTML need: no text, entities and the rest,
+    which a current ``html`` holds (``account_tweet_rows``)."""
+
+    FIELDS = ("pk", "tweet_id", "account_id", "created_at", "in_reply_to_tweet_id", "html")
+    FIELDS += ("html_key",)
+    __slots__ = ()
 
 
 #: The TweetMedia columns read with the tweets, joined to them.
@@ -156,7 +170,9 @@ ORDER BY t.id, m.{position}, m.id
 
 def account_tweet_rows(accounts, first_day=None, last_day=None, include_retweets=False):
     """``tweet_rows(tweet_filter(accounts, first_day, last_day, True, include_retweets),
-    accounts)``: the tweets (replies included) of ``accounts`` between two days, one query."""
+    accounts)``, the tweets (replies included) of ``accounts`` between two days, in one query
+    when their stored HTML is current: with only what that HTML leaves out. Those whose HTML
+    is not (stored in bulk a moment ago, an account renamed) are read whole in a second one."""
     if not accounts:
         return []
     connection = connections[Tweet.objects.db]
@@ -171,7 +187,7 @@ def account_tweet_rows(accounts, first_day=None, last_day=None, include_retweets
         conditions.append(f" AND NOT t.{quoted(Tweet, 'is_retweet')}")
     found = written_out_rows(
         Tweet,
-        [("t", Tweet, TweetRow.FIELDS), ("m", TweetMedia, MEDIA_FIELDS)],
+        [("t", Tweet, StoredTweetRow.FIELDS), ("m", TweetMedia, MEDIA_FIELDS)],
         ACCOUNT_TWEETS_SQL,
         params,
         tweet=quoted(Tweet),
@@ -183,7 +199,13 @@ def account_tweet_rows(accounts, first_day=None, last_day=None, include_retweets
         conditions="".join(conditions),
         position=quoted(TweetMedia, "position"),
     )
-    return rows_of(((values["t"], values["m"]) for values in found), accounts)
+    rows = rows_of(((v["t"], v["m"]) for v in found), accounts, StoredTweetRow)
+    keys = {account.pk: html_key(account) for account in accounts}
+    stale = {row.pk for row in rows if not row.html or row.html_key != keys[row.account_id]}
+    if not stale:
+        return rows
+    whole = tweet_rows(Q(pk__in=stale), accounts)
+    return [row for row in rows if row.pk not in stale] + whole
 
 
 def rows_of(found, accounts=None, row_class=TweetRow):
