@@ -10,9 +10,11 @@ from django.core.management import call_command
 
 from sochef_wagtail.accounts import RelayAccount
 from sochef_wagtail.archive import html as html_module
-from sochef_wagtail.archive.html import html_key, stored_html
+from sochef_wagtail.archive import tasks
+from sochef_wagtail.archive.html import archive_html, html_key, stored_html
 from sochef_wagtail.archive.models import Tweet
-from sochef_wagtail.archive.timeline import StoredTweetRow, account_tweet_rows
+from sochef_wagtail.archive.tasks import store_html
+from sochef_wagtail.archive.timeline import StoredTweetRow, account_tweet_rows, tweet_archive
 from tests.archives import archive_tweet, current_archive, zip_bytes
 from tests.factories import make_accounts, make_tweet, make_tweets, stockholm
 
@@ -31,6 +33,37 @@ def test_a_saved_post_stores_its_html_also_when_saving_some_fields():
     tweet.text = "Skyddsrond i morgon"
     tweet.save(update_fields=["text"])
     assert current(tweet) and "Skyddsrond i morgon" in tweet.html
+
+
+def test_text_that_looks_like_a_marker_is_text():
+    """The markers filled in when a post is shown (<sochef-…>) cannot come from outside: the
+    text, client, place and warning are escaped before they are stored."""
+    employer, worker = make_accounts()
+    markers = "<sochef-side><sochef-media><sochef-w:edited><sochef-via>x</sochef-via>"
+    fields = {"client": markers, "place_name": markers, "content_warning": markers}
+    make_tweet(employer, markers, possibly_sensitive=True, **fields)
+    rows = account_tweet_rows([employer, worker])
+    made = archive_html(tweet_archive([employer, worker], rows=True))
+    assert [type(row) for row in rows] == [StoredTweetRow]
+    escaped = markers.replace("<", "&lt;").replace(">", "&gt;")
+    assert made.count(escaped) == 4 and "<sochef" not in made
+
+
+def test_a_post_saved_while_a_task_renders_it_keeps_what_it_saved(monkeypatch):
+    employer, _worker = make_accounts()
+    [tweet] = make_tweets(employer, 1, stockholm(2012, 9, 3, 9))  # bulk: no HTML yet
+    make = tasks.stored_html
+
+    def saved_meanwhile(read):
+        """The task renders what it read; meanwhile the post is changed and saved."""
+        saved = Tweet.objects.get(pk=read.pk)
+        saved.text = "Sparad under tiden"
+        saved.save()
+        return make(read)
+
+    monkeypatch.setattr(tasks, "stored_html", saved_meanwhile)
+    store_html(Tweet.objects.filter(pk=tweet.pk))
+    assert "Sparad under tiden" in Tweet.objects.get(pk=tweet.pk).html
 
 
 def test_imported_posts_get_their_html_from_a_task_after_the_commit(

@@ -175,13 +175,15 @@ def store_html(tweets):
         if key is None:
             key = keys[tweet.account_id] = html_key(tweet.account)
         if tweet.html_key != key or not tweet.html:
-            updates.append((stored_html(tweet), key, tweet.pk))
+            updates.append((stored_html(tweet), key, tweet.pk, tweet.html_key))
     if updates:
-        table = connections[Tweet.objects.db].ops.quote_name(Tweet._meta.db_table)
-        with connections[Tweet.objects.db].cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET html = %s, html_key = %s WHERE id = %s", updates
-            )
+        connection = connections[Tweet.objects.db]
+        quote = connection.ops.quote_name
+        table, pk = quote(Tweet._meta.db_table), quote(Tweet._meta.pk.column)
+        # Not over a post saved meanwhile: Tweet.save() stored its HTML and the current key.
+        sql = f"UPDATE {table} SET html = %s, html_key = %s WHERE {pk} = %s AND html_key = %s"
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, updates)
     return len(updates)
 
 
