@@ -3,6 +3,7 @@ week_summary.html and guest_card.html, with the nastiest text in every field; an
 override of either is what is rendered."""
 
 import datetime
+import re
 from html import escape
 
 import pytest
@@ -322,3 +323,30 @@ def test_a_guest_on_two_platforms_of_a_side_is_one_card_naming_both_accounts(cli
     page = client.get(week.url).content.decode()
     assert page.count(">Karin Berg</a></h2>") == 1
     assert f"@{on_bluesky.handle}</a>" in page and f"@{on_mastodon.handle}</a>" in page
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize(
+    "data", [None, {"side": "worker", "role": "manager", "year": "2013"}, {"year": "<b>1"}]
+)
+def test_the_filters_selects_are_djangos_markup(language, data):
+    """The guest index's filters (weeks/forms.py's PlainSelect) render what Django's Select
+    renders: none chosen, each chosen, a value that is no choice; and hostile choices, in an
+    option group too."""
+    from django import forms
+
+    from sochef_wagtail.weeks.forms import PlainSelect, WeekFilterForm
+
+    with translation.override(language):
+        form = WeekFilterForm(data, years=[2014, 2013, 2012])
+        for field in form:
+            django_markup = field.as_widget(widget=forms.Select(choices=field.field.choices))
+            assert parse_html(str(field)) == parse_html(django_markup)
+    for payload in ALL:
+        choices = [("", payload), (payload, payload), (payload, [(f"{payload}2", payload)])]
+        attrs = {"id": payload, "aria-invalid": True, "hidden": False}
+        made = PlainSelect(choices=choices).render(payload, payload, attrs)
+        # Character for character but for the line breaks between the tags: parse_html()
+        # would take an unescaped <script> in an option for the escaped text.
+        django_markup = forms.Select(choices=choices).render(payload, payload, attrs)
+        assert re.sub(r">\s+<", "><", made) == re.sub(r">\s+<", "><", django_markup)
