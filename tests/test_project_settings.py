@@ -132,3 +132,26 @@ def test_status_message_is_escaped(client, week):
     project_settings(status="closed", status_message="<script>alert(1)</script>")
     html = client.get(week.url).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_a_sites_settings_are_read_as_wagtail_reads_them_in_one_query(django_assert_num_queries):
+    """for_site() (written out) gives what Wagtail's get_or_create gives, field for field, a
+    date and hostile text among them; a site without settings gets them made, as Wagtail's."""
+    from wagtail.contrib.settings.models import BaseSiteSetting
+
+    site = Site.objects.get(is_default_site=True)
+    assert not ProjectSettings.objects.exists()
+    made = ProjectSettings.for_site(site)  # none yet: made, as Wagtail's makes them
+    assert ProjectSettings.objects.get().pk == made.pk
+    made.status, made.status_date = "closed", datetime.date(2014, 10, 1)
+    made.status_message = "<script>'&\"</script> 😀"
+    made.save()
+    fields = [field.attname for field in ProjectSettings._meta.concrete_fields]
+    wagtails = BaseSiteSetting.for_site.__func__(ProjectSettings, site)
+    with django_assert_num_queries(1):
+        ours = ProjectSettings.for_site(site)
+    assert [getattr(ours, name) for name in fields] == [getattr(wagtails, name) for name in fields]
+    assert ours.status_date == datetime.date(2014, 10, 1) and ours.is_closed
+    with pytest.raises(ProjectSettings.DoesNotExist):
+        ProjectSettings.for_site(None)
