@@ -15,8 +15,9 @@ machine's noise touches all alike):
   writes, straight from the JSON, in one transaction: what storing the tweets costs without
   checking, normalising, deduplicating and the media; its rows are deleted again;
 - ``sochef_import_archive`` of the archive into the emptied table, the same command again when
-  every tweet is present, and the search indexing task the import queued (run in the process
-  and timed); its rows and index entries are deleted again.
+  every tweet is present, and the search indexing task and the task storing the tweets' HTML
+  the import queued (each run in the process and timed); its rows and index entries are
+  deleted again.
 
 In each round too, on the same archive, the peers, each in a virtualenv of its own under
 ``benchmarks/.venvs/`` (created on the first run, reused): ``twitter-to-sqlite import`` (it
@@ -242,6 +243,16 @@ def section(runs, peer_rounds, big, count, size_mb):
         f"≤ {MAX_INDEX_RATIO}×",
         _met(median(index_ratios) <= MAX_INDEX_RATIO),
     )
+    render_ratios = ratios("render", "import")
+    result.add(
+        "the task storing the tweets' HTML after the import",
+        runs[0]["render"]["written"],
+        f"{seconds('render'):.1f}",
+        f"{peak('render'):.0f} MB",
+        f"{spread(render_ratios)} first import",
+        "–",
+        "–",
+    )
     for name, figures in peer_ratios.items():
         result.add(*_peer_row(name, [peers[name] for peers in peer_rounds], figures, spread))
     if big:
@@ -272,7 +283,8 @@ def section(runs, peer_rounds, big, count, size_mb):
         "The import reads the archive batch by batch, normalises the tweets not stored yet "
         "(entities placed in the unescaped text, long posts, edits, media) while a writer "
         "thread stores the batch before, all in one transaction, and queues their search "
-        "indexing as a django-q2 task, timed here in the process. The floor parses and inserts "
+        "indexing and the storing of their HTML (what a cold page shows of them) as django-q2 "
+        "tasks, timed here in the process. The floor parses and inserts "
         "the raw values (text left escaped, entities as X wrote them).",
         "Peak RSS: the measured process's high-water mark (VmHWM, reset before each run; for "
         "the peers their process's maximum resident set); the highest of the rounds.",
@@ -537,16 +549,17 @@ def timed_command(path, account):
     }
 
 
-def timed_indexing(queued):
-    """Run the indexing tasks the import queued, as the q cluster would."""
+def timed_tasks(queued, task):
+    """Run the tasks ``task`` the import queued (of ``queued``), as the q cluster would."""
     from django.utils.module_loading import import_string
 
+    mine = [args for func, args in queued if func == task]
     reset_peak()
     started = time.perf_counter()
-    for func, args in queued:
-        import_string(func)(*args)
-    indexed = sum(last - first + 1 for _func, (ranges,) in queued for first, last in ranges)
-    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "written": indexed}
+    for args in mine:
+        import_string(task)(*args)
+    done = sum(last - first + 1 for (ranges,) in mine for first, last in ranges)
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "written": done}
 
 
 #: The columns the floor writes, from the JSON as X wrote it (the rest: their defaults).
@@ -702,7 +715,8 @@ def measured_step(step, path, handle, floor, import_once, delete_after):
         store.async_task = lambda func, *args: queued.append((func, args))
         runs = {"import": import_once(path, account)}
         runs["reimport"] = import_once(path, account)
-        runs["index"] = timed_indexing(queued)
+        runs["index"] = timed_tasks(queued, store.INDEX_TASK)
+        runs["render"] = timed_tasks(queued, store.RENDER_TASK)
         runs["database"] = f"{connection.vendor} ({connection.settings_dict['NAME']})"
     runs["vendor"] = connection.vendor
     delete_after(last_pk)

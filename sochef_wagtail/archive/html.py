@@ -8,6 +8,11 @@ translations, month names and each account's parts looked up once per list, the 
 by ``rendering.tweet_text_html`` as before and every other value from outside by
 ``html.escape``, as Django's autoescaping does.
 
+Even so, writing fifty tweets cost a cold page more than a plain page: each tweet's markup is
+made once, when it is stored (:func:`stored_html`, kept in ``Tweet.html``), and a page only
+puts in what changes between showings (:func:`filled_html`): the words of the reader's
+language, the context and side shown at the head of a thread or dialogue, the media.
+
 The templates stay the reference and the way to change the markup: when a host site overrides
 any of the three (a template of that name found before the app's own), the templates are
 rendered instead, as before.

@@ -4,7 +4,7 @@ import datetime
 import logging
 import threading
 
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Max, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -182,7 +182,8 @@ def store_html(tweets):
         table, pk = quote(Tweet._meta.db_table), quote(Tweet._meta.pk.column)
         # Not over a post saved meanwhile: Tweet.save() stored its HTML and the current key.
         sql = f"UPDATE {table} SET html = %s, html_key = %s WHERE {pk} = %s AND html_key = %s"
-        with connection.cursor() as cursor:
+        # One transaction: each statement of its own would be a commit, and a disk sync, per post.
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.executemany(sql, updates)
     return len(updates)
 
