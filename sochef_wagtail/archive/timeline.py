@@ -134,8 +134,15 @@ class StoredTweetRow(TweetRow):
     """A tweet with what a thread and its stored HTML need: no text, entities and the rest,
     which a current ``html`` holds (``account_tweet_rows``)."""
 
-    FIELDS = ("pk", "tweet_id", "account_id", "created_at", "in_reply_to_tweet_id", "html")
-    FIELDS += ("html_key",)
+    FIELDS = (
+        "pk",
+        "tweet_id",
+        "account_id",
+        "created_at",
+        "in_reply_to_tweet_id",
+        "html",
+        "html_key",
+    )
     __slots__ = ()
 
 
