@@ -10,10 +10,11 @@ from django.core.management import call_command
 
 from sochef_wagtail.accounts import RelayAccount
 from sochef_wagtail.archive import html as html_module
-from sochef_wagtail.archive import tasks
+from sochef_wagtail.archive import store, tasks
 from sochef_wagtail.archive.html import archive_html, html_key, stored_html
 from sochef_wagtail.archive.models import Tweet
-from sochef_wagtail.archive.tasks import store_html
+from sochef_wagtail.archive.store import chunked_ranges, pk_ranges
+from sochef_wagtail.archive.tasks import render_posts, store_html
 from sochef_wagtail.archive.timeline import StoredTweetRow, account_tweet_rows, tweet_archive
 from tests.archives import archive_tweet, current_archive, zip_bytes
 from tests.factories import make_accounts, make_tweet, make_tweets, stockholm
@@ -144,3 +145,29 @@ def test_the_command_with_no_posts_says_so():
     out = io.StringIO()
     call_command("sochef_render_posts", stdout=out)
     assert out.getvalue() == "No posts stored.\n"
+
+
+def test_the_rendering_is_queued_in_tasks_short_enough_for_the_clusters_time_out(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """However many posts an import stores, each task covers RENDER_TASK_POSTS keys at most
+    (one for a million would be killed by the q cluster's time-out), and together all."""
+    assert chunked_ranges([(1, 5), (8, 8), (10, 14)], 4) == [
+        [(1, 4)],
+        [(5, 5), (8, 8), (10, 11)],
+        [(12, 14)],
+    ]
+    assert chunked_ranges([(1, 8)], 4) == [[(1, 4)], [(5, 8)]]
+    assert chunked_ranges([], 4) == []
+    monkeypatch.setattr(store, "RENDER_TASK_POSTS", 2)
+    queued = []
+    monkeypatch.setattr(store, "async_task", lambda task, *args: queued.append((task, args)))
+    employer, _worker = make_accounts()
+    tweets = make_tweets(employer, 5, stockholm(2012, 9, 3, 9))
+    with django_capture_on_commit_callbacks(execute=True):
+        store._queue_rendering(pk_ranges([tweet.pk for tweet in tweets]))
+    rendered = [args[0] for task, args in queued if task == store.RENDER_TASK]
+    assert [sum(last - first + 1 for first, last in chunk) for chunk in rendered] == [2, 2, 1]
+    for chunk in rendered:
+        render_posts(chunk)
+    assert all(current(tweet) for tweet in tweets)

@@ -31,7 +31,9 @@ from .signals import tweets_stored
 BATCH_SIZE = 2000
 INDEX_TASK = "sochef_wagtail.archive.tasks.index_tweets"
 RENDER_TASK = "sochef_wagtail.archive.tasks.render_posts"
-RENDER_ACCOUNT_TASK = "sochef_wagtail.archive.tasks.render_account_posts"
+#: Primary keys a rendering task covers at most: 20,000 posts took about 5 s on PostgreSQL here
+#: (benchmarks/results.md), well inside a q cluster's time-out.
+RENDER_TASK_POSTS = 20_000
 MEDIA_FILE = TweetMedia._meta.get_field("file")
 
 logger = logging.getLogger(__name__)
@@ -464,28 +466,29 @@ def _queue_indexing(ranges):
     )
 
 
-def _queue_rendering(ranges):
-    """Have the HTML of the new tweets made and stored by a django-q2 task once they are
-    committed, as the search indexing is, rather than lengthen the import. Until then the pages
-    make it when they show them."""
-    _queue_after_commit(
-        RENDER_TASK,
-        [tuple(r) for r in ranges],
-        f"Could not queue the rendering of {_count(ranges)} new tweets (broker down?); the "
-        "pages make their HTML until `manage.py sochef_render_posts` stores it",
-    )
+def _queue_rendering(ranges, what=None):
+    """Have the HTML of the tweets in ``ranges`` (of their primary keys; ``what`` they are, for
+    the log) made and stored by django-q2 tasks once they are committed, as the search
+    indexing is, rather than lengthen the import. Until then the pages make it when they show
+    them. A task per ``RENDER_TASK_POSTS`` keys: one for a million would outlast the q
+    cluster's time-out."""
+    what = what or f"{_count(ranges)} new tweets"
+    for chunk in chunked_ranges(ranges, RENDER_TASK_POSTS):
+        _queue_after_commit(
+            RENDER_TASK,
+            chunk,
+            f"Could not queue the rendering of {what} (broker down?); the pages make their "
+            "HTML until `manage.py sochef_render_posts` stores it",
+        )
 
 
 def queue_account_rendering(account):
     """After ``account`` is saved: have its posts' HTML made again if what it holds of the
     account (its handle, side, platform) changed; one query to know."""
-    if Tweet.objects.filter(account=account).exclude(html_key=html_key(account)).exists():
-        _queue_after_commit(
-            RENDER_ACCOUNT_TASK,
-            account.pk,
-            f"Could not queue the rendering of the posts of {account} (broker down?); the "
-            "pages make their HTML until `manage.py sochef_render_posts` stores it",
-        )
+    posts = Tweet.objects.filter(account=account)
+    if posts.exclude(html_key=html_key(account)).exists():
+        span = posts.aggregate(first=Min("pk"), last=Max("pk"))
+        _queue_rendering([(span["first"], span["last"])], f"the posts of {account}")
 
 
 def _count(ranges):
@@ -501,6 +504,24 @@ def _queue_after_commit(task, argument, failure):
             logger.exception(failure)
 
     transaction.on_commit(queue)
+
+
+def chunked_ranges(ranges, size):
+    """Inclusive ``(first, last)`` ``ranges`` as lists of ranges covering ``size`` keys at most
+    each (a range split where it must), in order."""
+    chunks, chunk, room = [], [], size
+    for first, last in ranges:
+        while first <= last:
+            end = min(last, first + room - 1)
+            chunk.append((first, end))
+            room -= end - first + 1
+            first = end + 1
+            if room == 0:
+                chunks.append(chunk)
+                chunk, room = [], size
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def pk_ranges(pks):

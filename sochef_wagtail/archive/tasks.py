@@ -5,7 +5,6 @@ import logging
 import threading
 
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Max, Min
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -188,31 +187,21 @@ def store_html(tweets):
     return len(updates)
 
 
-def render_posts(pk_ranges, progress=None, tweets=None):
-    """Store the HTML of the posts (of ``tweets``, by default all) whose primary keys lie in
-    ``pk_ranges`` (inclusive ``(first, last)`` pairs) where it is not current: queued by
-    ``tweet_store`` after it stored them in bulk, which sends no signal for ``Tweet.save()``
-    to make it. ``progress(done, total)`` is told after each batch."""
-    tweets = Tweet.objects.all() if tweets is None else tweets
+def render_posts(pk_ranges, progress=None):
+    """Store the HTML of the posts whose primary keys lie in ``pk_ranges`` (inclusive
+    ``(first, last)`` pairs) where it is not current: queued by ``tweet_store`` after it stored
+    them in bulk, which sends no signal for ``Tweet.save()`` to make it, and after an account
+    is renamed. ``progress(done, total)`` is told after each batch."""
     total = sum(last - first + 1 for first, last in pk_ranges)
     done = rendered = 0
     for first, last in pk_ranges:
         for start in range(first, last + 1, RENDER_BATCH_SIZE):
             end = min(start + RENDER_BATCH_SIZE - 1, last)
-            rendered += store_html(tweets.filter(pk__range=(start, end)))
+            rendered += store_html(Tweet.objects.filter(pk__range=(start, end)))
             done += end - start + 1
             if progress:
                 progress(done, total)
     return f"{rendered} posts rendered"
-
-
-def render_account_posts(account_pk):
-    """Store the HTML of ``account_pk``'s posts again: its handle, side or platform changed."""
-    tweets = Tweet.objects.filter(account_id=account_pk)
-    found = tweets.aggregate(first=Min("pk"), last=Max("pk"))
-    if found["first"] is None:
-        return "0 posts rendered"
-    return render_posts([(found["first"], found["last"])], tweets=tweets)
 
 
 class _Heartbeat:
