@@ -484,7 +484,7 @@ def _queue_rendering(ranges, what=None):
 
 def queue_account_rendering(account):
     """After ``account`` is saved: have its posts' HTML made again if what it holds of the
-    account (its handle, side, platform) changed; one query to know."""
+    account (its handle, side, platform) changed: one query when nothing did."""
     posts = Tweet.objects.filter(account=account)
     if posts.exclude(html_key=html_key(account)).exists():
         span = posts.aggregate(first=Min("pk"), last=Max("pk"))
