@@ -13,7 +13,7 @@ from wagtail.models import Orderable
 
 from .handles import HandleField
 from .platforms import own_account_url
-from .sql import quoted, written_out_rows
+from .sql import model_from, quoted, written_out_rows
 
 
 class ProjectStatus(models.TextChoices):
@@ -139,8 +139,7 @@ class ProjectSettings(BaseSiteSetting, ClusterableModel):
                 site=quoted(cls, "site"),
             )
             if found:
-                names = [field.attname for field in cls._meta.concrete_fields]
-                return cls.from_db(cls.objects.db, names, found[0]["s"])
+                return model_from(cls, found[0]["s"])
         return super().for_site(site)
 
     @property

@@ -43,6 +43,13 @@ def written_out_rows(model, joined, template, params, **parts):
     return split
 
 
+def model_from(model, values):
+    """A ``model`` instance of a row's ``values`` for all its concrete fields, as the ORM
+    makes one from a query's row."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(model.objects.db, names, values)
+
+
 def quoted(model, name=None):
     """``model``'s table, or the column of its field ``name``, quoted for its database."""
     quote = connections[model.objects.db].ops.quote_name

@@ -89,14 +89,13 @@ class Strings:
         self.words = {}
 
     def account(self, account):
-        """(side, side's name, handle, profile URL), escaped, per account."""
+        """(side, side's name, handle), escaped, per account."""
         parts = self.accounts.get(account.pk)
         if parts is None:
             parts = self.accounts[account.pk] = (
                 escape(str(account.side)),
                 escape(str(account.get_side_display())),
                 escape(account.handle),
-                escape(account.profile_url),
             )
         return parts
 
@@ -331,7 +330,7 @@ def archive_html(archive, heading_level=None):
     if archive.side_by_side:
         parts.append('  <div class="sochef-pair">\n')
         for column in archive.columns:
-            side, side_name, handle, _url = strings.account(column.account)
+            side, side_name, handle = strings.account(column.account)
             parts.append(
                 f'    <section class="sochef-tweets__column sochef-tweets__column--{side}">\n'
                 f'      <h{level} class="sochef-tweets__heading">\n'

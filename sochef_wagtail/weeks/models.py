@@ -15,7 +15,7 @@ from ..accounts import RelayAccount
 from ..dates import WEEK, current_week_start
 from ..guests import Guest
 from ..meta import SHARE_IMAGE_SPEC
-from ..sql import quoted, written_out_rows
+from ..sql import model_from, quoted, written_out_rows
 
 GUEST_PHOTO_SPEC = "fill-96x96"
 
@@ -84,7 +84,6 @@ def week_slots(page_pk):
         guest_photo=quoted(Guest, "photo"),
         rendition_image=quoted(rendition_model, "image"),
     )
-    database = GuestSlot.objects.db
     slots, built = {}, {}
 
     def model_of(alias, model, values):
@@ -93,8 +92,7 @@ def week_slots(page_pk):
             return None
         key = (alias, values[0])
         if key not in built:
-            names = [field.attname for field in model._meta.concrete_fields]
-            built[key] = model.from_db(database, names, values)
+            built[key] = model_from(model, values)
         return built[key]
 
     for values in rows:
